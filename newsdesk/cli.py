@@ -1,0 +1,347 @@
+"""The `newsdesk` command: parses arguments, calls the library, prints.
+
+No pipeline logic lives here; every command is a thin layer over functions
+the API and embedding programs call too.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
+from .extract.article import extract_article
+from .ingest.files import discover, read_file
+from .model import RawDocument
+from .pipeline import ingest_paths
+from .records import article_to_json, dump_record
+from .secured import Keyring, verify_record
+from .settings import Settings, load_settings
+from .store.sqlite import SQLiteStore
+
+app = typer.Typer(
+    name="newsdesk",
+    help="Turn news from many outlets into clean, trustworthy records and story feeds.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="SQLite store to use (default: NEWSDESK_DB or the per-user data dir).",
+        show_default=False,
+    ),
+]
+
+
+def _settings(db: Path | None) -> Settings:
+    return load_settings({"db": str(db) if db else None})
+
+
+def _open_store(settings: Settings) -> SQLiteStore:
+    return SQLiteStore(settings.db_path)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders (recursive): .html/.htm[.gz], text captures, records (.md/.txt), .jsonl."
+        ),
+    ],
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Ingest saved pages, text captures, records and JSON Lines into the store."""
+    settings = _settings(db)
+    try:
+        files = list(discover(paths))
+    except NewsdeskError as exc:
+        raise _fail(str(exc)) from exc
+    with _open_store(settings) as store:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
+            task = bar.add_task("ingesting", total=len(files))
+            seen: set[str] = set()
+
+            def progress(source: str, outcome: str) -> None:
+                name = source.rsplit(":", 1)[0] if source.rsplit(":", 1)[-1].isdigit() else source
+                if name not in seen:
+                    seen.add(name)
+                    bar.advance(task)
+
+            report = ingest_paths(files, store, max_bytes=settings.max_input_bytes, progress=progress)
+        total = store.count()
+    for failure in report.failed:
+        err.print(f"[red]failed:[/red] {failure}", markup=True, highlight=False)
+    out.print(
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.failed)} failed; {total} articles in {settings.db_path}"
+    )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="How many articles.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """List stored articles, newest first."""
+    with _open_store(_settings(db)) as store:
+        articles = store.recent(limit=limit, offset=offset)
+    if as_json:
+        for a in articles:
+            out.print(
+                _dump(
+                    {
+                        "id": a.id,
+                        "external_id": a.external_id,
+                        "title": a.title,
+                        "published": article_to_json(a)["publishedDateTime"],
+                        "provider": a.provider.name,
+                    }
+                )
+            )
+        return
+    table = Table("id", "published", "provider", "title", box=None)
+    for a in articles:
+        table.add_row(
+            a.id,
+            a.published.strftime("%Y-%m-%d") if a.published else "—",
+            a.provider.name or a.provider.domain or "—",
+            a.title,
+        )
+    out.print(table)
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="Article id, external id, or unique id prefix.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print all stored fields as JSON.")] = False,
+) -> None:
+    """Show one article: metadata, then its clean text."""
+    with _open_store(_settings(db)) as store:
+        try:
+            article = store.resolve(ref)
+        except NotFound as exc:
+            raise _fail(str(exc), 1) from exc
+    data = article_to_json(article)
+    if as_json:
+        out.print(_dump(data))
+        return
+    out.print(f"[bold]{article.title}[/bold]", markup=True)
+    for label, value in (
+        ("id", article.id),
+        ("external id", article.external_id),
+        ("published", f"{data['publishedDateTime'] or '—'} ({article.published_source or 'unknown source'})"),
+        (
+            "provider",
+            f"{article.provider.name} ({article.provider.domain})"
+            if not article.provider.is_empty()
+            else "—",
+        ),
+        ("authors", ", ".join(article.authors) or "—"),
+        ("url", article.url or "—"),
+        ("language", article.language or "—"),
+        ("tags", ", ".join(article.tags) or "—"),
+        ("dateline", article.dateline or "—"),
+        ("repost", "yes" if article.is_repost else "no"),
+        ("original", article.original_title or "—"),
+        ("images", ", ".join(i.url for i in article.images) or "—"),
+        ("inputs", ", ".join(i["source"] for i in article.info.get("inputs", [])) or article.source),
+    ):
+        out.print(f"  {label:12} {value}", markup=False)
+    out.print("")
+    out.print(article.text, markup=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find in titles and text.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="How many hits.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Full-text search (SQLite FTS5, ranked, with snippets)."""
+    with _open_store(_settings(db)) as store:
+        try:
+            hits = store.search(query, limit=limit)
+        except NewsdeskError as exc:
+            raise _fail(str(exc)) from exc
+    for hit in hits:
+        if as_json:
+            out.print(
+                _dump(
+                    {
+                        "id": hit.article.id,
+                        "title": hit.article.title,
+                        "snippet": hit.snippet,
+                        "rank": hit.rank,
+                    }
+                )
+            )
+        else:
+            out.print(f"{hit.article.id}  {hit.article.title}\n    {hit.snippet}", markup=False)
+    if not hits and not as_json:
+        err.print(f"no match for {query!r}")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="md (seed-format records), json or jsonl.")] = "md",
+    out_dir: Annotated[str, typer.Option("--out", help="Output folder, or - for standard output.")] = "-",
+    db: DbOption = None,
+) -> None:
+    """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
+    if fmt not in ("md", "json", "jsonl"):
+        raise _fail(f"unknown format {fmt!r}: use md, json or jsonl")
+    settings = _settings(db)
+    keyring = Keyring.from_settings(settings)
+    target = None if out_dir == "-" else Path(out_dir)
+    if target is not None:
+        target.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with _open_store(settings) as store:
+        jsonl_file = (
+            (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
+        )
+        try:
+            for article in store.iter_articles():
+                count += 1
+                if fmt == "md":
+                    text = dump_record(article, keyring=keyring)
+                    if target:
+                        (target / f"{article.id}.md").write_text(text, encoding="utf-8")
+                    else:
+                        sys.stdout.write(text)
+                    continue
+                data = article_to_json(article)
+                if fmt == "jsonl":
+                    line = _dump(data) + "\n"
+                    (jsonl_file.write(line) if jsonl_file else sys.stdout.write(line))
+                elif target:
+                    (target / f"{article.id}.json").write_text(
+                        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+                    )
+                else:
+                    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        finally:
+            if jsonl_file:
+                jsonl_file.close()
+    if target:
+        err.print(f"{count} articles written to {target}")
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="A saved page (.html), text capture or record.")],
+    url: Annotated[str | None, typer.Option(help="The page's URL, if known.")] = None,
+) -> None:
+    """Print one page's extraction as JSON, storing nothing."""
+    settings = load_settings()
+    try:
+        first = next(iter(read_file(file, max_bytes=settings.max_input_bytes)))
+        if not isinstance(first, RawDocument):
+            raise first
+        raw = first
+        if url:
+            raw.url = url
+        article = extract_article(raw)
+    except NewsdeskError as exc:
+        raise _fail(str(exc), 1) from exc
+    data = article_to_json(article)
+    out.print(
+        _dump(
+            {
+                "title": article.title,
+                "text": article.text,
+                "excerpt": article.excerpt,
+                "published": data["publishedDateTime"],
+                "published_source": article.published_source,
+                "authors": article.authors,
+                "provider": {"name": article.provider.name, "domain": article.provider.domain},
+                "language": article.language,
+                "url": article.url,
+                "images": data["images"],
+                "tags": article.tags,
+                "dateline": article.dateline,
+                "is_repost": article.is_repost,
+                "original_title": article.original_title,
+                "kind": raw.kind,
+            }
+        )
+    )
+
+
+@app.command()
+def verify(
+    records: Annotated[list[Path], typer.Argument(help="Record files (.md) written by newsdesk export.")],
+    db: DbOption = None,
+) -> None:
+    """Check records' `secured` envelopes: exit 0 when every one is intact."""
+    keyring = Keyring.from_settings(_settings(db))
+    worst = 0
+    for path in records:
+        try:
+            text = path.read_text(encoding="utf-8")
+            envelope = verify_record(text, keyring, source=str(path))
+        except TamperedError as exc:
+            worst = max(worst, 1)
+            err.print(
+                f"[red]TAMPERED[/red] {path}: " + "; ".join(exc.changes or [str(exc)]),
+                markup=True,
+                highlight=False,
+            )
+            continue
+        except (SecuredError, NewsdeskError, OSError, UnicodeDecodeError) as exc:
+            worst = max(worst, 2)
+            err.print(f"[red]cannot verify[/red] {path}: {exc}", markup=True, highlight=False)
+            continue
+        out.print(f"OK {path} (key {envelope.get('kid')}, source {envelope.get('source')})", markup=False)
+    if worst:
+        raise typer.Exit(worst)
+
+
+@app.command()
+def version() -> None:
+    """Print newsdesk's version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    try:
+        app()
+    except NewsdeskError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""RawDocument → Article: pick the extractor for the input's kind.
+
+The only module that knows all extractors; each of them knows nothing of the
+others or of Article's provenance fields.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import ExtractionError, MalformedInput
+from ..model import Article, Provider, RawDocument, now_utc, utc
+from ..records import load_record
+from .captures import clean_capture
+from .decode import decode_bytes
+from .html import extract_html, registered_domain
+
+
+def extract_article(raw: RawDocument) -> Article:
+    """The article one input describes, with its provenance filled in."""
+    if raw.kind == "html":
+        article = _from_html(raw.content, url=raw.url, source=raw.source)
+    elif raw.kind == "capture":
+        article = _from_capture(decode_bytes(raw.content, source=raw.source), source=raw.source)
+    elif raw.kind == "record":
+        article = load_record(decode_bytes(raw.content, source=raw.source), source=raw.source)
+        article.extractor = article.extractor or "record"
+    elif raw.kind == "jsonl":
+        article = _from_fields(raw.fields, source=raw.source)
+    else:  # pragma: no cover - InputKind is closed
+        raise MalformedInput(f"unknown input kind {raw.kind!r}", source=raw.source)
+    article.source = raw.source
+    article.source_kind = raw.kind
+    article.external_id = raw.external_id or article.external_id
+    article.ingested_at = now_utc()
+    if not article.web_url and article.url:
+        article.web_url = article.url
+    if not article.title.strip():
+        raise ExtractionError("no title found", source=raw.source)
+    return article
+
+
+def _from_html(content: bytes | str, *, url: str | None, source: str) -> Article:
+    page = extract_html(content, url=url, source=source)
+    info: dict[str, Any] = {}
+    if page.url:
+        info["canonical_url"] = page.url
+    if page.categories:
+        info["categories"] = page.categories
+    return Article(
+        title=page.title,
+        text=page.text,
+        excerpt=page.excerpt,
+        url=page.url or (url or ""),
+        web_url=url or page.url,
+        published=page.published,
+        published_source=page.published_source,
+        authors=list(page.authors),
+        provider=page.provider,
+        language=page.language,
+        images=list(page.images),
+        tags=list(page.tags),
+        extractor=page.extractor,
+        info=info,
+    )
+
+
+def _from_capture(text: str, *, source: str) -> Article:
+    cap = clean_capture(text, source=source)
+    info: dict[str, Any] = {}
+    if cap.section:
+        info["section"] = cap.section
+    if cap.removed:
+        info["removed"] = sorted(set(cap.removed))
+    return Article(
+        title=cap.title,
+        text=cap.text,
+        excerpt=cap.excerpt,
+        published=cap.published,
+        published_source=cap.published_source,
+        authors=list(cap.authors),
+        provider=Provider(name=cap.site_name or cap.agency, domain=""),
+        tags=list(cap.tags),
+        dateline=cap.dateline,
+        agency=cap.agency,
+        is_repost=cap.is_repost,
+        original_title=cap.original_title,
+        original_provider=cap.original_provider,
+        extractor="newsdesk-capture",
+        info=info,
+    )
+
+
+def _parse_when(value: Any, source: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise MalformedInput(f"published {value!r} is not a valid timestamp", source=source) from exc
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        return utc(datetime.fromisoformat(text))
+    except ValueError as exc:
+        raise MalformedInput(f"published {value!r} is not an ISO-8601 date", source=source) from exc
+
+
+def _from_fields(fields: dict[str, Any], *, source: str) -> Article:
+    """An interchange line: given fields win; HTML (if any) fills the rest."""
+    url = str(fields.get("url") or "")
+    if fields.get("html"):
+        article = _from_html(str(fields["html"]), url=url or None, source=source)
+    else:
+        article = Article(url=url, web_url=url, extractor="jsonl")
+    if fields.get("title"):
+        article.title = " ".join(str(fields["title"]).split())
+    if fields.get("text"):
+        article.text = str(fields["text"]).strip()
+    published = _parse_when(fields.get("published"), source)
+    if published is not None:
+        article.published, article.published_source = published, "jsonl:published"
+    provider = fields.get("provider")
+    domain = str(fields.get("domain") or "") or (registered_domain(url) if url else "")
+    if isinstance(provider, dict):
+        article.provider = Provider(str(provider.get("name") or ""), str(provider.get("domain") or domain))
+    elif provider or domain:
+        article.provider = Provider(str(provider or article.provider.name), domain or article.provider.domain)
+    if not article.excerpt and article.text:
+        article.excerpt = lead_excerpt(article.text)
+    return article
+
+
+def lead_excerpt(text: str, limit: int = 300) -> str:
+    """The lead sentences of a body, cut at a sentence or word boundary."""
+    first = text.strip().split("\n\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit]
+    for mark in (". ", "! ", "? "):
+        pos = cut.rfind(mark)
+        if pos > limit // 3:
+            return cut[: pos + 1]
+    return cut.rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,118 @@
+"""Wires the stages; the only place that knows their order.
+
+ingest (read files) → extract (RawDocument → Article) → identify and merge
+with what the store already holds → store. Enrichment and linking stages slot
+in after the merge as they land.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, NewsdeskError, StoreError
+from .extract.article import extract_article
+from .ingest.files import discover, read_file
+from .ingest.identity import article_id, keys_for, same_article
+from .ingest.merge import merge_inputs
+from .model import Article, RawDocument
+from .store.base import Store, StoredInput
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+#: called after each input with (input name, outcome) — "added", "updated", "unchanged" or "failed"
+Progress = Callable[[str, str], None]
+
+
+def content_sha256(raw: RawDocument) -> str:
+    return hashlib.sha256(raw.kind.encode() + b"\0" + raw.content).hexdigest()
+
+
+def ingest_document(raw: RawDocument, store: Store) -> tuple[str, str]:
+    """Extract one input and merge it into the store; returns (article id, outcome)."""
+    digest = content_sha256(raw)
+    if store.has_input(digest):
+        return "", "unchanged"
+    article = extract_article(raw)
+    keys = keys_for(article)
+    existing = store.find_article(keys)
+    if existing is not None and not same_article(existing, article):
+        existing = None
+    if existing is None:
+        article.id = article_id(keys, fallback=digest)
+        inputs: list[Article] = [article]
+    else:
+        article.id = existing.id
+        inputs = [i.article for i in store.inputs_of(existing.id)] + [article]
+    merged = merge_inputs(inputs)
+    merged.id = article.id
+    new_input = StoredInput(article.id, raw.source, raw.kind, digest, article)
+    created = store.save(merged, keys_for(merged), new_input)
+    return article.id, "added" if created else "updated"
+
+
+def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int) -> Iterable[RawDocument | InputError]:
+    """Every input under ``paths``; file-level failures come through as errors, in order."""
+    try:
+        files = list(discover(paths))
+    except InputError as exc:
+        yield exc
+        return
+    for path in files:
+        try:
+            yield from read_file(path, max_bytes=max_bytes)
+        except InputError as exc:
+            yield exc
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    max_bytes: int = 20 * 1024 * 1024,
+    progress: Progress | None = None,
+) -> IngestReport:
+    report = IngestReport()
+    for item in iter_inputs(paths, max_bytes=max_bytes):
+        if isinstance(item, InputError):
+            report.failed.append(str(item))
+            if progress:
+                progress(item.source or "?", "failed")
+            continue
+        try:
+            art_id, outcome = ingest_document(item, store)
+        except StoreError:
+            raise  # the store itself failed: going on would only fail every input after this one
+        except NewsdeskError as exc:
+            message = str(exc) if isinstance(exc, InputError) and exc.source else f"{item.source}: {exc}"
+            report.failed.append(message)
+            if progress:
+                progress(item.source, "failed")
+            continue
+        except Exception as exc:
+            report.failed.append(
+                f"{item.source}: internal error while ingesting: {type(exc).__name__}: {exc}"
+            )
+            if progress:
+                progress(item.source, "failed")
+            continue
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if art_id and art_id not in report.article_ids:
+            report.article_ids.append(art_id)
+        if progress:
+            progress(item.source, outcome)
+    return report

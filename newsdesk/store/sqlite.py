@@ -1,0 +1,262 @@
+"""SQLite store: WAL journal, migrations recorded in a table, FTS5 over title and text.
+
+Each ingested input is saved in one transaction with the merged article it
+belongs to, so a crash or a kill between two inputs loses nothing committed
+and leaves no half-written article.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from ..errors import NotFound, StoreError
+from ..model import Article, now_utc
+from ..records import article_from_json, article_to_json
+from .base import IdentityKeys, SearchHit, StoredInput
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("newsdesk.store").joinpath("migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _iso(article: Article) -> str | None:
+    if article.published is None:
+        return None
+    return article.published.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SQLiteStore:
+    """The default store; one file, safe for one writer and many readers."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{path}: cannot open store: {exc}") from exc
+        self._db.row_factory = sqlite3.Row
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"{path}: not a usable newsdesk store: {exc}") from exc
+
+    # -- schema ---------------------------------------------------------
+    def _migrate(self) -> None:
+        db = self._db
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        applied = {row[0] for row in db.execute("SELECT version FROM schema_migrations")}
+        for version, name, sql in _migrations():
+            if version in applied:
+                continue
+            # executescript commits on its own, so BEGIN/COMMIT are in the script itself:
+            # a migration is applied whole or not at all.
+            db.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n"
+                f"INSERT INTO schema_migrations(version, name, applied_at) "
+                f"VALUES ({version}, '{name}', '{now_utc().isoformat()}');\nCOMMIT;"
+            )
+
+    def schema_version(self) -> int:
+        row = self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    # -- writing --------------------------------------------------------
+    def has_input(self, content_sha256: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM inputs WHERE content_sha256 = ?", (content_sha256,)).fetchone()
+        return row is not None
+
+    def find_article(self, keys: IdentityKeys) -> Article | None:
+        probes: list[tuple[str, str]] = []
+        if keys.external_id:
+            probes.append(("external_id", keys.external_id))
+        probes.extend(("url_key", k) for k in keys.url_keys)
+        if keys.text_sha256:
+            probes.append(("text_sha256", keys.text_sha256))
+        if keys.title_key:
+            probes.append(("title_key", keys.title_key))
+        for column, value in probes:
+            if column == "url_key":
+                row = self._db.execute(
+                    "SELECT a.data FROM articles a WHERE a.url_key = ? OR EXISTS "
+                    "(SELECT 1 FROM article_urls u WHERE u.article_id = a.id AND u.url_key = ?) LIMIT 1",
+                    (value, value),
+                ).fetchone()
+            else:
+                row = self._db.execute(
+                    f"SELECT data FROM articles WHERE {column} = ? ORDER BY seq LIMIT 1", (value,)
+                ).fetchone()
+            if row is not None:
+                return self._load(row["data"])
+        return None
+
+    def inputs_of(self, article_id: str) -> list[StoredInput]:
+        rows = self._db.execute(
+            "SELECT article_id, source, kind, content_sha256, data FROM inputs "
+            "WHERE article_id = ? ORDER BY seq",
+            (article_id,),
+        ).fetchall()
+        return [
+            StoredInput(r["article_id"], r["source"], r["kind"], r["content_sha256"], self._load(r["data"]))
+            for r in rows
+        ]
+
+    def save(self, article: Article, keys: IdentityKeys, new_input: StoredInput) -> bool:
+        db = self._db
+        now = now_utc().isoformat()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            exists = db.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone() is not None
+            values = (
+                article.external_id or None,
+                keys.url_keys[0] if keys.url_keys else None,
+                keys.title_key or None,
+                keys.text_sha256 or None,
+                article.title,
+                article.text,
+                _iso(article),
+                article.provider.domain or None,
+                article.language or None,
+                json.dumps(article_to_json(article), ensure_ascii=False),
+            )
+            if exists:
+                db.execute(
+                    "UPDATE articles SET external_id=?, url_key=?, title_key=?, text_sha256=?, "
+                    "title=?, text=?, "
+                    "published=?, provider_domain=?, language=?, data=?, updated_at=? WHERE id=?",
+                    (*values, now, article.id),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO articles(external_id, url_key, title_key, text_sha256, title, text, "
+                    "published, "
+                    "provider_domain, language, data, created_at, updated_at, id) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (*values, now, now, article.id),
+                )
+            for url_key in keys.url_keys:
+                db.execute(
+                    "INSERT OR IGNORE INTO article_urls(url_key, article_id) VALUES (?, ?)",
+                    (url_key, article.id),
+                )
+            db.execute(
+                "INSERT INTO inputs(article_id, source, kind, content_sha256, data, ingested_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (
+                    new_input.article_id,
+                    new_input.source,
+                    new_input.kind,
+                    new_input.content_sha256,
+                    json.dumps(article_to_json(new_input.article), ensure_ascii=False),
+                    now,
+                ),
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot save article {article.id}: {exc}") from exc
+        return not exists
+
+    # -- reading --------------------------------------------------------
+    @staticmethod
+    def _load(data: str) -> Article:
+        return article_from_json(json.loads(data), source="store")
+
+    def get(self, article_id: str) -> Article:
+        row = self._db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article {article_id!r}")
+        return self._load(row["data"])
+
+    def resolve(self, ref: str) -> Article:
+        ref = ref.strip()
+        if not ref:
+            raise NotFound("empty article reference")
+        for sql in (
+            "SELECT data FROM articles WHERE id = ?",
+            "SELECT data FROM articles WHERE external_id = ?",
+        ):
+            rows = self._db.execute(sql + " LIMIT 2", (ref,)).fetchall()
+            if len(rows) == 1:
+                return self._load(rows[0]["data"])
+        escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._db.execute(
+            "SELECT data FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (escaped + "%",)
+        ).fetchall()
+        if len(rows) == 1:
+            return self._load(rows[0]["data"])
+        if len(rows) > 1:
+            raise NotFound(f"article reference {ref!r} is ambiguous")
+        raise NotFound(f"no article {ref!r}")
+
+    def recent(self, *, limit: int = 50, offset: int = 0) -> list[Article]:
+        rows = self._db.execute(
+            "SELECT data FROM articles ORDER BY published IS NULL, published DESC, seq LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [self._load(r["data"]) for r in rows]
+
+    def iter_articles(self) -> Iterator[Article]:
+        cursor = self._db.execute("SELECT data FROM articles ORDER BY seq")
+        for row in cursor:
+            yield self._load(row["data"])
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def count_inputs(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0])
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        fts_query = _fts_query(query)
+        if not fts_query:
+            return []
+        try:
+            rows = self._db.execute(
+                "SELECT a.data, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip, "
+                "bm25(articles_fts, 5.0, 1.0) AS r "
+                "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+                "WHERE articles_fts MATCH ? ORDER BY r LIMIT ?",
+                (fts_query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search {query!r} failed: {exc}") from exc
+        return [SearchHit(self._load(r["data"]), r["snip"], float(r["r"])) for r in rows]
+
+    def integrity_ok(self) -> bool:
+        row = self._db.execute("PRAGMA integrity_check").fetchone()
+        return bool(row and row[0] == "ok")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _fts_query(query: str) -> str:
+    """Each word as a quoted FTS5 term, so user punctuation cannot break the query syntax."""
+    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    return " ".join(f'"{w}"' for w in words)

@@ -1,0 +1,127 @@
+"""The command line, run as a user would (a real subprocess for the contracts other tools rely on)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\nstdout: {proc.stdout}\nstderr: {proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def db(tmp_path: Path, seeds: Path) -> Path:
+    path = tmp_path / "cli.db"
+    run("ingest", str(seeds), "--db", str(path))
+    return path
+
+
+def test_ingest_list_show_search(db: Path) -> None:
+    listed = [json.loads(line) for line in run("list", "--json", "--db", str(db)).stdout.splitlines()]
+    assert len(listed) == 4
+    assert listed[0]["published"].startswith("2025-07-06"), "newest first"
+    rferl = next(x for x in listed if "Beijing" in x["title"])
+    shown = json.loads(run("show", rferl["id"], "--json", "--db", str(db)).stdout)
+    assert shown["provider"] == {"name": "Radio Free Europe/Radio Liberty", "domain": "rferl.org"}
+    assert "sanctions" in shown["text"]
+    hits = [
+        json.loads(line) for line in run("search", "Mao Ning", "--json", "--db", str(db)).stdout.splitlines()
+    ]
+    assert len(hits) == 1 and "[Mao]" in hits[0]["snippet"]
+    assert run("show", "does-not-exist", "--db", str(db), check=False).returncode == 1
+
+
+def test_db_from_environment(db: Path) -> None:
+    out = run("list", "--json", env={"NEWSDESK_DB": str(db)}).stdout
+    assert len(out.splitlines()) == 4
+
+
+def test_export_md_verify_and_tamper(db: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "records"
+    run("export", "--format", "md", "--out", str(out_dir), "--db", str(db))
+    files = sorted(out_dir.glob("*.md"))
+    assert len(files) == 4
+    assert run("verify", *map(str, files), "--db", str(db)).returncode == 0
+    target = files[0]
+    text = target.read_text(encoding="utf-8")
+    body_start = text.index("\n---\n", 4) + 5
+    target.write_text(text[:body_start] + text[body_start:].replace("a", "o", 1), encoding="utf-8")
+    bad = run("verify", str(target), "--db", str(db), check=False)
+    assert bad.returncode == 1 and "body" in bad.stderr
+    other = files[1]
+    front = other.read_text(encoding="utf-8").replace("heat: -1", "heat: 99", 1)
+    other.write_text(front, encoding="utf-8")
+    bad = run("verify", str(other), "--db", str(db), check=False)
+    assert bad.returncode == 1 and "heat" in bad.stderr
+
+
+def test_export_jsonl_contract(db: Path) -> None:
+    lines = [
+        json.loads(x)
+        for x in run("export", "--format", "jsonl", "--out", "-", "--db", str(db)).stdout.splitlines()
+    ]
+    assert len(lines) == 4
+    for obj in lines:
+        for key in (
+            "id",
+            "text",
+            "title",
+            "excerpt",
+            "publishedDateTime",
+            "originalUrl",
+            "webUrl",
+            "type",
+            "quality",
+            "heat",
+            "published",
+            "provider",
+            "topics",
+            "images",
+            "related",
+        ):
+            assert key in obj, key
+
+
+def test_export_md_to_stdout_is_yaml(db: Path) -> None:
+    out = run("export", "--format", "md", "--db", str(db)).stdout
+    assert out.count("\nsecured: ") == 4
+    first = out.split("---\n")[1]
+    assert yaml.safe_load(first)["category"] == "news"
+
+
+def test_extract_prints_json_and_stores_nothing(tmp_path: Path, seeds: Path) -> None:
+    capture = next(seeds.glob("002_*.txt"))
+    data = json.loads(run("extract", str(capture), env={"NEWSDESK_DB": str(tmp_path / "none.db")}).stdout)
+    assert data["title"] == "China Applauds Russia’s Move to Recognize Taliban Government"
+    assert data["published"].startswith("2025-07-06")
+    assert set(data) >= {"title", "text", "published", "authors", "provider", "language", "images"}
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_ingest_exit_status_says_some_failed(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.jsonl").write_text(
+        '{"id": 1, "title": "Good line with enough words", "text": "t"}\n{oops\n'
+    )
+    proc = run("ingest", str(tmp_path / "in"), "--db", str(tmp_path / "x.db"), check=False)
+    assert proc.returncode == 1
+    assert "bad.jsonl:2" in proc.stderr
+    assert "1 added" in proc.stdout
