@@ -21,7 +21,7 @@ from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
 from .extract.article import extract_article
 from .ingest.files import discover, read_file
 from .model import RawDocument
-from .pipeline import ingest_paths
+from .pipeline import Enricher, ingest_paths
 from .records import article_to_json, dump_record
 from .secured import Keyring, verify_record
 from .settings import Settings, load_settings
@@ -93,7 +93,13 @@ def ingest(
                     seen.add(name)
                     bar.advance(task)
 
-            report = ingest_paths(files, store, max_bytes=settings.max_input_bytes, progress=progress)
+            report = ingest_paths(
+                files,
+                store,
+                max_bytes=settings.max_input_bytes,
+                progress=progress,
+                enricher=Enricher.from_settings(settings),
+            )
         total = store.count()
     for failure in report.failed:
         err.print(f"[red]failed:[/red] {failure}", markup=True, highlight=False)

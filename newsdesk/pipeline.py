@@ -1,8 +1,8 @@
 """Wires the stages; the only place that knows their order.
 
 ingest (read files) → extract (RawDocument → Article) → identify and merge
-with what the store already holds → store. Enrichment and linking stages slot
-in after the merge as they land.
+with what the store already holds → enrich (language, entities, provenance,
+topics, quality) → store. Linking stages slot in after enrichment.
 """
 
 from __future__ import annotations
@@ -12,13 +12,44 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, NewsdeskError, StoreError
+from .enrich.entities import apply_entities
+from .enrich.language import detect_language
+from .enrich.provenance import apply_provenance
+from .enrich.quality import apply_quality
+from .errors import ConfigError, InputError, NewsdeskError, StoreError
 from .extract.article import extract_article
 from .ingest.files import discover, read_file
 from .ingest.identity import article_id, keys_for, same_article
 from .ingest.merge import merge_inputs
 from .model import Article, RawDocument
+from .settings import Settings
 from .store.base import Store, StoredInput
+
+
+@dataclass
+class Enricher:
+    """What enrichment needs, loaded once per run (models are expensive to load)."""
+
+    outlet_priors: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Enricher:
+        priors = settings.sections.get("outlets", {})
+        if not isinstance(priors, dict) or not all(isinstance(v, int) for v in priors.values()):
+            raise ConfigError("[outlets] must map domains to integer priors 0-100")
+        return cls(outlet_priors={str(k).lower(): int(v) for k, v in priors.items()})
+
+    def enrich(self, article: Article) -> Article:
+        """Language, entities, provenance, then quality (which weighs all of them)."""
+        if not article.language:
+            guess = detect_language(f"{article.title}\n\n{article.text}")
+            article.language = guess.code
+            if guess.reason:
+                article.info["language_unknown"] = guess.reason
+        apply_entities(article)
+        provenance = apply_provenance(article)
+        apply_quality(article, outlet_priors=self.outlet_priors, provenance=provenance)
+        return article
 
 
 @dataclass
@@ -42,7 +73,7 @@ def content_sha256(raw: RawDocument) -> str:
     return hashlib.sha256(raw.kind.encode() + b"\0" + raw.content).hexdigest()
 
 
-def ingest_document(raw: RawDocument, store: Store) -> tuple[str, str]:
+def ingest_document(raw: RawDocument, store: Store, enricher: Enricher | None = None) -> tuple[str, str]:
     """Extract one input and merge it into the store; returns (article id, outcome)."""
     digest = content_sha256(raw)
     if store.has_input(digest):
@@ -60,6 +91,7 @@ def ingest_document(raw: RawDocument, store: Store) -> tuple[str, str]:
         inputs = [i.article for i in store.inputs_of(existing.id)] + [article]
     merged = merge_inputs(inputs)
     merged.id = article.id
+    (enricher or Enricher()).enrich(merged)
     new_input = StoredInput(article.id, raw.source, raw.kind, digest, article)
     created = store.save(merged, keys_for(merged), new_input)
     return article.id, "added" if created else "updated"
@@ -85,8 +117,10 @@ def ingest_paths(
     *,
     max_bytes: int = 20 * 1024 * 1024,
     progress: Progress | None = None,
+    enricher: Enricher | None = None,
 ) -> IngestReport:
     report = IngestReport()
+    enricher = enricher or Enricher()
     for item in iter_inputs(paths, max_bytes=max_bytes):
         if isinstance(item, InputError):
             report.failed.append(str(item))
@@ -94,7 +128,7 @@ def ingest_paths(
                 progress(item.source or "?", "failed")
             continue
         try:
-            art_id, outcome = ingest_document(item, store)
+            art_id, outcome = ingest_document(item, store, enricher)
         except StoreError:
             raise  # the store itself failed: going on would only fail every input after this one
         except NewsdeskError as exc:

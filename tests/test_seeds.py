@@ -101,3 +101,22 @@ def test_export_records_are_valid_seed_format_and_verify(store: SQLiteStore, tmp
         back = load_record(text)
         assert back.title == article.title and back.text == article.text
         assert verify_record(text, keyring)["source"]
+
+
+def test_quality_orders_the_seeds(store: SQLiteStore) -> None:
+    scores = {a.title[:20]: a.quality for a in store.iter_articles()}
+    rferl = _by_title(store, "Beijing Cautiously Backs").quality
+    farm = _by_title(store, "China Applauds Russia").quality
+    assert rferl == max(scores.values()) and farm == min(scores.values()), scores
+    assert all(0 <= q <= 100 for q in scores.values())
+    art = _by_title(store, "China Applauds Russia")
+    assert art.quality_reasons and set(art.quality_parts) >= {"depth", "sourcing", "originality", "cleanliness"}
+    assert art.original_provider == "KabulNow"
+
+
+def test_enrichment_fills_language_and_entities(store: SQLiteStore) -> None:
+    for a in store.iter_articles():
+        assert a.language == "en"
+        assert "Taliban" in a.entities["organisations"], a.title
+        assert "Afghanistan" in a.entities["places"], a.title
+    assert _by_title(store, "Beijing Cautiously").entities["people"]["Wang Yi"] >= 2

@@ -1,0 +1,515 @@
+"""Page metadata from an HTML tree: meta tags, JSON-LD, microdata and visible headings.
+
+:func:`collect` reads everything into a :class:`PageMeta` in one walk; the headline
+(:func:`choose_title`) and the authors (:func:`choose_authors`) are chosen here, dates in
+:mod:`.dates`, the simpler fields (site name, images, tags, ...) in :mod:`.html`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+#: schema.org types whose fields describe the article itself (not the site or a list)
+ARTICLE_TYPES = frozenset(
+    t.casefold()
+    for t in [
+        "Article",
+        "NewsArticle",
+        "ReportageNews",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "DiscussionForumPosting",
+        "TechArticle",
+        "ScholarlyArticle",
+        "Report",
+        "Review",
+        "Recipe",
+        "HowTo",
+        "CreativeWork",
+        "MedicalWebPage",
+        "Event",
+        "VideoObject",
+        "PodcastEpisode",
+    ]
+)
+_PAGE_TYPES = frozenset({"webpage", "itempage", "aboutpage", "collectionpage", "profilepage", "qapage"})
+_PUBLISHER_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "website"})
+
+_WS = re.compile(r"\s+")
+# soft hyphens and zero-width characters: layout hints, not text
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# the separators sites put between a headline and their own name in <title>
+_TITLE_SEP = re.compile(r"\s+[|–—·•»«:/~⋆*›‹-]{1,3}\s+|\s*[|·•»«]\s*")
+_WORD = re.compile(r"\w+")
+#: <title> segments that name a page type, not the article
+_GENERIC_SEGMENTS = ("blogarchive", "blogarchiv", "home", "startseite", "homepage", "accueil", "inicio")
+_KICKER_SEP = re.compile(r"\s*[|–—·•»«:]\s+|\s+[|–—·•»«/-]\s+")
+#: share of words (Dice) an <h1> must have in common with a declared title to be taken
+H1_MIN_OVERLAP = 0.4
+
+
+def clean(value: Any) -> str:
+    """Whitespace-collapsed text without soft hyphens; '' for anything but a non-empty string."""
+    if not isinstance(value, str):
+        return ""
+    return _WS.sub(" ", _INVISIBLE.sub("", value)).strip()
+
+
+def fold(value: str) -> str:
+    """A comparison key: NFKC, casefold, letters and digits only."""
+    value = unicodedata.normalize("NFKC", value).casefold()
+    return "".join(ch for ch in value if ch.isalnum())
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """Everything the head (and a few body elements) says about a page."""
+
+    lang: str = ""
+    title_tag: str = ""
+    h1: list[str] = field(default_factory=list)
+    #: per <h1>, the texts of its parts (leading text and child elements) when it has several:
+    #: news sites put a kicker ("Dachzeile") and the headline in separate spans
+    h1_parts: list[list[str]] = field(default_factory=list)
+    canonical: str = ""
+    #: meta tags by lower-cased property/name/itemprop, values in document order
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    #: JSON-LD objects, lists and @graph flattened (nested objects stay nested)
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    #: microdata outside <meta>: itemprop -> values (datetime/content attribute, else text)
+    itemprops: dict[str, list[str]] = field(default_factory=dict)
+    #: <img> width/height declared in the markup, by absolute src
+    img_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def first(self, *keys: str) -> str:
+        """The first non-empty value of the first of ``keys`` the meta tags have."""
+        for key in keys:
+            for value in self.meta.get(key, ()):
+                if value:
+                    return value
+        return ""
+
+    def articles(self) -> list[dict[str, Any]]:
+        """JSON-LD objects of an article type first, then web pages."""
+        arts = [o for o in self.jsonld if _types(o) & ARTICLE_TYPES]
+        pages = [o for o in self.jsonld if _types(o) & _PAGE_TYPES]
+        return arts + pages
+
+    def ld_first(self, key: str) -> Any:
+        """The first non-empty ``key`` of the article (or page) JSON-LD objects."""
+        for obj in self.articles():
+            value = obj.get(key)
+            if value:
+                return value
+        return None
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t.casefold()}
+    if isinstance(t, list):
+        return {x.casefold() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _flatten_ld(data: Any, out: list[dict[str, Any]]) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _flatten_ld(item, out)
+    elif isinstance(data, dict):
+        if "@graph" in data:
+            _flatten_ld(data["@graph"], out)
+        if "@type" in data:
+            out.append(data)
+
+
+_JSON_COMMENT = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
+
+
+def _parse_ld(text: str) -> Any:
+    text = _JSON_COMMENT.sub("", text.strip())
+    try:
+        # strict=False: raw newlines and tabs inside strings are common in the wild
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    # several objects pasted one after another, or a trailing semicolon
+    decoder = json.JSONDecoder(strict=False)
+    found, pos = [], 0
+    while pos < len(text):
+        start = text.find("{", pos)
+        if start < 0:
+            break
+        try:
+            obj, pos = decoder.raw_decode(text, start)
+        except ValueError:
+            break
+        found.append(obj)
+    return found
+
+
+def _int(value: Any) -> int:
+    try:
+        return max(0, int(float(str(value).strip().removesuffix("px"))))
+    except (TypeError, ValueError):
+        return 0
+
+
+def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
+    """Read the page's metadata in one walk over the elements that carry it."""
+    pm = PageMeta()
+    pm.lang = clean(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
+    for el in tree.iter("meta", "link", "script", "title", "h1", "img"):
+        tag = el.tag
+        if tag == "meta":
+            content = el.get("content")
+            if content is None:
+                continue
+            content = clean(content)
+            for attr in ("property", "name", "itemprop", "http-equiv"):
+                key = el.get(attr)
+                if key:
+                    pm.meta.setdefault(key.strip().lower(), []).append(content)
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if "canonical" in rel and not pm.canonical and el.get("href"):
+                pm.canonical = urljoin(base_url, el.get("href", "").strip())
+        elif tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+                _flatten_ld(_parse_ld(el.text), pm.jsonld)
+        elif tag == "title":
+            if not pm.title_tag:
+                pm.title_tag = clean(el.text_content())
+        elif tag == "h1":
+            text = clean(el.text_content())
+            if text:
+                pm.h1.append(text)
+                parts = [clean(el.text)] + [clean(c.text_content()) for c in el if isinstance(c.tag, str)]
+                pm.h1_parts.append([p for p in parts if p] if len([p for p in parts if p]) > 1 else [])
+        elif tag == "img":
+            src = el.get("src")
+            w, h = _int(el.get("width")), _int(el.get("height"))
+            if src and (w or h):
+                pm.img_sizes.setdefault(urljoin(base_url, src.strip()), (w, h))
+    for el in tree.xpath("//body//*[@itemprop]"):
+        if el.tag == "meta":
+            continue
+        value = el.get("datetime") or el.get("content") or clean(el.text_content())
+        if value:
+            pm.itemprops.setdefault(el.get("itemprop", "").strip(), []).append(clean(value))
+    if not pm.lang:
+        pm.lang = pm.first("content-language", "og:locale", "language", "dc.language", "inlanguage")
+    return pm
+
+
+# ---------------------------------------------------------------- title
+
+
+def site_keys(site_names: list[str], host: str, domain: str) -> list[str]:
+    """Fold keys that identify the site: its names, its domain and host labels."""
+    keys = [fold(s) for s in site_names]
+    if domain:
+        keys += [fold(domain), fold(domain.split(".")[0])]
+        sub = host.removesuffix(domain).strip(".")
+        keys += [fold(label) for label in sub.split(".") if label not in ("www", "m", "amp", "blog", "news")]
+    return [k for k in dict.fromkeys(keys) if len(k) >= 3]
+
+
+def _is_site(segment: str, keys: list[str]) -> bool:
+    f = fold(segment)
+    if not f or f in _GENERIC_SEGMENTS:
+        return True
+    for k in keys:
+        if f == k or (len(k) >= 5 and k in f and len(f) <= 2 * len(k) + 8) or (len(f) >= 5 and f in k):
+            return True
+    return False
+
+
+def strip_site(title: str, keys: list[str]) -> str:
+    """Drop a leading or trailing '… | Site name' segment that names the site."""
+    title = clean(title)
+    for _ in range(2):  # "Headline - Section - Site" needs two passes
+        spans = [(m.start(), m.end()) for m in _TITLE_SEP.finditer(title)]
+        if not spans:
+            break
+        head, tail = title[: spans[0][0]], title[spans[-1][1] :]
+        if tail and _is_site(tail, keys) and len(title[: spans[-1][0]].strip()) > 3:
+            title = title[: spans[-1][0]].strip()
+        elif head and _is_site(head, keys) and len(title[spans[0][1] :].strip()) > 3:
+            title = title[spans[0][1] :].strip()
+        else:
+            break
+    return title
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _segments(title: str) -> list[str]:
+    return [p.strip() for p in _KICKER_SEP.split(title) if p.strip()]
+
+
+def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) -> str:
+    """The headline: the <h1> the declared titles confirm, else the best declared title.
+
+    Pages show their headline in an <h1>, but many also use <h1> for the logo or a
+    section name, wrap a kicker ("Dachzeile") into it, while og:title/<title> are often
+    a shortened or SEO variant with the site name glued on. So, in order: an <h1> part
+    that a declared title confirms; a declared title that is the <h1> minus a kicker;
+    an <h1> sharing most of its words with a declared title; the first declared title
+    with site affixes removed.
+    """
+    keys = site_keys(site_names, host, domain)
+    raw = [
+        pm.first("og:title"),
+        clean(pm.ld_first("headline")),
+        pm.first("twitter:title"),
+        pm.title_tag,
+        pm.first("dc.title", "title", "headline", "parsely-title"),
+    ]
+    refs = [r for r in (strip_site(x, keys) for x in raw if x) if r and not _is_site(r, keys)]
+    ref_folds = {fold(r) for r in refs}
+    seg_folds = {fold(s) for r in raw if r for s in _segments(r)} | ref_folds
+    h1s = [
+        (h, parts)
+        for h, parts in zip(pm.h1, pm.h1_parts, strict=False)
+        if len(h) <= 300 and not _is_site(h, keys)
+    ]
+    for _h, parts in h1s:
+        confirmed = [p for p in parts if len(fold(p)) >= 8 and fold(p) in seg_folds]
+        if confirmed:
+            # the headline follows its kicker
+            return confirmed[-1]
+    for h, _parts in h1s:
+        fh = fold(h)
+        if fh in ref_folds:
+            return h
+        for r in refs:
+            fr = fold(r)
+            if len(fr) >= 0.4 * len(fh) and fh.endswith(fr):
+                return r
+    best, best_score = "", 0.0
+    for h, _parts in h1s:
+        hw = _words(h)
+        score = max((_dice(hw, _words(r)) for r in refs), default=0.0)
+        if score > best_score:
+            best, best_score = h, score
+    if best and best_score >= H1_MIN_OVERLAP:
+        return best
+    if refs:
+        return refs[0]
+    if len(h1s) == 1:
+        return h1s[0][0]
+    return pm.h1[0] if pm.h1 else ""
+
+
+# ---------------------------------------------------------------- authors
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|/|\||&|\+|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:written|posted|published|text|story|words|photos?|reported|geschrieben|verfasst|"
+    r"veröffentlicht|publiziert|erstellt|ein beitrag|publié|publicado|pubblicato)\s+)?"
+    r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?)\s*:?\s+",
+    re.IGNORECASE,
+)
+# a date or place after the name: "Jane Doe am 3. Mai", "Jane Doe on May 3", "Jane Doe | 3 min"
+_AUTHOR_TAIL = re.compile(
+    r"\s+(?:(?:am|on|le|el|il|um|at|in)\s|[-–—|·•,]\s*)[^\d]{0,30}\d.*$|\s+(?:am|on|le)$"
+)
+_AUTHOR_JUNK = re.compile(r"\S+@\S+|@\w+|https?://\S+|\(.*?\)|\d.*$")
+# placeholders CMSs put where an author would be
+_NOT_AUTHORS = frozenset(
+    {
+        "admin",
+        "administrator",
+        "editor",
+        "editors",
+        "staff",
+        "user",
+        "guest",
+        "unknown",
+        "anonymous",
+        "autor",
+        "author",
+        "team",
+        "webmaster",
+        "none",
+        "null",
+        "no author",
+        "posted",
+        "publiziert",
+        "veröffentlicht",
+        "wordpressadmin",
+    }
+)
+
+
+def split_authors(value: str) -> list[str]:
+    """Person names from a byline or author field ('By A and B | Site' → ['A', 'B'])."""
+    value = clean(value)
+    if not value or value.lower().startswith(("http://", "https://", "www.")):
+        return []
+    value = _AUTHOR_PREFIX.sub("", value)
+    out: list[str] = []
+    for part in _AUTHOR_SPLIT.split(value):
+        name = _AUTHOR_JUNK.sub("", _AUTHOR_TAIL.sub("", _AUTHOR_PREFIX.sub("", part))).strip(
+            " \t-–—:·•|~\"'“”"
+        )
+        name = clean(name)
+        if not name or len(name) > 60 or len(name.split()) > 5 or name.casefold() in _NOT_AUTHORS:
+            continue
+        if name not in out:
+            out.append(name)
+    # keep only the fullest form of each name ("Smith" inside "Jane Smith")
+    return [n for n in out if not any(n != m and n in m for m in out)]
+
+
+def _ld_names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        # some sites put a JSON string into the field
+        if value.strip().startswith(("{", "[")):
+            try:
+                return _ld_names(json.loads(value))
+            except ValueError:
+                return []
+        return [value]
+    if isinstance(value, list):
+        return [n for v in value for n in _ld_names(v)]
+    if isinstance(value, dict):
+        types = _types(value)
+        if types & _PUBLISHER_TYPES and "person" not in types:
+            # the publisher named as author: that is the site, not a byline
+            return []
+        name = value.get("name")
+        if isinstance(name, (str, list, dict)):
+            return _ld_names(name)
+        parts = [value.get(k) for k in ("givenName", "familyName")]
+        if all(isinstance(p, str) for p in parts):
+            return [" ".join(parts)]  # type: ignore[arg-type]
+    return []
+
+
+#: meta tags that name the author, most specific first
+META_AUTHOR = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "dc:creator",
+    "creator",
+)
+
+
+def author_candidates(pm: PageMeta) -> list[tuple[str, list[str]]]:
+    """(source, raw names) for the authors, in order of trust."""
+    out: list[tuple[str, list[str]]] = []
+    for obj in pm.articles():
+        names = _ld_names(obj.get("author"))
+        if names:
+            out.append(("jsonld", names))
+            break
+    for key in META_AUTHOR:
+        values = pm.meta.get(key)
+        if values:
+            out.append((f"meta:{key}", values))
+    if pm.itemprops.get("author"):
+        out.append(("microdata", pm.itemprops["author"][:3]))
+    return out
+
+
+# Visible bylines. One XPath pass (contains() rather than EXSLT regex: it runs over every
+# element of the page), ranked in Python: specific author markup before generic bylines.
+_BYLINE_XPATH = XPath(
+    "//*[@rel='author' or contains(@itemprop, 'author') or contains(@class, 'uthor') or "
+    "contains(@class, 'yline') or @class='byl' or contains(@class, 'submitted-by') or "
+    "contains(@class, 'posted-by') or contains(@class, 'journalist') or contains(@class, 'writer') or "
+    "contains(@class, 'vcard') or contains(@id, 'uthor') or contains(@id, 'yline')]|//author"
+)
+_BYLINE_SPECIFIC = re.compile(r"^(?:author|author-?name|authorName|AuthorName|byline__author)$")
+_BYLINE_TAGS = frozenset(
+    {"a", "div", "p", "span", "address", "strong", "h3", "h4", "author", "li", "em", "b"}
+)
+# class/id tokens of the containers whose names are not the article's author
+_BYLINE_EXCLUDED_TOKEN = re.compile(
+    r"^(?:comment|sidebar|widget|related|teaser|footer|quote|respond)", re.IGNORECASE
+)
+_BYLINE_EXCLUDED_TAGS = frozenset({"footer", "aside", "blockquote", "form"})
+
+
+def _byline_excluded(el: HtmlElement) -> bool:
+    for node in (el, *el.iterancestors()):
+        if node.tag in _BYLINE_EXCLUDED_TAGS:
+            return True
+        tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
+        if any(_BYLINE_EXCLUDED_TOKEN.match(t) for t in tokens):
+            return True
+    return False
+
+
+# Matching the XPath costs a millisecond or more on a large page; pages without such
+# markup are ruled out faster by a scan of the source text.
+_BYLINE_HINT = re.compile(
+    r"""(?:class|id|rel|itemprop)\s*=\s*["']?[^"'>]*(?:[Aa]uthor|[Bb]yline|byl\b|writer|journalist|vcard|"""
+    r"""submitted-by|posted-by)|<author\b"""
+)
+
+
+def _byline_rank(el: HtmlElement) -> int:
+    if el.tag == "author" or el.get("rel") == "author" or "author" in (el.get("itemprop") or ""):
+        return 0
+    if any(_BYLINE_SPECIFIC.match(c) for c in (el.get("class") or "").split()) or el.get("id") == "author":
+        return 0
+    return 1
+
+
+def byline_authors(tree: HtmlElement, html: str | None = None) -> list[str]:
+    """Author names from the visible byline markup, when the metadata names none."""
+    if html is not None and not _BYLINE_HINT.search(html):
+        return []
+    found = [el for el in _BYLINE_XPATH(tree) if isinstance(el.tag, str) and el.tag in _BYLINE_TAGS]
+    for el in sorted(found, key=_byline_rank):  # stable: document order within a rank
+        # itertext, not text_content: "Author<b>Jane Doe</b>" must not glue into one word
+        text = clean(" ".join(el.itertext()))
+        if not 2 < len(text) < 100 or _byline_excluded(el):
+            continue
+        names = split_authors(text)
+        if names:
+            return names[:10]
+    return []
+
+
+def choose_authors(pm: PageMeta, tree: HtmlElement | None = None, html: str | None = None) -> list[str]:
+    """Authors from JSON-LD, meta tags or microdata; else from the visible byline."""
+    for _source, raws in author_candidates(pm):
+        names: list[str] = []
+        for raw in raws:
+            for n in split_authors(raw):
+                if n not in names:
+                    names.append(n)
+        if names:
+            return names[:10]
+    return byline_authors(tree, html) if tree is not None else []

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsdesk.enrich.quality import (
+    WEIGHTS,
+    apply_quality,
+    markup_fragments,
+    misspellings,
+    mojibake_count,
+    score_quality,
+)
+from newsdesk.model import QUALITY_UNKNOWN, Article, Image, Provider
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+# Made up: no such port, people or events.
+GOOD_TEXT = "\n\n".join(
+    [
+        "The harbour authority of Port Elsen said on Friday that 14 cargo ships had been held at anchor "
+        "since Tuesday, after a crane failure cut unloading capacity by 40 percent.",
+        '"We expect the backlog to clear by the weekend, but only if the second crane is repaired," port '
+        "director Lena Moor told reporters at a briefing on Friday.",
+        "According to the authority, 3,200 containers are waiting to be unloaded, worth an estimated "
+        "$85 million. Shipping agent Tomas Brandvik said two of his clients had already diverted vessels.",
+        '"Every day of delay costs an operator around $40,000 in fuel and crew," Brandvik said.',
+        "The crane, installed in 2009, failed during a storm on March 3. Engineers from the manufacturer "
+        "arrived on Thursday, the authority said, and replacement parts are due on Saturday.",
+        "Union representative Ada Kerr told the local radio station that dock workers had offered to work "
+        'extra shifts. "Our members want the ships moving as much as anyone," she said.',
+        "Port Elsen handled 1.2 million containers last year, 8 percent more than in 2022, making it the "
+        "third-busiest port in the region.",
+        "A spokesperson for the regional transport ministry said the government was monitoring the "
+        "situation and would publish an assessment next week.",
+    ]
+)
+POOR_TEXT = (
+    "In a notable shift, the harbour sector is entering a new chapter. This article explores the "
+    "implications of this transformation. <b>Key takeaways</b>&nbsp; The governmant underscores the "
+    "importance of modernisation and the consolidation of partnerships in the evolving landscape."
+)
+
+
+def good_article() -> Article:
+    return Article(
+        title="Crane failure leaves 14 ships waiting at Port Elsen",
+        text=GOOD_TEXT,
+        published=datetime(2024, 3, 8, tzinfo=UTC),
+        authors=["Jo Example"],
+        images=[Image("https://example.org/crane.jpg")],
+        provider=Provider("Harbour Daily", "harbourdaily.example"),
+        language="en",
+    )
+
+
+def test_parts_add_up_and_stay_in_range() -> None:
+    q = score_quality(good_article())
+    assert 0 <= q.score <= 100
+    assert round(sum(q.parts.values())) == q.score
+    for name, weight in WEIGHTS.items():
+        assert 0 <= q.parts[name] <= weight
+    assert q.parts["prior"] == 0
+
+
+def test_good_report_beats_spun_markup() -> None:
+    good = score_quality(good_article())
+    poor = score_quality(Article(title="Harbour sector", text=POOR_TEXT, language="en"))
+    assert good.score >= 80
+    assert poor.score <= 35
+    assert good.parts["sourcing"] > 20
+    assert "no named sources" in poor.reasons
+    assert any(r.startswith("leftover markup (") for r in poor.reasons)
+    assert any("governmant" in r for r in poor.reasons)
+    assert any("spun filler" in r for r in poor.reasons)
+    assert any(r.startswith("no date") for r in poor.reasons)
+
+
+def test_repost_and_rewrite_lower_originality() -> None:
+    original = score_quality(good_article())
+    repost = good_article().replace(is_repost=True)
+    rewrite = good_article().replace(original_title="Cranes Fail at Elsen – Coastal Times")
+    rq, wq = score_quality(repost), score_quality(rewrite)
+    assert rq.parts["originality"] < wq.parts["originality"] < original.parts["originality"]
+    assert "repost of another outlet's article" in rq.reasons
+    assert "rewrite of a story by Coastal Times" in wq.reasons
+
+
+def test_outlet_prior() -> None:
+    article = good_article().replace(provider=Provider("", "news.harbourdaily.example"))
+    neutral = score_quality(article)
+    trusted = score_quality(article, outlet_priors={"harbourdaily.example": 90})
+    distrusted = score_quality(article, outlet_priors={"harbourdaily.example": 10})
+    assert trusted.parts["prior"] == 8 and distrusted.parts["prior"] == -8
+    assert distrusted.score < neutral.score <= trusted.score
+    assert "outlet prior +8 (harbourdaily.example)" in trusted.reasons
+
+
+def test_cleanliness_signals() -> None:
+    assert len(markup_fragments("Text</ li> and & nbsp ; more Headlineh2> <p>")) == 4
+    assert markup_fragments(GOOD_TEXT) == []
+    assert mojibake_count("They donâ€™t agree") > 0
+    assert mojibake_count("They don’t agree — “fine”") == 0
+    found = dict(misspellings("The governmant and the Edukational board met Talantbek Masadykov in Bishkek."))
+    assert found == {"governmant": "government", "Edukational": "educational"}
+
+
+def test_capture_debris_costs_cleanliness() -> None:
+    clean = score_quality(good_article())
+    debris = score_quality(good_article().replace(info={"removed": ["markup debris", "menu"]}))
+    assert debris.parts["cleanliness"] < clean.parts["cleanliness"]
+
+
+def test_apply_quality_sets_fields() -> None:
+    article = good_article()
+    assert article.quality == QUALITY_UNKNOWN
+    result = apply_quality(article)
+    assert article.quality == result.score
+    assert article.quality_parts == result.parts
+    assert article.quality_reasons == result.reasons
+
+
+def test_seed_ordering() -> None:
+    from newsdesk.extract.captures import clean_capture
+
+    paths = sorted(SEEDS.glob("00[1-4]_*.txt")) if SEEDS.exists() else []
+    if len(paths) < 4:
+        pytest.skip("shared/seeds not available")
+    scores = {}
+    for path in paths:
+        c = clean_capture(path.read_text(encoding="utf-8"), source=path.name)
+        article = Article(
+            title=c.title,
+            text=c.text,
+            authors=list(c.authors),
+            published=c.published,
+            dateline=c.dateline,
+            agency=c.agency,
+            is_repost=c.is_repost,
+            original_title=c.original_title,
+            original_provider=c.original_provider,
+            provider=Provider(name=c.site_name),
+            language="en",
+            info={"removed": list(c.removed)},
+        )
+        scores[path.name[:3]] = score_quality(article).score
+    assert max(scores, key=lambda k: scores[k]) == "001", scores
+    assert min(scores, key=lambda k: scores[k]) == "002", scores
