@@ -20,8 +20,9 @@ from . import __version__
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
 from .extract.article import extract_article
 from .ingest.files import discover, read_file
+from .link.linker import Linker, decorate
 from .model import RawDocument
-from .pipeline import Enricher, ingest_paths
+from .pipeline import Enricher, ingest_paths, link_new
 from .records import article_to_json, dump_record
 from .secured import Keyring, verify_record
 from .settings import Settings, load_settings
@@ -99,6 +100,7 @@ def ingest(
                 max_bytes=settings.max_input_bytes,
                 progress=progress,
                 enricher=Enricher.from_settings(settings),
+                linker=Linker.open(settings.db_path),
             )
         total = store.count()
     for failure in report.failed:
@@ -235,11 +237,14 @@ def export(
         target.mkdir(parents=True, exist_ok=True)
     count = 0
     with _open_store(settings) as store:
+        linker = Linker.open(settings.db_path)
+        link_new(store, linker)
         jsonl_file = (
             (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
         )
         try:
-            for article in store.iter_articles():
+            for stored in store.iter_articles():
+                article = decorate(stored, store, linker)
                 count += 1
                 if fmt == "md":
                     text = dump_record(article, keyring=keyring)
@@ -333,6 +338,99 @@ def verify(
         out.print(f"OK {path} (key {envelope.get('kid')}, source {envelope.get('source')})", markup=False)
     if worst:
         raise typer.Exit(worst)
+
+
+@app.command()
+def stories(
+    db: DbOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One line per article: id, event_id, story_id.")
+    ] = False,
+) -> None:
+    """Events and stories: which article belongs where."""
+    settings = _settings(db)
+    with _open_store(settings) as store:
+        linker = Linker.open(settings.db_path)
+        link_new(store, linker)
+        articles = list(store.iter_articles())
+        if as_json:
+            for a in articles:
+                out.print(
+                    _dump(
+                        {
+                            "id": a.external_id or a.id,
+                            "event_id": linker.event_of(a.id),
+                            "story_id": linker.story_of(a.id),
+                        }
+                    )
+                )
+            return
+        groups: dict[int | None, list[Any]] = {}
+        for a in articles:
+            groups.setdefault(linker.story_of(a.id), []).append(a)
+        for story_id, members in sorted(groups.items(), key=lambda g: -len(g[1])):
+            heat = linker.heat(story_id, store).heat if story_id is not None else -1
+            label = f"story {story_id}" if story_id is not None else "unclustered"
+            out.print(f"[bold]{label}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            for a in sorted(members, key=lambda x: x.published.isoformat() if x.published else ""):
+                when = a.published.date().isoformat() if a.published else "undated"
+                out.print(f"  {when}  event {linker.event_of(a.id)}  {a.id}  {a.title}", markup=False)
+
+
+@app.command()
+def story(
+    ref: Annotated[str, typer.Argument(help="A story id, or any of its articles (id or external id).")],
+    db: DbOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The story, its timeline and heat as JSON.")
+    ] = False,
+) -> None:
+    """One story: its developments in date order, with the articles behind each."""
+    settings = _settings(db)
+    with _open_store(settings) as store:
+        linker = Linker.open(settings.db_path)
+        link_new(store, linker)
+        story_id: int | None
+        if ref.isdigit() and int(ref) in linker.engine.stories():
+            story_id = int(ref)
+        else:
+            try:
+                story_id = linker.story_of(store.resolve(ref).id)
+            except NotFound as exc:
+                raise _fail(str(exc), 1) from exc
+        if story_id is None:
+            raise _fail(f"{ref!r} is in no story", 1)
+        timeline = linker.timeline(story_id, store)
+        heat = linker.heat(story_id, store)
+        titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
+    if as_json:
+        out.print(
+            _dump(
+                {
+                    "story_id": story_id,
+                    "heat": heat.to_json(),
+                    "timeline": [dev.to_json() for dev in timeline],
+                }
+            )
+        )
+        return
+    out.print(f"[bold]story {story_id}[/bold]  heat {heat.heat}", markup=True)
+    for dev in timeline:
+        out.print(f"\n{dev.date.isoformat() if dev.date else 'undated'}  {dev.headline}", markup=False)
+        for aid in dev.article_ids:
+            a = titles[aid]
+            out.print(f"    {a.provider.name or a.provider.domain or '?':28} {a.title}", markup=False)
+
+
+@app.command()
+def recluster(db: DbOption = None) -> None:
+    """Rebuild events and stories from every stored article (for backfills)."""
+    settings = _settings(db)
+    with _open_store(settings) as store:
+        linker = Linker.rebuild(settings.db_path)
+        added = link_new(store, linker)
+        n_stories = len(linker.engine.stories())
+    out.print(f"{added} articles linked into {n_stories} stories")
 
 
 @app.command()

@@ -21,6 +21,7 @@ from .extract.article import extract_article
 from .ingest.files import discover, read_file
 from .ingest.identity import article_id, keys_for, same_article
 from .ingest.merge import merge_inputs
+from .link.linker import Linker
 from .model import Article, RawDocument
 from .settings import Settings
 from .store.base import Store, StoredInput
@@ -118,7 +119,9 @@ def ingest_paths(
     max_bytes: int = 20 * 1024 * 1024,
     progress: Progress | None = None,
     enricher: Enricher | None = None,
+    linker: Linker | None = None,
 ) -> IngestReport:
+    """Ingest every input under ``paths``; then link what is new (date order, as live)."""
     report = IngestReport()
     enricher = enricher or Enricher()
     for item in iter_inputs(paths, max_bytes=max_bytes):
@@ -149,4 +152,14 @@ def ingest_paths(
             report.article_ids.append(art_id)
         if progress:
             progress(item.source, outcome)
+    if linker is not None:
+        link_new(store, linker)
     return report
+
+
+def link_new(store: Store, linker: Linker) -> int:
+    """Link what the store holds and the linker does not, after the run's merges (so each
+    article is placed with all its inputs' text), in date order; then save the state."""
+    added = linker.catch_up(store)
+    linker.save()
+    return added

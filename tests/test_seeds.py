@@ -110,7 +110,8 @@ def test_quality_orders_the_seeds(store: SQLiteStore) -> None:
     assert rferl == max(scores.values()) and farm == min(scores.values()), scores
     assert all(0 <= q <= 100 for q in scores.values())
     art = _by_title(store, "China Applauds Russia")
-    assert art.quality_reasons and set(art.quality_parts) >= {"depth", "sourcing", "originality", "cleanliness"}
+    assert art.quality_reasons
+    assert set(art.quality_parts) >= {"depth", "sourcing", "originality", "cleanliness"}
     assert art.original_provider == "KabulNow"
 
 

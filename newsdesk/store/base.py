@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from ..model import Article
@@ -61,6 +62,12 @@ class Store(Protocol):
     def recent(self, *, limit: int = 50, offset: int = 0) -> list[Article]: ...
 
     def iter_articles(self) -> Iterator[Article]: ...
+
+    def ids(self) -> list[str]: ...
+
+    def newest_published(self) -> datetime | None: ...
+
+    def published_since(self, when: datetime) -> Iterator[Article]: ...
 
     def count(self) -> int: ...
 

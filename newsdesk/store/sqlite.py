@@ -11,11 +11,12 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
 from ..errors import NotFound, StoreError
-from ..model import Article, now_utc
+from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import IdentityKeys, SearchHit, StoredInput
 
@@ -217,6 +218,21 @@ class SQLiteStore:
 
     def iter_articles(self) -> Iterator[Article]:
         cursor = self._db.execute("SELECT data FROM articles ORDER BY seq")
+        for row in cursor:
+            yield self._load(row["data"])
+
+    def ids(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT id FROM articles ORDER BY seq")]
+
+    def newest_published(self) -> datetime | None:
+        row = self._db.execute("SELECT MAX(published) FROM articles").fetchone()
+        return utc(datetime.fromisoformat(row[0].replace("Z", "+00:00"))) if row and row[0] else None
+
+    def published_since(self, when: datetime) -> Iterator[Article]:
+        cursor = self._db.execute(
+            "SELECT data FROM articles WHERE published >= ? ORDER BY published",
+            (utc(when).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+        )
         for row in cursor:
             yield self._load(row["data"])
 

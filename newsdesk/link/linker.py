@@ -1,0 +1,197 @@
+"""The link stage: copies, events and stories for each stored article, kept beside the store.
+
+The store is the truth; the linker's state (story engine, vector index) is
+derived from it and saved next to the database file. After a crash the next
+run re-links whatever the store holds that the saved state does not, so the
+two never disagree for long and nothing committed is lost.
+
+The copy detector is rebuilt on load from the articles of the last
+``COPY_WINDOW_DAYS`` (wire copies are re-published within days), which keeps
+its memory bounded however large the store grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..model import Article, Image, RelatedItem, now_utc
+from ..store.base import Store
+from .cluster import LinkItem, Placement, StoryEngine, default_source
+from .copies import CopyIndex, fold_related
+from .heat import HeatResult, story_heat
+from .index import related
+from .timeline import Development, story_timeline
+
+COPY_WINDOW_DAYS = 7.0
+RELATED_LIMIT = 5
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPaths:
+    state: Path
+    index: Path
+
+    @classmethod
+    def beside(cls, db_path: Path) -> LinkPaths:
+        base = Path(db_path)
+        return cls(base.with_name(base.name + ".stories.npz"), base.with_name(base.name + ".vectors.usearch"))
+
+
+class Linker:
+    """Places articles into events and stories, and answers questions about them."""
+
+    def __init__(self, engine: StoryEngine, paths: LinkPaths | None = None):
+        self.engine = engine
+        self.paths = paths
+        self.copies = CopyIndex()
+        self.changed = False
+
+    @classmethod
+    def open(cls, db_path: Path | None) -> Linker:
+        """The saved linker beside ``db_path`` (a fresh one when none is saved yet)."""
+        if db_path is None or str(db_path) == ":memory:":
+            return cls(StoryEngine(default_source()))
+        paths = LinkPaths.beside(db_path)
+        if paths.state.exists() and paths.index.exists():
+            return cls(StoryEngine.load(paths.state, paths.index, default_source()), paths)
+        return cls(StoryEngine(default_source()), paths)
+
+    @classmethod
+    def rebuild(cls, db_path: Path | None) -> Linker:
+        """A fresh, empty linker that will replace the saved state on ``save``."""
+        linker = cls(StoryEngine(default_source()), LinkPaths.beside(db_path) if db_path else None)
+        linker.changed = True
+        return linker
+
+    # -- writing --------------------------------------------------------
+    def catch_up(self, store: Store) -> int:
+        """Link the stored articles the saved state lacks (after a crash or an older version)."""
+        known = self.engine.table.rows
+        newest = store.newest_published()
+        if newest is not None:
+            for a in store.published_since(newest - timedelta(days=COPY_WINDOW_DAYS)):
+                if a.id in known:
+                    self.copies.add(a.id, a.text, a.published)
+        missing = [store.get(i) for i in store.ids() if i not in known]
+        # Date order, as live: events grow forwards in time and the earliest copy is the original.
+        missing.sort(key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0))
+        for article in missing:
+            self.link(article)
+        return len(missing)
+
+    def link(self, article: Article) -> Placement:
+        """Place one article; an already placed one is left where it is."""
+        if article.id in self.engine.table.rows:
+            return self.engine.add(LinkItem(article.id))
+        item = LinkItem.from_article(article)
+        match = self.copies.add(article.id, article.text, article.published) if article.text else None
+        if match is not None and match.article_id == article.id:
+            item.copy_of = match.original_id
+        placement = self.engine.add(item)
+        if match is not None and match.article_id != article.id:
+            # A late original: the earlier root becomes its copy.
+            rows = self.engine.table.rows
+            if match.article_id in rows and article.id in rows:
+                self.engine.table.copy_of[rows[match.article_id]] = rows[article.id]
+        self.changed = True
+        return placement
+
+    def save(self) -> None:
+        if self.paths is not None and self.changed:
+            self.engine.save(self.paths.state, self.paths.index)
+            self.changed = False
+
+    # -- reading --------------------------------------------------------
+    def event_of(self, article_id: str) -> int | None:
+        return self.engine.event_of(article_id)
+
+    def story_of(self, article_id: str) -> int | None:
+        return self.engine.story_of(article_id)
+
+    def original_of(self, article_id: str) -> str | None:
+        table = self.engine.table
+        row = table.rows.get(article_id)
+        if row is None or table.copy_of[row] < 0:
+            return None
+        return table.ids[int(table.copy_of[row])]
+
+    def story_articles(self, story_id: int) -> list[str]:
+        root = self.engine._find_story(story_id)
+        ids: list[str] = []
+        for event, members in self.engine.events().items():
+            if self.engine.story_of_event(event) == root:
+                ids.extend(members)
+        return ids
+
+    def timeline(self, story_id: int, store: Store, *, limit: int | None = None) -> list[Development]:
+        def texts(article_id: str) -> tuple[str, str]:
+            article = store.get(article_id)
+            return article.title, article.text
+
+        return story_timeline(self.engine, story_id, texts, limit=limit)
+
+    def heat(
+        self,
+        story_id: int,
+        store: Store,
+        *,
+        now: datetime | None = None,
+        half_life_hours: float = 24.0,
+        window_days: float = 7.0,
+    ) -> HeatResult:
+        rows = [store.get(aid) for aid in self.story_articles(story_id)]
+        triples: Iterable[tuple[datetime | None, str, int]] = (
+            (a.published, a.provider.domain or a.provider.name, a.quality) for a in rows
+        )
+        return story_heat(triples, now or now_utc(), half_life_hours=half_life_hours, window_days=window_days)
+
+    def related_items(self, article: Article, store: Store, *, k: int = RELATED_LIMIT) -> list[RelatedItem]:
+        """Other outlets' coverage, newest first, with copies folded (seed 000's AP twins)."""
+        items: list[RelatedItem] = []
+        story = self.story_of(article.id)
+        for neighbour in related(self.engine.table, self.engine.index, article.id, k):
+            # Related coverage is coverage of the same story; a nearest neighbour from
+            # another story is only the least unrelated article in a small store.
+            if story is None or self.story_of(neighbour.article_id) != story:
+                continue
+            other = store.get(neighbour.article_id)
+            items.append(
+                RelatedItem(
+                    title=other.title,
+                    excerpt=other.excerpt,
+                    published=other.published,
+                    web_url=other.web_url or other.url,
+                    provider=other.provider,
+                    quality=other.quality,
+                    images=[Image(i.url, i.width, i.height, i.is_cached) for i in other.images[:1]],
+                )
+            )
+        items = fold_related(list(article.related) + items)
+        return sorted(
+            items, key=lambda r: (r.published is None, -(r.published.timestamp() if r.published else 0))
+        )
+
+
+def decorate(article: Article, store: Store, linker: Linker, *, now: datetime | None = None) -> Article:
+    """The article as a record shows it now: related coverage, heat, and its original if a copy."""
+    out = article.replace(related=linker.related_items(article, store))
+    story = linker.story_of(article.id)
+    heat = linker.heat(story, store, now=now) if story is not None else None
+    out.heat = heat.heat if heat is not None else -1
+    out.info = dict(
+        article.info,
+        event_id=linker.event_of(article.id),
+        story_id=story,
+        heat_parts=heat.parts if heat is not None else {},
+    )
+    original_id = linker.original_of(article.id)
+    if original_id is not None:
+        original = store.get(original_id)
+        out.url = original.url or original.web_url or out.url
+        out.original_url = out.url
+        out.original_provider = out.original_provider or original.provider.name or original.provider.domain
+        out.info["copy_of"] = original_id
+    return out
