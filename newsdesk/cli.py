@@ -17,11 +17,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
 from .extract.article import extract_article
 from .ingest.files import discover, read_file
 from .link.linker import Linker, decorate
-from .model import RawDocument
+from .model import Article, RawDocument
 from .pipeline import Enricher, ingest_paths, link_new
 from .records import article_to_json, dump_record
 from .secured import Keyring, verify_record
@@ -54,6 +55,13 @@ def _settings(db: Path | None) -> Settings:
 
 def _open_store(settings: Settings) -> SQLiteStore:
     return SQLiteStore(settings.db_path)
+
+
+def _linker(settings: Settings, store: SQLiteStore) -> Linker:
+    """The story state beside the store, caught up with whatever the store holds."""
+    linker = Linker.open(settings.db_path)
+    link_new(store, linker)
+    return linker
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -237,8 +245,7 @@ def export(
         target.mkdir(parents=True, exist_ok=True)
     count = 0
     with _open_store(settings) as store:
-        linker = Linker.open(settings.db_path)
-        link_new(store, linker)
+        linker = _linker(settings, store)
         jsonl_file = (
             (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
         )
@@ -341,6 +348,51 @@ def verify(
 
 
 @app.command()
+def classify(
+    file: Annotated[
+        Path, typer.Argument(help="JSON Lines in the interchange form (id, title, text or html).")
+    ],
+    batch: Annotated[int, typer.Option(help="Texts classified together.")] = 64,
+) -> None:
+    """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
+    settings = load_settings()
+    enricher = Enricher.from_settings(settings)
+    failed = 0
+    pending: list[tuple[str, Article]] = []
+
+    def flush() -> None:
+        enricher.classify(*(article for _, article in pending))
+        for ext_id, article in pending:
+            topics = [{"name": t.name, "id": t.id, "score": t.score} for t in article.topic_scores]
+            out.print(_dump({"id": ext_id, "topics": topics}), markup=False)
+        pending.clear()
+
+    try:
+        docs = list(read_file(file, max_bytes=settings.max_input_bytes))
+    except NewsdeskError as exc:
+        raise _fail(str(exc)) from exc
+    for doc in docs:
+        if not isinstance(doc, RawDocument):
+            failed += 1
+            err.print(f"[red]failed:[/red] {doc}", markup=True, highlight=False)
+            continue
+        try:
+            article = extract_article(doc)
+        except NewsdeskError as exc:
+            failed += 1
+            err.print(f"[red]failed:[/red] {exc}", markup=True, highlight=False)
+            continue
+        if not article.language:
+            article.language = detect_language(f"{article.title}\n\n{article.text}").code
+        pending.append((doc.external_id or doc.source, article))
+        if len(pending) >= batch:
+            flush()
+    flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def stories(
     db: DbOption = None,
     as_json: Annotated[
@@ -350,8 +402,7 @@ def stories(
     """Events and stories: which article belongs where."""
     settings = _settings(db)
     with _open_store(settings) as store:
-        linker = Linker.open(settings.db_path)
-        link_new(store, linker)
+        linker = _linker(settings, store)
         articles = list(store.iter_articles())
         if as_json:
             for a in articles:
@@ -388,8 +439,7 @@ def story(
     """One story: its developments in date order, with the articles behind each."""
     settings = _settings(db)
     with _open_store(settings) as store:
-        linker = Linker.open(settings.db_path)
-        link_new(store, linker)
+        linker = _linker(settings, store)
         story_id: int | None
         if ref.isdigit() and int(ref) in linker.engine.stories():
             story_id = int(ref)

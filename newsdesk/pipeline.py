@@ -16,6 +16,7 @@ from .enrich.entities import apply_entities
 from .enrich.language import detect_language
 from .enrich.provenance import apply_provenance
 from .enrich.quality import apply_quality
+from .enrich.topics import TopicClassifier
 from .errors import ConfigError, InputError, NewsdeskError, StoreError
 from .extract.article import extract_article
 from .ingest.files import discover, read_file
@@ -27,21 +28,41 @@ from .settings import Settings
 from .store.base import Store, StoredInput
 
 
-@dataclass
 class Enricher:
-    """What enrichment needs, loaded once per run (models are expensive to load)."""
+    """What enrichment needs, loaded once per run (models are expensive to load).
 
-    outlet_priors: dict[str, int] = field(default_factory=dict)
+    The topic classifier is built on first use, so runs that enrich nothing
+    (all inputs unchanged) never pay for loading it.
+    """
+
+    def __init__(
+        self,
+        *,
+        outlet_priors: dict[str, int] | None = None,
+        topics: Callable[[], TopicClassifier] | None = None,
+    ):
+        self.outlet_priors = dict(outlet_priors or {})
+        self._topics_factory = topics
+        self._topics: TopicClassifier | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Enricher:
         priors = settings.sections.get("outlets", {})
         if not isinstance(priors, dict) or not all(isinstance(v, int) for v in priors.values()):
             raise ConfigError("[outlets] must map domains to integer priors 0-100")
-        return cls(outlet_priors={str(k).lower(): int(v) for k, v in priors.items()})
+        return cls(
+            outlet_priors={str(k).lower(): int(v) for k, v in priors.items()},
+            topics=lambda: TopicClassifier.from_settings(settings),
+        )
+
+    @property
+    def topics(self) -> TopicClassifier | None:
+        if self._topics is None and self._topics_factory is not None:
+            self._topics = self._topics_factory()
+        return self._topics
 
     def enrich(self, article: Article) -> Article:
-        """Language, entities, provenance, then quality (which weighs all of them)."""
+        """Language, entities, provenance, topics, then quality (which weighs all of them)."""
         if not article.language:
             guess = detect_language(f"{article.title}\n\n{article.text}")
             article.language = guess.code
@@ -49,8 +70,35 @@ class Enricher:
                 article.info["language_unknown"] = guess.reason
         apply_entities(article)
         provenance = apply_provenance(article)
+        self.classify(article)
         apply_quality(article, outlet_priors=self.outlet_priors, provenance=provenance)
         return article
+
+    def classify(self, *articles: Article) -> None:
+        """Topics replace whatever an imported record claimed (seed 000's `Computer Vision, AI`)."""
+        classifier = self.topics
+        if classifier is None:
+            return
+        english = []
+        for article in articles:
+            if article.language == "en":
+                english.append(article)
+                continue
+            # The taxonomy and models are English; a guess on other text would be wrong silently.
+            article.topic_scores, article.topics = [], []
+            article.info["topics_skipped"] = f"language {article.language or 'unknown'} not covered"
+        if not english:
+            return
+        for article, scores in zip(
+            english, classifier.classify([topic_text(a) for a in english]), strict=True
+        ):
+            article.topic_scores = scores
+            article.topics = [t.name for t in scores]
+
+
+def topic_text(article: Article) -> str:
+    """Headline, lead and the first paragraphs: where an article says what it is about."""
+    return f"{article.title}\n\n{article.excerpt}\n\n{article.text[:2000]}"
 
 
 @dataclass

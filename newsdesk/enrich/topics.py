@@ -58,21 +58,15 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..model import TopicScore
 from .embed import Embedder
 from .taxonomy import Taxonomy, Topic, load_taxonomy, parse_user_topics
-
-
-@dataclass(frozen=True, slots=True)
-class TopicScore:
-    name: str
-    id: str
-    score: float
 
 
 @dataclass(frozen=True)
@@ -91,7 +85,7 @@ class Calibration:
     escalate_below: float = 0.6
     #: a user-topic probability this close to its threshold is an open decision too
     user_band: float = 0.15
-    max_escalation: float = 0.2
+    max_escalation: float = 0.15
     #: ridge strength and temperature of the self-trained head (``adapt``)
     head_ridge: float = 1.0
     head_temperature: float = 0.1
@@ -253,54 +247,18 @@ class _Tier:
             probs = 0.5 * probs + 0.5 * np.clip(x @ self.user_head, 0.0, 1.0)
         return probs
 
-    def fit_head(self, x: np.ndarray, rounds: int = 2) -> int:
-        """Self-train the ridge heads on unlabeled vectors; returns how many were pseudo-labelled."""
-        self.head = None
-        self.user_head = None
-        neighbours = _knn(x, self.cal.knn)
-        kept = 0
-        for _ in range(rounds):
-            probs = _smooth(self.probabilities(x), neighbours, self.cal.knn_keep)
-            label = probs.argmax(axis=1)
-            top2 = np.sort(probs, axis=1)[:, -2:]
-            margin = top2[:, 1] - top2[:, 0]
-            keep = np.zeros(len(x), dtype=bool)
-            for i in range(len(self.tops)):
-                mine = label == i
-                if mine.sum() < 2:
-                    continue
-                # the more confident half: pseudo-labels near the boundary are
-                # the likeliest to be wrong and would teach the head the error
-                keep |= mine & (margin >= np.median(margin[mine]))
-            if keep.sum() < 2 * len(self.tops):
-                break
-            targets = np.eye(len(self.tops), dtype=np.float32)[label[keep]]
-            self.head = _ridge(x[keep], targets, self.cal.head_ridge)
-            kept = int(keep.sum())
-        if self.users:
-            self._fit_user_head(x, neighbours)
-        return kept
-
-    def _fit_user_head(self, x: np.ndarray, neighbours: np.ndarray) -> None:
-        """One-vs-rest ridge per user topic: sure positives, sure negatives, and the examples."""
-        probs = _smooth(self.user_probabilities(x), neighbours, self.cal.knn_keep)
-        best = probs.argmax(axis=1)
-        top = probs.max(axis=1)
-        second = np.sort(probs, axis=1)[:, -2] if probs.shape[1] > 1 else np.zeros(len(x))
-        margin = top - second
-        positive = np.zeros(len(x), dtype=bool)
-        for j in range(len(self.users)):
-            mine = (best == j) & (top >= self.cal.user_min_probability)
-            if mine.any():
-                # as for subjects: only the more confident half teaches the head
-                positive |= mine & (margin >= np.median(margin[mine]))
-        negative = top < self.cal.user_min_probability / 3
-        rows = positive | negative
-        targets = np.zeros((len(x), len(self.users)), dtype=np.float32)
-        targets[positive, best[positive]] = 1.0
-        xs, ts = [x[rows]], [targets[rows]]
+    def fit_heads(self, x: np.ndarray, labels: np.ndarray, user_targets: np.ndarray | None) -> None:
+        """Fit the subject head on pseudo-labelled rows (``labels`` -1 = unused) and the user head."""
+        rows = labels >= 0
+        targets = np.eye(len(self.tops), dtype=np.float32)[labels[rows]]
+        self.head = _ridge(x[rows], targets, self.cal.head_ridge)
+        if user_targets is None or not self.users:
+            return
+        used = ~np.isnan(user_targets).any(axis=1)
+        xs, ts = [x[used]], [user_targets[used]]
         for j, u in enumerate(self.users):
             if u.examples:
+                # the user's own examples are sure positives
                 xs.append(self.embedder.embed(list(u.examples)))
                 t = np.zeros((len(u.examples), len(self.users)), dtype=np.float32)
                 t[:, j] = 1.0
@@ -308,6 +266,23 @@ class _Tier:
         xa, ta = np.concatenate(xs), np.concatenate(ts)
         if len(xa) >= 2 * len(self.users):
             self.user_head = _ridge(xa, ta, self.cal.head_ridge)
+
+
+def _confident_half(probs: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Argmax labels, and which rows are in the more confident half of their label.
+
+    Pseudo-labels near a decision boundary are the likeliest to be wrong and
+    would teach a head the very errors it is meant to fix.
+    """
+    label = probs.argmax(axis=1)
+    ordered = np.sort(probs, axis=1)
+    margin = ordered[:, -1] - (ordered[:, -2] if probs.shape[1] > 1 else 0.0)
+    keep = np.zeros(len(probs), dtype=bool)
+    for i in range(probs.shape[1]):
+        mine = eligible & (label == i)
+        if mine.sum() >= 2:
+            keep |= mine & (margin >= np.median(margin[mine]))
+    return label, keep
 
 
 def _ridge(x: np.ndarray, targets: np.ndarray, strength: float) -> np.ndarray:
@@ -349,18 +324,32 @@ class TopicClassifier:
         fast: Embedder,
         taxonomy: Taxonomy | None = None,
         *,
-        strong: Embedder | None = None,
+        strong: Embedder | Callable[[], Embedder] | None = None,
         user_topics: Sequence[Topic] = (),
         calibration: Calibration | None = None,
     ):
         self.taxonomy = (taxonomy or load_taxonomy()).with_user_topics(user_topics)
         self.cal = calibration or Calibration()
         self.fast = _Tier(fast, self.taxonomy, self.cal)
-        self.strong = _Tier(strong, self.taxonomy, self.cal) if strong is not None else None
+        # The strong tier may be given as a factory: loading torch and MiniLM costs
+        # seconds, and a run whose fast-tier decisions are all clear never needs it.
+        self._strong_source = strong
+        self._strong_tier: _Tier | None = None
+        self.has_strong = strong is not None
         self.tops = self.fast.tops
         self.users = self.fast.users
         #: how many texts the last classify call sent to the strong tier
         self.last_escalated = 0
+
+    @property
+    def strong(self) -> _Tier:
+        if self._strong_tier is None:
+            source = self._strong_source
+            if source is None:
+                raise ValueError("this classifier has no strong tier")
+            embedder: Embedder = source if isinstance(source, Embedder) else source()
+            self._strong_tier = _Tier(embedder, self.taxonomy, self.cal)
+        return self._strong_tier
 
     @classmethod
     def from_settings(cls, settings: Any, *, strong: bool = True) -> TopicClassifier:
@@ -369,8 +358,8 @@ class TopicClassifier:
 
         users = parse_user_topics(settings.sections.get("topics"))
         return cls(
-            load_static_embedder(settings.data_path),
-            strong=SentenceTransformerEmbedder() if strong else None,
+            load_static_embedder(settings.models_path),
+            strong=SentenceTransformerEmbedder if strong else None,
             user_topics=users,
         )
 
@@ -378,7 +367,7 @@ class TopicClassifier:
 
     def _escalate(self, fast_probs: np.ndarray, users: np.ndarray, everything: bool) -> np.ndarray:
         """Texts whose decision the fast tier leaves open, least confident first, within budget."""
-        if self.strong is None:
+        if not self.has_strong:
             return np.zeros(0, dtype=int)
         if everything:
             return np.arange(len(fast_probs))
@@ -399,7 +388,7 @@ class TopicClassifier:
         raw_best = self.fast.best_score(xf, tops_f) - self.fast.null_floor
         esc = self._escalate(probs, users, strong_for_all)
         self.last_escalated = len(esc)
-        if self.strong is not None and len(esc):
+        if self.has_strong and len(esc):
             xs = self.strong.embedder.embed([texts[i] for i in esc])
             tops_s = self.strong.top_scores(xs)
             probs[esc] = 0.5 * probs[esc] + 0.5 * self.strong.probabilities(xs)
@@ -415,7 +404,7 @@ class TopicClassifier:
         """(n, n_user) user-topic probabilities, averaged over tiers; for forced-choice ranking."""
         texts = list(texts)
         scores = self.fast.user_probabilities_adapted(self.fast.embedder.embed(texts))
-        if self.strong is not None and strong_for_all:
+        if self.has_strong and strong_for_all:
             scores = 0.5 * scores + 0.5 * self.strong.user_probabilities_adapted(
                 self.strong.embedder.embed(texts)
             )
@@ -462,14 +451,42 @@ class TopicClassifier:
 
     # ------------------------------------------------------------------ adaptation
 
-    def adapt(self, texts: list[str], *, strong: bool = False) -> dict[str, int]:
-        """Self-train each tier's head on unlabeled texts (see module docstring).
+    def adapt(self, texts: list[str], *, strong: bool = False, rounds: int = 2) -> int:
+        """Self-train the tiers' heads on unlabeled texts (see module docstring).
 
-        The strong tier is adapted only when ``strong`` is set, since that
-        embeds every text with the slow model.
+        With ``strong`` both tiers embed every text and share pseudo-labels
+        (their averaged, graph-smoothed probabilities: two views agree more
+        often on the truth than on an error). Without it only the fast tier
+        adapts, which costs no transformer time. Returns how many texts were
+        pseudo-labelled with a subject.
         """
         texts = list(texts)
-        kept = {"fast": self.fast.fit_head(self.fast.embedder.embed(texts))}
-        if strong and self.strong is not None:
-            kept["strong"] = self.strong.fit_head(self.strong.embedder.embed(texts))
+        tiers = [self.fast] + ([self.strong] if strong and self.has_strong else [])
+        xs = [t.embedder.embed(texts) for t in tiers]
+        for tier in tiers:
+            tier.head = tier.user_head = None
+        neighbours = _knn(np.concatenate(xs, axis=1) / np.sqrt(len(xs)), self.cal.knn)
+        kept = 0
+        for _ in range(rounds):
+            probs = np.mean([t.probabilities(x) for t, x in zip(tiers, xs, strict=True)], axis=0)
+            label, keep = _confident_half(
+                _smooth(probs, neighbours, self.cal.knn_keep), np.ones(len(texts), bool)
+            )
+            if keep.sum() < 2 * len(self.tops):
+                break
+            user_targets = None
+            if self.users:
+                up = np.mean(
+                    [t.user_probabilities_adapted(x) for t, x in zip(tiers, xs, strict=True)], axis=0
+                )
+                up = _smooth(up, neighbours, self.cal.knn_keep)
+                best = up.max(axis=1)
+                ulabel, positive = _confident_half(up, best >= self.cal.user_min_probability)
+                negative = best < self.cal.user_min_probability / 3
+                user_targets = np.full(up.shape, np.nan, dtype=np.float32)
+                user_targets[positive | negative] = 0.0
+                user_targets[positive, ulabel[positive]] = 1.0
+            for tier, x in zip(tiers, xs, strict=True):
+                tier.fit_heads(x, np.where(keep, label, -1), user_targets)
+            kept = int(keep.sum())
         return kept

@@ -1,11 +1,13 @@
 """Publication dates: parse what pages declare, and choose the original publish date.
 
 Order of trust (each step measured on the extraction dev set, see benchmarks/README.md):
-a publish date the page declares in structured data (JSON-LD, meta tags, microdata),
-then a full year/month/day in the URL, then a date a label introduces in the visible
-text ("Veröffentlicht am 16.08.2019", "Published: ..."), then htmldate's markup
-heuristics, then the first plausible date in the visible text.
-Modified/updated dates are never taken for the publish date.
+a publish date the page declares in specific structured data (article:published_time,
+JSON-LD/microdata datePublished, ...); a generic date meta tag (``date``, ``dc.date``),
+unless the date the article's header shows next to its headline disagrees; that header
+date; a full year/month/day in the URL; a date a label introduces in the visible text
+("Veröffentlicht am 16.08.2019", "Published: ..."); htmldate's markup heuristics; the
+first plausible date in the visible text; the declared modified date when nothing else.
+Dates labelled as updates ("Aktualisiert", "Updated") are never taken for the header date.
 
 Every result is a tz-aware UTC datetime: a declared offset is applied, a date without a
 time becomes midnight UTC, and a time without an offset is taken to be UTC.
@@ -160,20 +162,75 @@ def structured_candidates(pm: PageMeta) -> list[tuple[str, Any]]:
     return cands
 
 
+#: meta tags that name "a date" of the page, not specifically its publication: a date the
+#: article's header shows beats them when the two disagree
+WEAK_META = frozenset(
+    f"meta:{k}"
+    for k in ("date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "datecreated")
+)
+#: where pages declare when they were last modified
+META_MODIFIED = (
+    "article:modified_time",
+    "og:updated_time",
+    "article:modified",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+)
+STRONG_OVERRIDE = True
+HEADER_BEFORE_URL = False
+
+
+def _on_day(instant: datetime, day: datetime) -> bool:
+    """Whether ``instant`` lies on the calendar ``day`` in some real UTC offset (-12h..+14h)."""
+    return day - timedelta(hours=14) <= instant < day + timedelta(days=1, hours=12)
+
+
+def modified_date(pm: PageMeta, *, now: datetime) -> tuple[datetime | None, str]:
+    """The declared last-modified date and its source, (None, '') when none."""
+    for key in META_MODIFIED:
+        for raw in pm.meta.get(key, ()):
+            dt = parse_date(raw, now=now)
+            if dt is not None:
+                return dt, f"meta:{key}"
+    for obj in pm.articles():
+        dt = parse_date(obj.get("dateModified"), now=now)
+        if dt is not None:
+            return dt, "jsonld:dateModified"
+    return None, ""
+
+
 def published_date(
-    tree: HtmlElement, pm: PageMeta, url: str | None, *, now: datetime | None = None
+    tree: HtmlElement, pm: PageMeta, url: str | None, *, headline: str = "", now: datetime | None = None
 ) -> tuple[datetime | None, str]:
     """The original publish date of a page and where it came from ('' when none)."""
     now = now or datetime.now(UTC)
+    strong: tuple[datetime, str] | None = None
+    weak: tuple[datetime, str] | None = None
     for source, raw in structured_candidates(pm):
         dt = parse_date(raw, now=now)
-        if dt is not None:
-            return dt, source
+        if dt is None:
+            continue
+        if source in WEAK_META:
+            weak = weak or (dt, source)
+        else:
+            strong = (dt, source)
+            break
+    text, h1s = page_text(tree)
+    shown, _kind = header_date(text, h1s, headline, now=now)
+    if strong is not None:
+        return strong
+    if weak is not None:
+        if shown is not None and not _on_day(weak[0], shown):
+            return shown, "text:header"
+        return weak
     for candidate in (url, pm.canonical):
         dt = date_from_url(candidate, now=now)
         if dt is not None:
             return dt, "url"
-    labelled, first = text_dates(visible_text(tree), now=now)
+    if shown is not None:
+        return shown, "text:header"
+    labelled, first = text_dates(text, now=now)
     if labelled is not None:
         return labelled, "text:label"
     # htmldate without its extensive search: that search calls dateparser, whose first
@@ -193,7 +250,8 @@ def published_date(
             return dt, "htmldate"
     if first is not None:
         return first, "text"
-    return None, ""
+    # a page that says only when it was modified: that is the best date it has
+    return modified_date(pm, now=now)
 
 
 # ---------------------------------------------------------------- dates in the visible text
@@ -255,20 +313,29 @@ _SKIP_TEXT = frozenset({"script", "style", "noscript", "template"})
 
 def visible_text(tree: HtmlElement, limit: int = 60_000) -> str:
     """The page's text (navigation included, scripts not), space-joined, up to about ``limit`` characters."""
+    return page_text(tree, limit)[0]
+
+
+def page_text(tree: HtmlElement, limit: int = 60_000) -> tuple[str, list[int]]:
+    """:func:`visible_text` and the offsets in it where each <h1> starts."""
     body = tree.find("body")
     out: list[str] = []
+    h1s: list[int] = []
     size = 0
     # iterwalk keeps document order (text, children, tail) at C speed
     for event, el in iterwalk(body if body is not None else tree, events=("start", "end")):
         piece = el.text if event == "start" else el.tail
-        if event == "start" and (not isinstance(el.tag, str) or el.tag in _SKIP_TEXT):
-            continue
+        if event == "start":
+            if not isinstance(el.tag, str) or el.tag in _SKIP_TEXT:
+                continue
+            if el.tag == "h1":
+                h1s.append(size + len(out))  # joined with one space per piece
         if piece and not piece.isspace():
             out.append(piece.strip())
-            size += len(piece)
+            size += len(out[-1])
             if size >= limit:
                 break
-    return " ".join(out)
+    return " ".join(out), h1s
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -293,3 +360,66 @@ def text_dates(text: str, *, now: datetime | None = None) -> tuple[datetime | No
             return dt, first or dt
         first = first or dt
     return None, first
+
+
+#: words that say a date is an update, not the publication
+_UPDATE_LABEL = re.compile(
+    r"(?:aktualisiert|zuletzt\s+geändert|geändert|editiert|bearbeitet|updated?|modified|last\s+edited|"
+    r"mis\s+à\s+jour|modifié|actualizado|actualización|aggiornato|bijgewerkt|päivitetty)"
+    r"\s*(?:am|on|le|el|il|op|at)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+#: how far after the start of the headline, and before it, the article's header reaches
+HEADER_AFTER = 300
+HEADER_BEFORE = 150
+#: a date that ends this close above the headline belongs to it
+ADJACENT = 40
+
+
+def _dates_in(text: str, start: int, end: int, now: datetime) -> list[tuple[int, datetime, str]]:
+    """(offset, date, 'pub'/'upd'/'') for each date in text[start:end]."""
+    found = []
+    for m in _TEXT_DATE.finditer(text, max(0, start), end):
+        dt = _match_date(m)
+        if dt is None or _valid(dt, now) is None:
+            continue
+        before = text[max(0, m.start() - 40) : m.start()]
+        kind = "upd" if _UPDATE_LABEL.search(before) else "pub" if _PUBLISH_LABEL.search(before) else ""
+        found.append((m.start(), dt, kind))
+    return found
+
+
+def header_date(
+    text: str, h1_offsets: list[int], headline: str, *, now: datetime
+) -> tuple[datetime | None, str]:
+    """The date the article's header shows next to its headline, and its label ('pub', '').
+
+    The header is the headline (where the headline's own text is, else the first <h1>)
+    and what follows it for HEADER_AFTER characters, else the HEADER_BEFORE characters
+    before it. Dates labelled as updates are passed over.
+    """
+    pos = -1
+    key = headline[:40]
+    if key:
+        pos = next((o for o in h1_offsets if text.startswith(key, o)), -1)
+        if pos < 0:
+            pos = text.find(key)
+    if pos < 0 and h1_offsets:
+        pos = h1_offsets[0]
+    if pos < 0:
+        return None, ""
+    before = [d for d in _dates_in(text, pos - HEADER_BEFORE, pos, now) if d[2] != "upd"]
+    # dates inside the headline ("Conference, 26-27 Feb 2015") are its subject, not its date
+    start = pos + len(headline) if text.startswith(key, pos) else pos
+    after = [d for d in _dates_in(text, start, start + HEADER_AFTER, now) if d[2] != "upd"]
+    labelled = [d for d in before + after if d[2] == "pub"]
+    if labelled:
+        return labelled[0][1], "pub"
+    # a date right above the headline ("03.02.2022 Headline") is the header's own
+    if before and pos - before[-1][0] <= ADJACENT:
+        return before[-1][1], ""
+    if after:
+        return after[0][1], ""
+    if before:
+        return before[-1][1], ""
+    return None, ""

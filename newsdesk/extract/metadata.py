@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -85,6 +85,10 @@ class PageMeta:
     #: per <h1>, the texts of its parts (leading text and child elements) when it has several:
     #: news sites put a kicker ("Dachzeile") and the headline in separate spans
     h1_parts: list[list[str]] = field(default_factory=list)
+    #: per <h1>, its text without the parts the markup marks as kicker or hidden ('' when none)
+    h1_headline: list[str] = field(default_factory=list)
+    #: per <h1>, whether it is the site's logo or name (a link to the home page, a logo class)
+    h1_logo: list[bool] = field(default_factory=list)
     canonical: str = ""
     #: meta tags by lower-cased property/name/itemprop, values in document order
     meta: dict[str, list[str]] = field(default_factory=dict)
@@ -170,6 +174,105 @@ def _int(value: Any) -> int:
         return 0
 
 
+# ---------------------------------------------------------------- headings
+
+#: class/id words of the elements inside an <h1> that hold a kicker ("Dachzeile", overline,
+#: topic label) rather than the headline
+_KICKER_CLASS = re.compile(
+    r"kicker|overline|topline|dachzeile|roofline|eyebrow|topic|label|rubric|supertitle|pretitle|"
+    r"spitzmarke|h1small|titleheader",
+    re.IGNORECASE,
+)
+#: class words of text meant for screen readers only (hidden separators such as ": ")
+_HIDDEN_CLASS = re.compile(r"hidden|sr-only|screen-reader|\baural\b|offscreen", re.IGNORECASE)
+#: class/id words of an <h1> that carries the site's name or logo
+_LOGO_CLASS = re.compile(
+    r"(?:^|\s|[-_])(?:logo|brand|site-?title|site-?name|blog-?title|masthead)(?:$|\s|[-_])", re.IGNORECASE
+)
+_NO_TEXT = frozenset({"style", "script", "noscript", "template"})
+#: web.archive.org wraps the archived URL into its own
+_ARCHIVE_PREFIX = re.compile(r"^https?://web\.archive\.org/web/[^/]*/", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class H1:
+    text: str
+    parts: list[str]  # leading text and child elements, when there are several
+    headline: str  # the text without kicker/hidden parts, '' when the markup marks none
+    logo: bool
+
+
+def _classes(el: HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _home_link(href: str, base_url: str) -> bool:
+    absolute = _ARCHIVE_PREFIX.sub("", urljoin(base_url, href.strip()))
+    try:
+        parts = urlsplit(absolute if "://" in absolute else "http://" + absolute)
+    except ValueError:
+        return False
+    return parts.path.strip("/") in ("", "index.html", "index.php") and not parts.query
+
+
+def _text(node: HtmlElement) -> str:
+    """text_content() without the contents of <style>/<script> inside."""
+    out = [node.text or ""]
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in _NO_TEXT:
+            out.append(_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def read_h1(el: HtmlElement, base_url: str = "") -> H1:
+    """An <h1>'s text, its parts, its text without kicker, and whether it is the site's logo."""
+    full: list[str] = []
+    kept: list[str] = []
+    removed = False
+
+    def walk(node: HtmlElement, keep: bool) -> None:
+        nonlocal removed
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in _NO_TEXT:
+                cls = _classes(child)
+                drop = (
+                    child.tag == "small"
+                    or child.get("aria-hidden") == "true"
+                    or bool(cls.strip() and (_HIDDEN_CLASS.search(cls) or _KICKER_CLASS.search(cls)))
+                )
+                removed = removed or (keep and drop and bool(clean(child.text_content())))
+                if child.text:
+                    full.append(child.text)
+                    if keep and not drop:
+                        kept.append(child.text)
+                walk(child, keep and not drop)
+            if child.tail:
+                full.append(child.tail)
+                if keep:
+                    kept.append(child.tail)
+
+    if el.text:
+        full.append(el.text)
+        kept.append(el.text)
+    walk(el, True)
+    text = clean("".join(full))
+    headline = clean("".join(kept)) if removed else ""
+    parts = [clean(el.text)]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _NO_TEXT:
+            parts.append(clean(_text(child)))
+    parts = [p for p in parts if p]
+    logo = bool(_LOGO_CLASS.search(_classes(el)))
+    for a in el.iter("a"):
+        if a.get("rel") == "home" or _LOGO_CLASS.search(_classes(a)):
+            logo = True
+        elif a.get("href") is not None and _home_link(a.get("href", ""), base_url):
+            # the link covers the heading: the site's name linking home
+            logo = logo or len(fold(a.text_content())) >= 0.6 * len(fold(text))
+    return H1(text, parts if len(parts) > 1 else [], headline if len(fold(headline)) >= 8 else "", logo)
+
+
 def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
     """Read the page's metadata in one walk over the elements that carry it."""
     pm = PageMeta()
@@ -196,11 +299,12 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
             if not pm.title_tag:
                 pm.title_tag = clean(el.text_content())
         elif tag == "h1":
-            text = clean(el.text_content())
-            if text:
-                pm.h1.append(text)
-                parts = [clean(el.text)] + [clean(c.text_content()) for c in el if isinstance(c.tag, str)]
-                pm.h1_parts.append([p for p in parts if p] if len([p for p in parts if p]) > 1 else [])
+            h1 = read_h1(el, base_url)
+            if h1.text:
+                pm.h1.append(h1.text)
+                pm.h1_parts.append(h1.parts)
+                pm.h1_headline.append(h1.headline)
+                pm.h1_logo.append(h1.logo)
         elif tag == "img":
             src = el.get("src")
             w, h = _int(el.get("width")), _int(el.get("height"))
@@ -235,22 +339,36 @@ def _is_site(segment: str, keys: list[str]) -> bool:
     if not f or f in _GENERIC_SEGMENTS:
         return True
     for k in keys:
-        if f == k or (len(k) >= 5 and k in f and len(f) <= 2 * len(k) + 8) or (len(f) >= 5 and f in k):
+        if f == k or (len(f) >= 5 and f in k):
+            return True
+        # "Helge.at", "Piratenpartei Marburg-Biedenkopf": the name plus a little
+        if len(k) >= 5 and (f.startswith(k) or f.endswith(k)) and len(f) <= 1.6 * len(k) + 4:
             return True
     return False
 
 
-def strip_site(title: str, keys: list[str]) -> str:
-    """Drop a leading or trailing '… | Site name' segment that names the site."""
+def strip_site(title: str, keys: list[str], *, pipes: bool = True, head: bool = True) -> str:
+    """Drop a leading or trailing '… | Site name' segment that names the site.
+
+    With ``pipes``, also short '| Section | Site' tails whatever they say; without
+    ``head``, only trailing segments.
+    """
     title = clean(title)
+    # after a pipe come site names and sections ("Headline | iPhone | Forum | Site"),
+    # whether or not we know the site's name
+    while pipes:
+        before, sep, after = title.rpartition(" | ")
+        if not sep or len(before) < 10 or len(after) > 40 or len(after.split()) > 5:
+            break
+        title = before.strip()
     for _ in range(2):  # "Headline - Section - Site" needs two passes
         spans = [(m.start(), m.end()) for m in _TITLE_SEP.finditer(title)]
         if not spans:
             break
-        head, tail = title[: spans[0][0]], title[spans[-1][1] :]
+        lead, tail = title[: spans[0][0]], title[spans[-1][1] :]
         if tail and _is_site(tail, keys) and len(title[: spans[-1][0]].strip()) > 3:
             title = title[: spans[-1][0]].strip()
-        elif head and _is_site(head, keys) and len(title[spans[0][1] :].strip()) > 3:
+        elif head and lead and _is_site(lead, keys) and len(title[spans[0][1] :].strip()) > 3:
             title = title[spans[0][1] :].strip()
         else:
             break
@@ -269,15 +387,32 @@ def _segments(title: str) -> list[str]:
     return [p.strip() for p in _KICKER_SEP.split(title) if p.strip()]
 
 
+def _ends_with_words(text: str, tail: str) -> bool:
+    """Whether ``tail`` is the last whole words of ``text`` (compared by fold)."""
+    words = [fold(w) for w in _WORD.findall(unicodedata.normalize("NFKC", text))]
+    ft = fold(tail)
+    acc = ""
+    for w in reversed(words):
+        acc = w + acc
+        if acc == ft:
+            return True
+        if len(acc) >= len(ft):
+            return False
+    return False
+
+
 def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) -> str:
     """The headline: the <h1> the declared titles confirm, else the best declared title.
 
     Pages show their headline in an <h1>, but many also use <h1> for the logo or a
     section name, wrap a kicker ("Dachzeile") into it, while og:title/<title> are often
-    a shortened or SEO variant with the site name glued on. So, in order: an <h1> part
+    a shortened or SEO variant with the site name glued on. <h1>s that are the site's
+    logo (a link home, a logo class) or its name are ignored. Then, in order: an <h1>
+    whose markup marks a kicker, without it; an <h1> equal to og:title; an <h1> part
     that a declared title confirms; a declared title that is the <h1> minus a kicker;
-    an <h1> sharing most of its words with a declared title; the first declared title
-    with site affixes removed.
+    the page's only <h1>, unless it is a word or two ("Details", a section name) that
+    shares no word with the title the declared titles agree on; an <h1> sharing most of
+    its words with a declared title; the first declared title with site affixes removed.
     """
     keys = site_keys(site_names, host, domain)
     raw = [
@@ -290,26 +425,43 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
     refs = [r for r in (strip_site(x, keys) for x in raw if x) if r and not _is_site(r, keys)]
     ref_folds = {fold(r) for r in refs}
     seg_folds = {fold(s) for r in raw if r for s in _segments(r)} | ref_folds
+    logos = pm.h1_logo or [False] * len(pm.h1)
+    headlines = pm.h1_headline or [""] * len(pm.h1)
     h1s = [
-        (h, parts)
-        for h, parts in zip(pm.h1, pm.h1_parts, strict=False)
-        if len(h) <= 300 and not _is_site(h, keys)
+        (strip_site(h, keys, pipes=False, head=False), parts, headline)
+        for h, parts, headline, logo in zip(pm.h1, pm.h1_parts, headlines, logos, strict=False)
+        if len(h) <= 300 and not logo and not _is_site(h, keys)
     ]
-    for _h, parts in h1s:
+    for _h, _parts, headline in h1s:
+        # the markup says which part is the kicker: the headline is the rest
+        if headline and not _is_site(headline, keys):
+            return headline
+    og = {fold(raw[0]), fold(strip_site(raw[0], keys))} if raw[0] else set()
+    for h, _parts, _hl in h1s:
+        # og:title is the editors' own title: an <h1> that says the same, kicker and all, is it
+        if fold(h) in og:
+            return h
+    for _h, parts, _hl in h1s:
         confirmed = [p for p in parts if len(fold(p)) >= 8 and fold(p) in seg_folds]
         if confirmed:
             # the headline follows its kicker
             return confirmed[-1]
-    for h, _parts in h1s:
+    for h, _parts, _hl in h1s:
         fh = fold(h)
         if fh in ref_folds:
             return h
         for r in refs:
-            fr = fold(r)
-            if len(fr) >= 0.4 * len(fh) and fh.endswith(fr):
+            if len(fold(r)) >= 0.4 * len(fh) and _ends_with_words(h, r):
                 return r
+    # a page's only <h1> is its headline far more often than not, even when og:title is an
+    # SEO rewrite of it; not when two declared titles agree on one that shares no word with it
+    if len(h1s) == 1 and sum(not logo for logo in logos) == 1:
+        hw = _words(h1s[0][0])
+        agreed = len(refs) >= 2 and len(ref_folds) == 1
+        if not (agreed and len(hw) <= 2 and not any(hw & _words(r) for r in refs)):
+            return h1s[0][0]
     best, best_score = "", 0.0
-    for h, _parts in h1s:
+    for h, _parts, _hl in h1s:
         hw = _words(h)
         score = max((_dice(hw, _words(r)) for r in refs), default=0.0)
         if score > best_score:

@@ -190,6 +190,11 @@ def test_language_detected_from_the_text() -> None:
     assert page.language == "de"
 
 
+def test_html_fragment_without_document() -> None:
+    page = extract_html(BODY)
+    assert "forcing the evacuation of three villages" in page.text
+
+
 def test_cp1252_bytes_without_charset() -> None:
     page = extract_html(GERMAN.encode("cp1252"), source="freibad.html")
     assert "Der Bürgermeister sprach von einem großen Tag" in page.text
@@ -297,3 +302,125 @@ def test_real_dev_pages_keep_content_and_drop_boilerplate(
             report.append(f"{item['file']}: missing {missing[:2]}, leaked {leaked[:2]}")
     assert len(dev_pages) == SAMPLE
     assert passed >= MUST_PASS, "\n".join(report)
+
+
+# ---------------------------------------------------------------- headline and header-date rules
+
+_PARAS = "".join(
+    f"<p>{'Paragraph text about the town council and its budget plans. ' * 4}{i}</p>" for i in range(4)
+)
+
+
+def _page(head: str, body: str) -> str:
+    return f"<!DOCTYPE html><html lang='en'><head>{head}</head><body>{body}</body></html>"
+
+
+def test_title_skips_logo_h1_linking_home() -> None:
+    html = _page(
+        "<title>Council passes the budget | Town Blog</title>",
+        "<header><h1><a href='https://blog.example.org/'>Town Blog</a></h1></header>"
+        f"<article><h2>Council passes the budget</h2>{_PARAS}</article>",
+    )
+    assert (
+        extract_html(html, url="https://blog.example.org/2024/05/budget").title == "Council passes the budget"
+    )
+
+
+def test_title_drops_kicker_marked_in_h1_markup() -> None:
+    html = _page(
+        "<meta property='og:title' content='Budget: Council says yes'>"
+        "<title>Budget: Council says yes</title>",
+        "<article><h1><span class='article__kicker'>Budget</span><span class='visually-hidden'>: </span>"
+        f"<span class='article__title'>Council says yes</span></h1>{_PARAS}</article>",
+    )
+    assert extract_html(html, url="https://news.example.org/a").title == "Council says yes"
+
+
+def test_title_ignores_one_word_section_h1_against_agreeing_titles() -> None:
+    html = _page(
+        "<meta property='og:title' content='Council passes the budget'>"
+        "<title>Council passes the budget</title>",
+        f"<div><h1>Politics</h1></div><article>{_PARAS}</article>",
+    )
+    assert extract_html(html, url="https://news.example.org/a").title == "Council passes the budget"
+
+
+def test_title_suffix_of_h1_must_be_whole_words() -> None:
+    html = _page(
+        "<title>Geschichte - Chor Example</title>",
+        f"<article><h1>Chorgeschichte</h1>{_PARAS}</article>",
+    )
+    assert extract_html(html, url="https://chor.example.org/geschichte").title == "Chorgeschichte"
+
+
+def test_h1_site_suffix_is_stripped() -> None:
+    html = _page(
+        "<meta property='og:site_name' content='Example Agency'><title>Water rules change</title>",
+        f"<article><h1>Water rules change | Example Agency</h1>{_PARAS}</article>",
+    )
+    assert extract_html(html, url="https://agency.example.org/water").title == "Water rules change"
+
+
+def test_header_date_beats_generic_date_meta() -> None:
+    html = _page(
+        "<meta name='date' content='2022-01-20'><title>Council passes the budget</title>",
+        "<article><h1>Council passes the budget</h1><p class='meta'>By Jane Doe, 14.01.2022</p>"
+        f"{_PARAS}</article>",
+    )
+    result = extract_html(html, url="https://news.example.org/a")
+    assert result.published == datetime(2022, 1, 14, tzinfo=UTC)
+    assert result.published_source == "text:header"
+
+
+def test_specific_published_meta_beats_header_date() -> None:
+    html = _page(
+        "<meta property='article:published_time' content='2022-01-20T10:00:00+01:00'>",
+        f"<article><h1>Council passes the budget</h1><p>14.01.2022</p>{_PARAS}</article>",
+    )
+    result = extract_html(html, url="https://news.example.org/a")
+    assert result.published == datetime(2022, 1, 20, 9, tzinfo=UTC)
+
+
+def test_header_date_skips_updated_and_dates_in_headline() -> None:
+    html = _page(
+        "<title>Conference on 26 February 2015</title>",
+        "<article><h1>Conference on 26 February 2015</h1>"
+        "<p>Updated: 3 March 2015</p><p>28 January 2015 by the editors</p>"
+        f"{_PARAS}</article>",
+    )
+    result = extract_html(html, url="https://blog.example.org/conference")
+    assert result.published == datetime(2015, 1, 28, tzinfo=UTC)
+    assert result.published_source == "text:header"
+
+
+def test_date_right_above_headline_is_the_header_date() -> None:
+    html = _page(
+        "<title>Council passes the budget</title>",
+        "<nav>Home News</nav><div>03.02.2022</div><h1>Council passes the budget</h1>"
+        "<p>The vote on 11 February 2022 follows.</p>"
+        f"{_PARAS}",
+    )
+    result = extract_html(html, url="https://news.example.org/a")
+    assert result.published == datetime(2022, 2, 3, tzinfo=UTC)
+
+
+def test_modified_date_only_when_nothing_else() -> None:
+    from lxml.html import fromstring
+
+    from newsdesk.extract.dates import modified_date, published_date
+    from newsdesk.extract.metadata import collect
+
+    html = _page(
+        "<meta property='article:modified_time' content='2021-06-01T08:00:00Z'>"
+        "<title>Council passes the budget</title>",
+        f"<article><h1>Council passes the budget</h1>{_PARAS}</article>",
+    )
+    tree = fromstring(html)
+    pm = collect(tree)
+    assert modified_date(pm, now=datetime(2024, 1, 1, tzinfo=UTC))[0] == datetime(2021, 6, 1, 8, tzinfo=UTC)
+    published, _source = published_date(tree, pm, "https://news.example.org/a")
+    assert published is not None and published.date() == datetime(2021, 6, 1).date()
+    # with a published date declared, the modified date is not used
+    html = html.replace("<title>", "<meta property='article:published_time' content='2020-02-02'><title>")
+    tree = fromstring(html)
+    assert published_date(tree, collect(tree), None)[0] == datetime(2020, 2, 2, tzinfo=UTC)

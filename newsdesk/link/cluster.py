@@ -1,0 +1,602 @@
+"""Online two-level clustering: articles into *events*, events into *stories*.
+
+An **event** is one development reported within days (a launch, a verdict);
+a **story** is the long-running thread that chains events across months or
+years (China and the Taliban, 2021 -> 2025). Each arriving article is placed
+on arrival from its k nearest neighbours in the vector index; nothing is
+recomputed globally. :func:`recluster` replays a backfill in date order.
+
+Scores (all parameters in :class:`LinkParams`, one set for every data set;
+they are calibrated for the default feature source, :func:`default_source`):
+
+* event score of article x for event E =
+  ``x · mean(E)`` (the average cosine of x to E's members: average linkage,
+  which needs no member scan) ``+ ENT * best key overlap`` with E's members
+  among the neighbours ``- TW * log1p(gap / TAU)``, ``gap`` being the days
+  from x to E's date span (0 inside it). x joins the best event scoring at
+  least ``event_threshold``, else opens a new one.
+* silence rule: an event may grow for as long as its coverage continues, but
+  an article after a *silence* longer than ``max(event_gap_days,
+  event_cadence_factor * E's mean spacing)`` is a new development of the
+  story unless it scores at least ``event_revive_threshold`` (about twice the
+  join bar: the very same fact re-reported, or a re-dated page). The same
+  rule guards merges. A gap, not a span limit: a slow event reported weekly
+  for a year stays one event, a 2025 development of a 2021 story does not.
+* after joining, any other candidate event F is **merged** into E when the
+  average linkage of the two (``mean(E) · mean(F)`` with the same time term)
+  clears the threshold: x was the missing evidence that they are one event.
+* an event that grew by a merge, or reached 8, 16, 32, ... members, is
+  re-clustered by average linkage and **split** when its members fall into
+  separate groups of two or more (evidence changed).
+* story link: ``max`` over x's neighbours n outside x's event of
+  ``cos(x, n) + ENT * key overlap - STW * log1p(gap / STAU)`` (single linkage
+  with a gentle, logarithmic time term, so a 2025 development can join a 2021
+  thread when the content says so). A new event joins the best story over
+  ``story_threshold``; an article of an existing event whose story differs
+  from a story it links to over the threshold **merges** the two stories.
+
+Articles without text are left unclustered with a reason; an article without
+a plausible date (none, before 1990, or far in the future) is placed by
+content alone, at a fixed penalty, and the reason is recorded.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import StoreError
+from ..model import Article
+from .features import FeatureSource, LexicalEmbedder, as_utc, document, entity_keys, key_hashes
+from .index import ArticleTable, VectorIndex, key_overlap
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Dates before this are taken to be parse errors (epoch zero, two-digit years).
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+#: How far ahead of "now" a date may lie before it is taken to be an error.
+FUTURE_SLACK = timedelta(days=2)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkParams:
+    """The one parameter set (see the module docstring for the formulas)."""
+
+    k: int = 24
+    event_threshold: float = 0.16
+    entity_weight: float = 0.20
+    # Gentle: same-event reports in real feeds carry dates off by months
+    # (updated pages, re-publications), so time only breaks near-ties.
+    event_time_weight: float = 0.005
+    event_tau_days: float = 2.0
+    #: Silence rule: an article arriving more than ``max(event_gap_days,
+    #: event_cadence_factor * the event's mean spacing)`` days after (or
+    #: before) an event's coverage starts a new development, unless its score
+    #: clears ``event_revive_threshold`` (near-identical content: a re-dated
+    #: page, a late follow-up of the very same fact).
+    event_gap_days: float = 60.0
+    event_cadence_factor: float = 4.0
+    event_revive_threshold: float = 0.30
+    story_threshold: float = 0.20
+    story_time_weight: float = 0.02
+    story_tau_days: float = 30.0
+    undated_penalty: float = 0.03
+    split_max_members: int = 256
+
+
+def default_source() -> FeatureSource:
+    """The feature source the default parameters are calibrated for."""
+    return LexicalEmbedder(dim=4096)
+
+
+@dataclass(slots=True)
+class LinkItem:
+    """One article as the linker sees it."""
+
+    article_id: str
+    title: str = ""
+    text: str = ""
+    published: datetime | None = None
+    outlet: str = ""
+    language: str = ""
+    entities: Mapping[str, Mapping[str, int]] | None = None
+    vector: np.ndarray | None = None
+    copy_of: str | None = None
+
+    @classmethod
+    def from_article(cls, article: Article, *, vector: np.ndarray | None = None) -> LinkItem:
+        return cls(
+            article_id=article.id or article.url,
+            title=article.title,
+            text=article.text,
+            published=article.published,
+            outlet=article.provider.domain or article.provider.name,
+            language=article.language,
+            entities=article.entities,
+            vector=vector,
+        )
+
+
+@dataclass(slots=True)
+class Placement:
+    """Where an article went, and why."""
+
+    article_id: str
+    event_id: int | None
+    story_id: int | None
+    score: float = 0.0
+    new_event: bool = False
+    new_story: bool = False
+    merged_events: list[int] = field(default_factory=list)
+    merged_stories: list[int] = field(default_factory=list)
+    split_events: list[int] = field(default_factory=list)
+    reason: str = ""
+
+
+def plausible_days(published: datetime | None, now: datetime | None = None) -> tuple[float, str]:
+    """Days since 1970 of a usable date, or NaN and why it is not usable."""
+    dt = as_utc(published)
+    if dt is None:
+        return math.nan, "no date: placed by content alone"
+    limit = (as_utc(now) or datetime.now(UTC)) + FUTURE_SLACK
+    if dt < EARLIEST or dt > limit:
+        return math.nan, f"implausible date {dt.date().isoformat()}: placed by content alone"
+    return (dt - EPOCH).total_seconds() / 86400.0, ""
+
+
+def _gap_to_span(day: float, first: float, last: float) -> float:
+    if math.isnan(day) or math.isnan(first):
+        return math.nan
+    if day < first:
+        return first - day
+    return max(0.0, day - last)
+
+
+class StoryEngine:
+    """Incremental event/story clustering over an :class:`ArticleTable` and :class:`VectorIndex`."""
+
+    def __init__(
+        self,
+        source: FeatureSource | None = None,
+        params: LinkParams | None = None,
+        *,
+        dim: int | None = None,
+        now: datetime | None = None,
+    ):
+        self.source = source
+        self.params = params or LinkParams()
+        self.now = now
+        self.dim = int(dim if dim is not None else (source.dim if source is not None else 0))
+        if self.dim <= 0:
+            raise ValueError("StoryEngine needs a feature source or a vector dimension")
+        self.table = ArticleTable()
+        self.index = VectorIndex(self.dim)
+        self.art_event = np.zeros(0, dtype=np.int32)
+        # Events: union-find parents, member counts, date spans, running means.
+        self.ev_parent: list[int] = []
+        self.ev_count: list[int] = []
+        self.ev_first: list[float] = []
+        self.ev_last: list[float] = []
+        self.ev_story: list[int] = []
+        self.ev_mean = np.zeros((0, self.dim), dtype=np.float32)
+        self.members: dict[int, list[int]] = {}
+        self.st_parent: list[int] = []
+        self.unplaced: dict[str, str] = {}
+        self.notes: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ union-find
+
+    def event_of_row(self, row: int) -> int:
+        return self._find_event(int(self.art_event[row]))
+
+    def _find_event(self, e: int) -> int:
+        parent = self.ev_parent
+        root = e
+        while parent[root] != root:
+            root = parent[root]
+        while parent[e] != root:
+            parent[e], e = root, parent[e]
+        return root
+
+    def _find_story(self, s: int) -> int:
+        parent = self.st_parent
+        root = s
+        while parent[root] != root:
+            root = parent[root]
+        while parent[s] != root:
+            parent[s], s = root, parent[s]
+        return root
+
+    def story_of_event(self, e: int) -> int:
+        return self._find_story(self.ev_story[self._find_event(e)])
+
+    # ------------------------------------------------------------------ public API
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def event_of(self, article_id: str) -> int | None:
+        row = self.table.rows.get(article_id)
+        return None if row is None else self.event_of_row(row)
+
+    def story_of(self, article_id: str) -> int | None:
+        row = self.table.rows.get(article_id)
+        return None if row is None else self.story_of_event(int(self.art_event[row]))
+
+    def events(self) -> dict[int, list[str]]:
+        return {e: [self.table.ids[r] for r in rows] for e, rows in self.members.items()}
+
+    def stories(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for e in self.members:
+            out.setdefault(self.story_of_event(e), []).append(e)
+        return out
+
+    def event_days(self, e: int) -> tuple[float, float]:
+        e = self._find_event(e)
+        return self.ev_first[e], self.ev_last[e]
+
+    def add_article(self, article: Article, *, vector: np.ndarray | None = None) -> Placement:
+        return self.add(LinkItem.from_article(article, vector=vector))
+
+    def add(self, item: LinkItem) -> Placement:
+        """Place one article; never raises for bad content, says why instead."""
+        aid = item.article_id
+        if aid in self.table.rows:
+            e = self.event_of(aid)
+            return Placement(aid, e, self.story_of(aid), reason="already placed")
+        vec = self._vector(item)
+        if vec is None:
+            self.unplaced[aid] = "no text: left unclustered"
+            return Placement(aid, None, None, reason=self.unplaced[aid])
+        day, date_note = plausible_days(item.published, self.now)
+        keys = key_hashes(entity_keys(item.entities))
+        return self._place(aid, vec, day, item.outlet, item.language, keys, item.copy_of, date_note)
+
+    # ------------------------------------------------------------------ internals
+
+    def _vector(self, item: LinkItem) -> np.ndarray | None:
+        if item.vector is not None:
+            vec = np.asarray(item.vector, dtype=np.float32).reshape(-1)
+        else:
+            if not (item.title or "").strip() and not (item.text or "").strip():
+                return None
+            if self.source is None:
+                raise ValueError("no vector given and no feature source configured")
+            vec = self.source.embed([document(item.title, item.text)])[0]
+        norm = float(np.linalg.norm(vec))
+        if not math.isfinite(norm) or norm == 0.0:
+            return None
+        return vec / norm
+
+    def _new_event(self, row: int, vec: np.ndarray, day: float) -> int:
+        e = len(self.ev_parent)
+        self.ev_parent.append(e)
+        self.ev_count.append(1)
+        self.ev_first.append(day)
+        self.ev_last.append(day)
+        self.ev_story.append(-1)
+        if e >= self.ev_mean.shape[0]:
+            grown = np.zeros((max(e + 1, int(e * 1.5) + 256), self.dim), dtype=np.float32)
+            grown[:e] = self.ev_mean[:e]
+            self.ev_mean = grown
+        self.ev_mean[e] = vec
+        self.members[e] = [row]
+        self.art_event[row] = e
+        return e
+
+    def _new_story(self) -> int:
+        s = len(self.st_parent)
+        self.st_parent.append(s)
+        return s
+
+    def _event_span_update(self, e: int, day: float) -> None:
+        if math.isnan(day):
+            return
+        if math.isnan(self.ev_first[e]):
+            self.ev_first[e] = self.ev_last[e] = day
+        else:
+            self.ev_first[e] = min(self.ev_first[e], day)
+            self.ev_last[e] = max(self.ev_last[e], day)
+
+    def _time_term(self, gap: float, weight: float, tau: float) -> float:
+        if math.isnan(gap):
+            return self.params.undated_penalty
+        return weight * math.log1p(gap / tau)
+
+    def _place(
+        self,
+        aid: str,
+        vec: np.ndarray,
+        day: float,
+        outlet: str,
+        lang: str,
+        keys: np.ndarray,
+        copy_of: str | None,
+        date_note: str,
+    ) -> Placement:
+        p = self.params
+        rows, sims = self.index.search(vec, p.k)
+        row = self.table.add(aid, day, outlet, lang, keys)
+        self.index.add(vec)
+        if self.art_event.shape[0] <= row:
+            self.art_event = np.resize(self.art_event, max(row + 1, int(row * 1.5) + 1024))
+        if copy_of is not None and copy_of in self.table.rows:
+            self.table.copy_of[row] = self.table.rows[copy_of]
+        if date_note:
+            self.notes[aid] = date_note
+        my_lang = self.table.lang[row]
+
+        # Neighbours grouped by event; other languages never link.
+        by_event: dict[int, list[tuple[int, float, float]]] = {}
+        for r, sim in zip(rows.tolist(), sims.tolist(), strict=True):
+            if my_lang and self.table.lang[r] and self.table.lang[r] != my_lang:
+                continue
+            overlap = key_overlap(keys, self.table.keys[r])
+            by_event.setdefault(self.event_of_row(r), []).append((r, sim, overlap))
+
+        def event_score(e: int, hits: list[tuple[int, float, float]]) -> float:
+            gap = _gap_to_span(day, self.ev_first[e], self.ev_last[e])
+            best_overlap = max(h[2] for h in hits)
+            score = (
+                float(self.ev_mean[e] @ vec)
+                + p.entity_weight * best_overlap
+                - self._time_term(gap, p.event_time_weight, p.event_tau_days)
+            )
+            if gap > self._silence(e) and score < p.event_revive_threshold:
+                return -math.inf
+            return score
+
+        scored = sorted(((event_score(e, h), e) for e, h in by_event.items()), reverse=True)
+        placement = Placement(aid, None, None, reason=date_note)
+        if scored and scored[0][0] >= p.event_threshold:
+            score, e = scored[0]
+            self._join(e, row, vec, day)
+            placement.score = score
+            for other_score, f in scored[1:]:
+                if other_score < p.event_threshold:
+                    break
+                f = self._find_event(f)
+                e = self._find_event(e)
+                if f != e and self._event_linkage(e, f) >= p.event_threshold:
+                    e = self._merge_events(e, f)
+                    placement.merged_events.append(f)
+        else:
+            e = self._new_event(row, vec, day)
+            placement.new_event = True
+        e = self._find_event(e)
+
+        # Story level: single linkage to neighbours outside the article's own event.
+        best_story, best = -1, -math.inf
+        for f, hits in by_event.items():
+            if self._find_event(f) == e:
+                continue
+            s = self.story_of_event(f)
+            for r, sim, overlap in hits:
+                gap = abs(day - self.table.days[r])
+                link = (
+                    sim
+                    + p.entity_weight * overlap
+                    - self._time_term(gap, p.story_time_weight, p.story_tau_days)
+                )
+                if link > best:
+                    best, best_story = link, s
+        own = self.ev_story[e]
+        if own < 0:
+            if best_story >= 0 and best >= p.story_threshold:
+                self.ev_story[e] = best_story
+            else:
+                self.ev_story[e] = self._new_story()
+                placement.new_story = True
+        elif best_story >= 0 and best >= p.story_threshold and self._find_story(own) != best_story:
+            self.st_parent[best_story] = self._find_story(own)
+            placement.merged_stories.append(best_story)
+        if placement.merged_events or self.ev_count[e] in (8, 16, 32, 64, 128, 256):
+            placement.split_events = self._maybe_split(e)
+        placement.event_id = self.event_of_row(row)
+        placement.story_id = self.story_of_event(placement.event_id)
+        return placement
+
+    def _join(self, e: int, row: int, vec: np.ndarray, day: float) -> None:
+        n = self.ev_count[e] + 1
+        self.ev_mean[e] += (vec - self.ev_mean[e]) / n
+        self.ev_count[e] = n
+        self._event_span_update(e, day)
+        self.members[e].append(row)
+        self.art_event[row] = e
+
+    def _event_linkage(self, e: int, f: int) -> float:
+        p = self.params
+        gap = math.nan
+        if not (math.isnan(self.ev_first[e]) or math.isnan(self.ev_first[f])):
+            gap = max(0.0, self.ev_first[f] - self.ev_last[e], self.ev_first[e] - self.ev_last[f])
+        score = float(self.ev_mean[e] @ self.ev_mean[f]) - self._time_term(
+            gap, p.event_time_weight, p.event_tau_days
+        )
+        if gap > max(self._silence(e), self._silence(f)) and score < p.event_revive_threshold:
+            return -math.inf
+        return score
+
+    def _silence(self, e: int) -> float:
+        """Days of silence after which coverage of event ``e`` counts as a new development.
+
+        Relative to the event's own cadence: a slow-burning event (one report a
+        week) may pause longer than a breaking one without being over.
+        """
+        p = self.params
+        n = self.ev_count[e]
+        span = self.ev_last[e] - self.ev_first[e]
+        if n < 2 or math.isnan(span):
+            return p.event_gap_days
+        return max(p.event_gap_days, p.event_cadence_factor * span / (n - 1))
+
+    def _merge_events(self, e: int, f: int) -> int:
+        """Fold the smaller event into the larger; the stories merge with them."""
+        if self.ev_count[f] > self.ev_count[e]:
+            e, f = f, e
+        ne, nf = self.ev_count[e], self.ev_count[f]
+        self.ev_mean[e] = (self.ev_mean[e] * ne + self.ev_mean[f] * nf) / (ne + nf)
+        self.ev_count[e] = ne + nf
+        for day in (self.ev_first[f], self.ev_last[f]):
+            self._event_span_update(e, day)
+        self.members[e].extend(self.members.pop(f))
+        self.ev_parent[f] = e
+        se, sf = self.ev_story[e], self.ev_story[f]
+        if se < 0:
+            self.ev_story[e] = sf
+        elif sf >= 0 and self._find_story(se) != self._find_story(sf):
+            self.st_parent[self._find_story(sf)] = self._find_story(se)
+        return e
+
+    def _maybe_split(self, e: int) -> list[int]:
+        """Re-cluster one event's members by average linkage; split off separate groups."""
+        rows = self.members[e]
+        if len(rows) < 4 or len(rows) > self.params.split_max_members:
+            return []
+        vecs = self.index.vectors(rows)
+        groups = average_linkage(vecs, self.params.event_threshold)
+        big = [g for g in groups if len(g) >= 2]
+        if len(big) < 2:
+            return []
+        # The largest group keeps the event id; singletons stay with it (too little evidence).
+        big.sort(key=len, reverse=True)
+        keep = {i for g in groups if g is not big[0] and len(g) < 2 for i in g} | set(big[0])
+        story = self.ev_story[e]
+        new_ids: list[int] = []
+        self.members[e] = [rows[i] for i in sorted(keep)]
+        for g in big[1:]:
+            g_rows = [rows[i] for i in g]
+            f = self._new_event(g_rows[0], vecs[g[0]], float(self.table.days[g_rows[0]]))
+            for r, i in zip(g_rows[1:], g[1:], strict=True):
+                self._join(f, r, vecs[i], float(self.table.days[r]))
+            self.ev_story[f] = story
+            new_ids.append(f)
+        self._recompute(e)
+        return new_ids
+
+    def _recompute(self, e: int) -> None:
+        rows = self.members[e]
+        self.ev_mean[e] = self.index.vectors(rows).mean(axis=0)
+        self.ev_count[e] = len(rows)
+        days = self.table.days[rows]
+        days = days[~np.isnan(days)]
+        self.ev_first[e] = float(days.min()) if days.size else math.nan
+        self.ev_last[e] = float(days.max()) if days.size else math.nan
+
+    # ------------------------------------------------------------------ persistence
+
+    def to_state(self) -> dict[str, np.ndarray]:
+        """Plain numpy arrays (centroids as float16); :meth:`from_state` inverts it."""
+        table = self.table.to_state()
+        n_ev = len(self.ev_parent)
+        meta = {
+            "params": asdict(self.params),
+            "dim": self.dim,
+            "outlets": table.pop("outlets"),
+            "langs": table.pop("langs"),
+            "unplaced": self.unplaced,
+            "notes": self.notes,
+        }
+        state: dict[str, np.ndarray] = {f"table_{k}": np.asarray(v) for k, v in table.items()}
+        state.update(
+            meta=np.array(json.dumps(meta)),
+            art_event=self.art_event[: len(self.table)].copy(),
+            ev_parent=np.array(self.ev_parent, dtype=np.int32),
+            ev_count=np.array(self.ev_count, dtype=np.int32),
+            ev_first=np.array(self.ev_first, dtype=np.float64),
+            ev_last=np.array(self.ev_last, dtype=np.float64),
+            ev_story=np.array(self.ev_story, dtype=np.int32),
+            ev_mean=self.ev_mean[:n_ev].astype(np.float16),
+            st_parent=np.array(self.st_parent, dtype=np.int32),
+        )
+        return state
+
+    @classmethod
+    def from_state(
+        cls, state: Mapping[str, np.ndarray], index: VectorIndex, source: FeatureSource | None = None
+    ) -> StoryEngine:
+        meta = json.loads(str(state["meta"]))
+        engine = cls(source, LinkParams(**meta["params"]), dim=int(meta["dim"]))
+        table_state: dict[str, object] = {k[6:]: state[k] for k in state if k.startswith("table_")}
+        table_state["outlets"] = meta["outlets"]
+        table_state["langs"] = meta["langs"]
+        engine.table = ArticleTable.from_state(table_state)
+        if len(index) != len(engine.table):
+            raise StoreError(f"vector index has {len(index)} rows, story state {len(engine.table)}")
+        engine.index = index
+        engine.art_event = np.asarray(state["art_event"], dtype=np.int32).copy()
+        engine.ev_parent = [int(x) for x in state["ev_parent"]]
+        engine.ev_count = [int(x) for x in state["ev_count"]]
+        engine.ev_first = [float(x) for x in state["ev_first"]]
+        engine.ev_last = [float(x) for x in state["ev_last"]]
+        engine.ev_story = [int(x) for x in state["ev_story"]]
+        engine.ev_mean = np.asarray(state["ev_mean"], dtype=np.float32).copy()
+        engine.st_parent = [int(x) for x in state["st_parent"]]
+        engine.unplaced = dict(meta["unplaced"])
+        engine.notes = dict(meta["notes"])
+        for row in range(len(engine.table)):
+            engine.members.setdefault(engine.event_of_row(row), []).append(row)
+        return engine
+
+    def save(self, state_path: Path, index_path: Path) -> None:
+        """State as an ``.npz`` (no pickles) and the vectors beside it; both atomic."""
+        self.index.save(Path(index_path))
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **self.to_state())  # type: ignore[arg-type]
+        tmp = Path(state_path).with_name(Path(state_path).name + ".tmp")
+        tmp.write_bytes(buf.getvalue())
+        tmp.replace(state_path)
+
+    @classmethod
+    def load(cls, state_path: Path, index_path: Path, source: FeatureSource | None = None) -> StoryEngine:
+        try:
+            with np.load(Path(state_path), allow_pickle=False) as data:
+                state = {k: data[k] for k in data.files}
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"cannot read story state {state_path}: {exc}") from exc
+        meta = json.loads(str(state["meta"]))
+        return cls.from_state(state, VectorIndex.load(Path(index_path), dim=int(meta["dim"])), source)
+
+
+def average_linkage(vecs: np.ndarray, threshold: float) -> list[list[int]]:
+    """Groups of rows whose average pairwise cosine stays >= threshold (UPGMA)."""
+    n = vecs.shape[0]
+    if n <= 1:
+        return [list(range(n))]
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+
+    dist = np.clip(pdist(vecs.astype(np.float64), metric="cosine"), 0.0, 2.0)
+    labels = fcluster(linkage(dist, method="average"), t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels.tolist()):
+        groups.setdefault(lab, []).append(i)
+    return list(groups.values())
+
+
+def recluster(
+    items: Iterable[LinkItem],
+    source: FeatureSource | None = None,
+    params: LinkParams | None = None,
+    *,
+    dim: int | None = None,
+    now: datetime | None = None,
+) -> StoryEngine:
+    """Full re-cluster for a backfill: a fresh engine fed in date order (undated last).
+
+    Date order makes the result independent of the order the backfill was
+    read in, and lets every event grow forwards in time as it would have live.
+    """
+    ordered: Sequence[LinkItem] = sorted(
+        items, key=lambda it: (as_utc(it.published) is None, as_utc(it.published) or EPOCH, it.article_id)
+    )
+    engine = StoryEngine(source or default_source(), params, dim=dim, now=now)
+    for item in ordered:
+        engine.add(item)
+    return engine

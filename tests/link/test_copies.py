@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newsdesk.link.copies import CopyIndex, fold_related, rewrite_of
+from newsdesk.model import Provider, RelatedItem
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+T0 = datetime(2024, 5, 2, 8, tzinfo=UTC)
+
+WIRE = (
+    "The city council voted on Tuesday to close the old harbour bridge for two years of repairs, "
+    "after engineers found cracks in three of its steel supports. Commuters will be diverted to the "
+    "northern ring road, which the council said would add about fifteen minutes to a typical journey. "
+    "The mayor said the decision was painful but unavoidable, and promised free shuttle buses during "
+    "peak hours. Local businesses near the bridge warned that the closure could cut their trade by half, "
+    "and asked the council for compensation while the work goes on."
+)
+OTHER = (
+    "A local bakery won the national bread championship on Sunday with a sourdough loaf made from "
+    "rye grown on a nearby farm, beating more than two hundred entries from across the country."
+)
+
+
+def test_copy_under_boilerplate_and_truncation_points_to_earliest():
+    index = CopyIndex()
+    assert index.add("wire", WIRE, T0) is None
+    assert index.add("bakery", OTHER, T0) is None
+    framed = "Home | News | Sport | Weather\n" + WIRE + "\nShare this story. Subscribe to our newsletter."
+    match = index.add("site-a", framed, T0 + timedelta(hours=3))
+    assert match is not None and match.original_id == "wire" and match.article_id == "site-a"
+    truncated = WIRE[: len(WIRE) // 2]
+    match = index.add("site-b", truncated, T0 + timedelta(hours=5))
+    assert match is not None and match.original_id == "wire"
+
+
+def test_late_original_takes_over():
+    index = CopyIndex()
+    index.add("copy", "Reposted: " + WIRE, T0 + timedelta(hours=6))
+    match = index.add("orig", WIRE, T0)
+    assert match is not None and match.article_id == "copy" and match.original_id == "orig"
+    assert index.original_of("copy") == "orig"
+
+
+def test_short_and_empty_texts_are_not_copies():
+    index = CopyIndex()
+    assert index.add("a", "Breaking news", T0) is None
+    assert index.add("b", "Breaking news", T0) is None
+    assert index.add("c", "", None) is None
+
+
+def test_rewrite_links_to_earliest_similar_neighbour():
+    neighbours = [
+        ("orig", 0.62, 0.7, T0),
+        ("later", 0.7, 0.8, T0 + timedelta(days=2)),
+        ("far", 0.9, 0.9, T0 - timedelta(days=30)),
+    ]
+    match = rewrite_of("rw", T0 + timedelta(days=1), neighbours)
+    assert match is not None and match.original_id == "orig" and match.kind == "rewrite"
+    assert rewrite_of("rw", T0, [("x", 0.3, 0.9, T0)]) is None
+    assert rewrite_of("rw", None, neighbours) is None
+
+
+def test_fold_keeps_distinct_items():
+    a = RelatedItem(title="Bridge to close for repairs", excerpt=WIRE[:120], web_url="https://a.example/1")
+    b = RelatedItem(title="Bakery wins bread title", excerpt=OTHER[:120], web_url="https://b.example/2")
+    assert [i.web_url for i in fold_related([a, b])] == [a.web_url, b.web_url]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not present")
+def test_seed_000_ap_story_folds_into_one():
+    text = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---")[1])
+    items = [
+        RelatedItem(
+            title=r["title"],
+            excerpt=r.get("excerpt", ""),
+            published=datetime.fromisoformat(str(r["publishedDateTime"]).replace("Z", "+00:00")),
+            web_url=r["webUrl"],
+            provider=Provider(**r.get("provider", {})),
+        )
+        for r in front["related"]
+    ]
+    folded = fold_related(items)
+    assert len(folded) == len(items) - 1
+    ap = [i for i in folded if "no UN speech" in i.title]
+    assert len(ap) == 1
+    assert "apnews.com" in ap[0].web_url
+    assert any("newspressnow.com" in url for url in ap[0].copies)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from newsdesk.link.cluster import LinkItem, StoryEngine, default_source
+from newsdesk.link.timeline import date_f1, event_date, rouge1_concat, story_timeline
+
+T0 = datetime(2024, 4, 20, 10, tzinfo=UTC)
+TEXTS = {
+    "a1": (
+        "Oil rig explodes in the Gulf",
+        "An oil rig exploded in the Gulf of Mexico, and eleven workers are missing.",
+    ),
+    "a2": (
+        "Gulf oil rig blast leaves workers missing",
+        "Eleven workers are missing after the oil rig exploded in the Gulf of Mexico.",
+    ),
+    "b1": (
+        "Oil company caps leaking Gulf well",
+        "The oil company capped the leaking well in the Gulf of Mexico after months of spill.",
+    ),
+    "b2": (
+        "Gulf well capped, oil spill halted",
+        "Engineers capped the leaking Gulf of Mexico well, halting the oil spill for the first time.",
+    ),
+}
+WHEN = {
+    "a1": T0,
+    "a2": T0 + timedelta(hours=20),
+    "b1": T0 + timedelta(days=85),
+    "b2": T0 + timedelta(days=85, hours=3),
+}
+
+
+def test_timeline_lists_developments_in_date_order():
+    engine = StoryEngine(default_source(), now=T0 + timedelta(days=100))
+    for aid, (title, text) in TEXTS.items():
+        engine.add(LinkItem(aid, title, text, WHEN[aid], f"{aid}.com", "en"))
+    story = engine.story_of("a1")
+    assert engine.story_of("b1") == story
+    devs = story_timeline(engine, story, lambda a: TEXTS[a], limit=2)
+    assert [d.date for d in devs] == sorted(d.date for d in devs)
+    assert len(devs) == 2
+    assert sorted(devs[0].article_ids) == ["a1", "a2"] and sorted(devs[1].article_ids) == ["b1", "b2"]
+    assert "rig" in devs[0].headline.lower()
+    assert "capped" in devs[1].headline.lower() or "caps" in devs[1].headline.lower()
+    assert devs[0].date == date(2024, 4, 20)
+    assert len(story_timeline(engine, story, lambda a: TEXTS[a], limit=1)) == 1
+    assert devs[0].to_json()["date"] == "2024-04-20"
+
+
+def test_event_date_is_modal_day_earliest_on_ties():
+    day = (datetime(2024, 1, 2, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)).days
+    assert event_date([day + 0.5, day + 1.2, day + 1.4]) == date(2024, 1, 3)
+    assert event_date([day + 0.5, day + 1.2]) == date(2024, 1, 2)
+    assert event_date([float("nan")]) is None
+
+
+def test_metrics():
+    assert date_f1(["2010-04-20", "2010-05-01"], ["2010-04-20"]) == (0.5, 1.0, 2 / 3)
+    assert date_f1([], ["2010-04-20"]) == (0.0, 0.0, 0.0)
+    p, r, f = rouge1_concat(["the well is capped"], ["the well was capped today"])
+    assert (p, r) == (0.75, 0.6) and abs(f - 2 * 0.75 * 0.6 / 1.35) < 1e-9
