@@ -47,6 +47,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Identifier of the key in use, recorded in each envelope (default: derived from the key).",
     ),
+    Setting("models_dir", str, None, "Cache of models distilled on first use (default: per-user cache dir)."),
     Setting("max_input_bytes", int, 20 * 1024 * 1024, "Inputs larger than this are refused."),
     Setting(
         "excerpt_chars",
@@ -54,6 +55,37 @@ SETTINGS: tuple[Setting, ...] = (
         300,
         "Longest excerpt taken from the lead sentences when a page has no description.",
     ),
+    # live ingestion: the fetcher's politeness, limits and SSRF allow-list
+    Setting(
+        "fetch_user_agent", str, None, "User-Agent for fetches (default: newsdesk/<version> (+project URL))."
+    ),
+    Setting("fetch_connect_timeout", float, 10.0, "Seconds to wait for a connection."),
+    Setting("fetch_read_timeout", float, 20.0, "Seconds to wait for each read from a server."),
+    Setting("fetch_total_timeout", float, 60.0, "Seconds one response may take in all (slow-drip servers)."),
+    Setting("fetch_max_bytes", int, 10 * 1024 * 1024, "Largest body fetched, counted after decompression."),
+    Setting("fetch_max_redirects", int, 5, "Redirect hops followed (each one re-checked) before giving up."),
+    Setting("fetch_retries", int, 3, "Retries after a 429, a 5xx or a failed connection."),
+    Setting("fetch_backoff", float, 1.0, "Base seconds of the exponential retry backoff (with jitter)."),
+    Setting("fetch_max_retry_after", float, 120.0, "A longer Retry-After ends the fetch instead of waiting."),
+    Setting("fetch_domain_concurrency", int, 2, "Requests in flight at once to one host."),
+    Setting("fetch_domain_delay", float, 1.0, "Least seconds between two request starts to one host."),
+    Setting("fetch_ignore_robots", bool, False, "Fetch what robots.txt disallows (only for your own sites)."),
+    Setting(
+        "fetch_allow_networks",
+        str,
+        "",
+        "Comma-separated addresses/networks exempt from the SSRF guard (e.g. 127.0.0.1, 10.1.0.0/16).",
+    ),
+    Setting("poll_min_interval", float, 300.0, "Seconds: the most often a source is polled."),
+    Setting("poll_max_interval", float, 86400.0, "Seconds: the least often a source is polled."),
+    Setting(
+        "poll_interval", float, 3600.0, "Seconds between polls of a new source, adapted per source later."
+    ),
+    Setting("image_max_bytes", int, 15 * 1024 * 1024, "Largest image fetched for the cache."),
+    Setting(
+        "image_max_pixels", int, 40_000_000, "Images with more pixels are refused (decompression bombs)."
+    ),
+    Setting("image_thumb_width", int, 320, "Width in pixels of cached thumbnails."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -108,6 +140,12 @@ class Settings:
     @property
     def data_path(self) -> Path:
         return Path(self._values["data_dir"] or _default_data_dir())
+
+    @property
+    def models_path(self) -> Path:
+        if self._values["models_dir"]:
+            return Path(self._values["models_dir"])
+        return Path(platformdirs.user_cache_dir(APP, appauthor=False)) / "models"
 
     @property
     def db_path(self) -> Path:
