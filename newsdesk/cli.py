@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
+from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_sources import run_command, sources_app
 from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
 from .extract.article import extract_article
@@ -36,25 +37,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="SQLite store to use (default: NEWSDESK_DB or the per-user data dir).",
-        show_default=False,
-    ),
-]
-
-
-def _settings(db: Path | None) -> Settings:
-    return load_settings({"db": str(db) if db else None})
-
-
-def _open_store(settings: Settings) -> SQLiteStore:
-    return SQLiteStore(settings.db_path)
 
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
@@ -62,11 +44,6 @@ def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     linker = Linker.open(settings.db_path)
     link_new(store, linker)
     return linker
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    return typer.Exit(code)
 
 
 def _dump(obj: Any) -> str:
@@ -85,12 +62,12 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
-    settings = _settings(db)
+    settings = settings_for(db)
     try:
         files = list(discover(paths))
     except NewsdeskError as exc:
-        raise _fail(str(exc)) from exc
-    with _open_store(settings) as store:
+        raise fail(str(exc)) from exc
+    with open_store(settings) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
             task = bar.add_task("ingesting", total=len(files))
@@ -129,7 +106,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """List stored articles, newest first."""
-    with _open_store(_settings(db)) as store:
+    with open_store(settings_for(db)) as store:
         articles = store.recent(limit=limit, offset=offset)
     if as_json:
         for a in articles:
@@ -163,11 +140,11 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print all stored fields as JSON.")] = False,
 ) -> None:
     """Show one article: metadata, then its clean text."""
-    with _open_store(_settings(db)) as store:
+    with open_store(settings_for(db)) as store:
         try:
             article = store.resolve(ref)
         except NotFound as exc:
-            raise _fail(str(exc), 1) from exc
+            raise fail(str(exc), 1) from exc
     data = article_to_json(article)
     if as_json:
         out.print(_dump(data))
@@ -206,11 +183,11 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """Full-text search (SQLite FTS5, ranked, with snippets)."""
-    with _open_store(_settings(db)) as store:
+    with open_store(settings_for(db)) as store:
         try:
             hits = store.search(query, limit=limit)
         except NewsdeskError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     for hit in hits:
         if as_json:
             out.print(
@@ -237,14 +214,14 @@ def export(
 ) -> None:
     """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
     if fmt not in ("md", "json", "jsonl"):
-        raise _fail(f"unknown format {fmt!r}: use md, json or jsonl")
-    settings = _settings(db)
+        raise fail(f"unknown format {fmt!r}: use md, json or jsonl")
+    settings = settings_for(db)
     keyring = Keyring.from_settings(settings)
     target = None if out_dir == "-" else Path(out_dir)
     if target is not None:
         target.mkdir(parents=True, exist_ok=True)
     count = 0
-    with _open_store(settings) as store:
+    with open_store(settings) as store:
         linker = _linker(settings, store)
         jsonl_file = (
             (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
@@ -293,7 +270,7 @@ def extract(
             raw.url = url
         article = extract_article(raw)
     except NewsdeskError as exc:
-        raise _fail(str(exc), 1) from exc
+        raise fail(str(exc), 1) from exc
     data = article_to_json(article)
     out.print(
         _dump(
@@ -324,7 +301,7 @@ def verify(
     db: DbOption = None,
 ) -> None:
     """Check records' `secured` envelopes: exit 0 when every one is intact."""
-    keyring = Keyring.from_settings(_settings(db))
+    keyring = Keyring.from_settings(settings_for(db))
     worst = 0
     for path in records:
         try:
@@ -370,7 +347,7 @@ def classify(
     try:
         docs = list(read_file(file, max_bytes=settings.max_input_bytes))
     except NewsdeskError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     for doc in docs:
         if not isinstance(doc, RawDocument):
             failed += 1
@@ -400,8 +377,8 @@ def stories(
     ] = False,
 ) -> None:
     """Events and stories: which article belongs where."""
-    settings = _settings(db)
-    with _open_store(settings) as store:
+    settings = settings_for(db)
+    with open_store(settings) as store:
         linker = _linker(settings, store)
         articles = list(store.iter_articles())
         if as_json:
@@ -437,8 +414,8 @@ def story(
     ] = False,
 ) -> None:
     """One story: its developments in date order, with the articles behind each."""
-    settings = _settings(db)
-    with _open_store(settings) as store:
+    settings = settings_for(db)
+    with open_store(settings) as store:
         linker = _linker(settings, store)
         story_id: int | None
         if ref.isdigit() and int(ref) in linker.engine.stories():
@@ -447,9 +424,9 @@ def story(
             try:
                 story_id = linker.story_of(store.resolve(ref).id)
             except NotFound as exc:
-                raise _fail(str(exc), 1) from exc
+                raise fail(str(exc), 1) from exc
         if story_id is None:
-            raise _fail(f"{ref!r} is in no story", 1)
+            raise fail(f"{ref!r} is in no story", 1)
         timeline = linker.timeline(story_id, store)
         heat = linker.heat(story_id, store)
         titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
@@ -475,8 +452,8 @@ def story(
 @app.command()
 def recluster(db: DbOption = None) -> None:
     """Rebuild events and stories from every stored article (for backfills)."""
-    settings = _settings(db)
-    with _open_store(settings) as store:
+    settings = settings_for(db)
+    with open_store(settings) as store:
         linker = Linker.rebuild(settings.db_path)
         added = link_new(store, linker)
         n_stories = len(linker.engine.stories())
@@ -487,6 +464,10 @@ def recluster(db: DbOption = None) -> None:
 def version() -> None:
     """Print newsdesk's version."""
     out.print(__version__)
+
+
+app.add_typer(sources_app, name="sources")
+app.command("run")(run_command)
 
 
 def main() -> None:

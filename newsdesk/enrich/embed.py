@@ -83,9 +83,18 @@ def _offline() -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in keys}
     for k in keys:
         os.environ[k] = "1"
+    # Loading prints weight-loading progress bars and a "LOAD REPORT" to stderr: noise
+    # in a command's output, so quiet transformers for the duration of the load.
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     try:
         yield
     finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)

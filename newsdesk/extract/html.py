@@ -24,11 +24,11 @@ from trafilatura.utils import load_html
 
 from ..errors import ExtractionError, MalformedInput
 from ..model import Image, Provider
+from .authors import choose_authors
 from .dates import published_date
 from .decode import decode_bytes
 from .metadata import (
     PageMeta,
-    choose_authors,
     choose_title,
     clean,
     collect,

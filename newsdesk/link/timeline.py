@@ -145,7 +145,19 @@ def story_timeline(
     chosen = sorted(day for day, _ in ranked[:keep])
     attached: dict[date | None, list[_Doc]] = {day: [] for day in chosen}
     for doc in docs:
-        attached[_attach(doc, chosen)].append(doc)
+        attached.setdefault(_attach(doc, chosen), []).append(doc)
+    # An undated article joins the development most of its event's dated articles went to:
+    # the event is the evidence of when it happened (seed 003 reports the 2025 recognition).
+    by_event: dict[int, Counter[date]] = {}
+    for day, members in attached.items():
+        for d in members:
+            if day is not None:
+                by_event.setdefault(engine.event_of_row(d.row), Counter())[day] += 1
+    for d in list(attached.get(None, [])):
+        votes = by_event.get(engine.event_of_row(d.row))
+        if votes:
+            attached[None].remove(d)
+            attached[votes.most_common(1)[0][0]].append(d)
     devs: list[Development] = []
     for day in chosen:
         members = attached[day]

@@ -19,6 +19,7 @@ from ..errors import NotFound, StoreError
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import IdentityKeys, SearchHit, StoredInput
+from .sources import SourcesMixin
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -36,7 +37,7 @@ def _iso(article: Article) -> str | None:
     return article.published.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class SQLiteStore:
+class SQLiteStore(SourcesMixin):
     """The default store; one file, safe for one writer and many readers."""
 
     def __init__(self, path: str | Path):

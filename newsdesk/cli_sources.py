@@ -1,0 +1,218 @@
+"""`newsdesk sources ...` and `newsdesk run`: live sources and the polling loop.
+
+Mounted by cli.py (``app.add_typer(sources_app, name="sources")`` and
+``app.command("run")(run_command)``); ``python -m newsdesk.cli_sources`` runs
+the same commands on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .errors import NewsdeskError, NotFound
+from .ingest.feeds import Outline, dump_opml, parse_opml
+from .ingest.fetch import Fetcher, FetchRefused, url_target
+from .ingest.images import ImageCache
+from .ingest.scheduler import Scheduler
+from .link.linker import Linker
+from .model import now_utc
+from .pipeline import Enricher, link_new
+from .store.sources import SOURCE_KINDS, Source
+
+sources_app = typer.Typer(
+    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.", no_args_is_help=True
+)
+
+
+def _check_url(url: str) -> None:
+    """Refuse what the fetcher would never fetch before it is stored (the address is checked at fetch)."""
+    try:
+        url_target(url)
+    except FetchRefused as exc:
+        raise fail(str(exc)) from exc
+
+
+def _when(dt: datetime | None) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M") if dt else "—"
+
+
+def _source_json(s: Source) -> dict[str, object]:
+    def iso(dt: datetime | None) -> str | None:
+        return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
+
+    return {
+        "id": s.id,
+        "url": s.url,
+        "kind": s.kind,
+        "title": s.title,
+        "interval": s.interval,
+        "last_success": iso(s.last_success),
+        "last_error": s.last_error,
+        "last_error_at": iso(s.last_error_at),
+        "consecutive_failures": s.consecutive_failures,
+        "next_due": iso(s.next_due),
+        "added_at": iso(s.added_at),
+        "items_seen": s.items_seen,
+        "items_added": s.items_added,
+    }
+
+
+@sources_app.command("add")
+def add(
+    url: Annotated[str, typer.Argument(help="The feed, sitemap or page URL.")],
+    kind: Annotated[
+        str, typer.Option(help="feed (RSS/Atom/JSON Feed), sitemap, or url (one page).")
+    ] = "feed",
+    title: Annotated[str, typer.Option(help="A name to show (default: the feed's own title).")] = "",
+    interval: Annotated[
+        float | None, typer.Option(help="Seconds between polls to start with (adapted later).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a source; it is polled at the next `newsdesk run`."""
+    if kind not in SOURCE_KINDS:
+        raise fail(f"unknown kind {kind!r}: use {', '.join(SOURCE_KINDS)}")
+    _check_url(url)
+    settings = settings_for(db)
+    with closing(open_store(settings)) as store:
+        source, created = store.add_source(
+            url, kind, title=title, interval=interval or settings.poll_interval
+        )
+    out.print(f"{'added' if created else 'already a source'}: {source.id} {source.kind} {source.url}")
+
+
+@sources_app.command("list")
+def list_(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Sources and their health: last success, last error, failures in a row, next poll."""
+    with closing(open_store(settings_for(db))) as store:
+        sources = store.list_sources()
+    if as_json:
+        for s in sources:
+            out.print(json.dumps(_source_json(s), ensure_ascii=False), markup=False)
+        return
+    table = Table(box=None)
+    for name in ("id", "kind", "url", "last success", "failures", "last error", "next due", "items"):
+        # URLs and errors are what a reader needs whole: wrapped, never cut with an ellipsis
+        table.add_column(name, overflow="fold" if name in ("url", "last error") else "ellipsis")
+    for s in sources:
+        table.add_row(
+            str(s.id),
+            s.kind,
+            s.url + (f"\n{s.title}" if s.title else ""),
+            _when(s.last_success),
+            str(s.consecutive_failures),
+            (s.last_error or "—")[:80],
+            _when(s.next_due),
+            f"{s.items_added}/{s.items_seen}",
+        )
+    out.print(table)
+
+
+@sources_app.command("remove")
+def remove(
+    ref: Annotated[str, typer.Argument(help="Source id or URL.")],
+    db: DbOption = None,
+) -> None:
+    """Remove a source (its articles stay)."""
+    with closing(open_store(settings_for(db))) as store:
+        try:
+            source = store.remove_source(ref)
+        except NotFound as exc:
+            raise fail(str(exc), 1) from exc
+    out.print(f"removed: {source.id} {source.url}")
+
+
+@sources_app.command("import-opml")
+def import_opml(
+    file: Annotated[Path, typer.Argument(help="An OPML file (feed readers export their subscriptions so).")],
+    db: DbOption = None,
+) -> None:
+    """Add every feed an OPML file lists."""
+    settings = settings_for(db)
+    try:
+        outlines = parse_opml(file.read_bytes(), source=str(file))
+    except OSError as exc:
+        raise fail(f"{file}: cannot read: {exc.strerror or exc}") from exc
+    except NewsdeskError as exc:
+        raise fail(str(exc)) from exc
+    added = 0
+    with closing(open_store(settings)) as store:
+        for o in outlines:
+            _, created = store.add_source(o.url, o.kind, title=o.title, interval=settings.poll_interval)
+            added += created
+    out.print(f"{added} added, {len(outlines) - added} already sources")
+
+
+@sources_app.command("export-opml")
+def export_opml(
+    out_file: Annotated[str, typer.Option("--out", help="File to write, or - for standard output.")] = "-",
+    db: DbOption = None,
+) -> None:
+    """Write the sources as OPML 2.0."""
+    with closing(open_store(settings_for(db))) as store:
+        data = dump_opml(Outline(s.url, s.title, s.kind) for s in store.list_sources())
+    if out_file == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(out_file).write_bytes(data)
+
+
+def run_command(
+    db: DbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll what is due once, then exit.")] = False,
+    images: Annotated[bool, typer.Option(help="Cache articles' images (and thumbnails).")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-source lines.")] = False,
+) -> None:
+    """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
+    settings = settings_for(db)
+    with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:
+        linker = Linker.open(settings.db_path)
+        link_new(store, linker)  # catch up with anything a killed run committed but did not link
+        scheduler = Scheduler.from_settings(
+            settings,
+            store,
+            fetcher,
+            enricher=Enricher.from_settings(settings),
+            linker=linker,
+            images=ImageCache.from_settings(settings, fetcher) if images else None,
+            log=(lambda m: None)
+            if quiet
+            else (lambda m: err.print(f"{now_utc():%H:%M:%S} {m}", markup=False)),
+        )
+        with scheduler.signals():
+            report = scheduler.run(once=once)
+        link_new(store, linker)
+        total = store.count()
+    failed = sum(1 for p in report.polls if p.error)
+    stopped = " (stopped by signal)" if report.stopped_by_signal else ""
+    out.print(
+        f"{len(report.polls)} polls, {report.added} added, {failed} failed{stopped}; "
+        f"{total} articles in {settings.db_path}"
+    )
+
+
+def main() -> None:
+    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    app.add_typer(sources_app, name="sources")
+    app.command("run")(run_command)
+    try:
+        app()
+    except NewsdeskError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Authors of a page: declared (meta tags, JSON-LD) first, else a visible byline.
+
+Names are split on the separators bylines use in many languages, stripped of
+prefixes ("By", "Von", "Par"), roles and contact details, and checked against
+words that are never a person ("Redaktion", "Staff", "Admin").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|/|\||&|\+|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:written|posted|published|text|story|words|photos?|reported|geschrieben|verfasst|"
+    r"veröffentlicht|publiziert|erstellt|ein beitrag|publié|publicado|pubblicato)\s+)?"
+    r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?)\s*:?\s+",
+    re.IGNORECASE,
+)
+# a date or place after the name: "Jane Doe am 3. Mai", "Jane Doe on May 3", "Jane Doe | 3 min"
+_AUTHOR_TAIL = re.compile(
+    r"\s+(?:(?:am|on|le|el|il|um|at|in)\s|[-–—|·•,]\s*)[^\d]{0,30}\d.*$|\s+(?:am|on|le)$"
+)
+_AUTHOR_JUNK = re.compile(r"\S+@\S+|@\w+|https?://\S+|\(.*?\)|\d.*$")
+# placeholders CMSs put where an author would be
+_NOT_AUTHORS = frozenset(
+    {
+        "admin",
+        "administrator",
+        "editor",
+        "editors",
+        "staff",
+        "user",
+        "guest",
+        "unknown",
+        "anonymous",
+        "autor",
+        "author",
+        "team",
+        "webmaster",
+        "none",
+        "null",
+        "no author",
+        "posted",
+        "publiziert",
+        "veröffentlicht",
+        "wordpressadmin",
+    }
+)
+
+
+def split_authors(value: str) -> list[str]:
+    """Person names from a byline or author field ('By A and B | Site' → ['A', 'B'])."""
+    value = clean(value)
+    if not value or value.lower().startswith(("http://", "https://", "www.")):
+        return []
+    value = _AUTHOR_PREFIX.sub("", value)
+    out: list[str] = []
+    for part in _AUTHOR_SPLIT.split(value):
+        name = _AUTHOR_JUNK.sub("", _AUTHOR_TAIL.sub("", _AUTHOR_PREFIX.sub("", part))).strip(
+            " \t-–—:·•|~\"'“”"
+        )
+        name = clean(name)
+        if not name or len(name) > 60 or len(name.split()) > 5 or name.casefold() in _NOT_AUTHORS:
+            continue
+        if name not in out:
+            out.append(name)
+    # keep only the fullest form of each name ("Smith" inside "Jane Smith")
+    return [n for n in out if not any(n != m and n in m for m in out)]
+
+
+def _ld_names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        # some sites put a JSON string into the field
+        if value.strip().startswith(("{", "[")):
+            try:
+                return _ld_names(json.loads(value))
+            except ValueError:
+                return []
+        return [value]
+    if isinstance(value, list):
+        return [n for v in value for n in _ld_names(v)]
+    if isinstance(value, dict):
+        types = _types(value)
+        if types & _PUBLISHER_TYPES and "person" not in types:
+            # the publisher named as author: that is the site, not a byline
+            return []
+        name = value.get("name")
+        if isinstance(name, (str, list, dict)):
+            return _ld_names(name)
+        parts = [value.get(k) for k in ("givenName", "familyName")]
+        if all(isinstance(p, str) for p in parts):
+            return [" ".join(parts)]  # type: ignore[arg-type]
+    return []
+
+
+#: meta tags that name the author, most specific first
+META_AUTHOR = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "dc:creator",
+    "creator",
+)
+
+
+def author_candidates(pm: PageMeta) -> list[tuple[str, list[str]]]:
+    """(source, raw names) for the authors, in order of trust."""
+    out: list[tuple[str, list[str]]] = []
+    for obj in pm.articles():
+        names = _ld_names(obj.get("author"))
+        if names:
+            out.append(("jsonld", names))
+            break
+    for key in META_AUTHOR:
+        values = pm.meta.get(key)
+        if values:
+            out.append((f"meta:{key}", values))
+    if pm.itemprops.get("author"):
+        out.append(("microdata", pm.itemprops["author"][:3]))
+    return out
+
+
+# Visible bylines. One XPath pass (contains() rather than EXSLT regex: it runs over every
+# element of the page), ranked in Python: specific author markup before generic bylines.
+_BYLINE_XPATH = XPath(
+    "//*[@rel='author' or contains(@itemprop, 'author') or contains(@class, 'uthor') or "
+    "contains(@class, 'yline') or @class='byl' or contains(@class, 'submitted-by') or "
+    "contains(@class, 'posted-by') or contains(@class, 'journalist') or contains(@class, 'writer') or "
+    "contains(@class, 'vcard') or contains(@id, 'uthor') or contains(@id, 'yline')]|//author"
+)
+_BYLINE_SPECIFIC = re.compile(r"^(?:author|author-?name|authorName|AuthorName|byline__author)$")
+_BYLINE_TAGS = frozenset(
+    {"a", "div", "p", "span", "address", "strong", "h3", "h4", "author", "li", "em", "b"}
+)
+# class/id tokens of the containers whose names are not the article's author
+_BYLINE_EXCLUDED_TOKEN = re.compile(
+    r"^(?:comment|sidebar|widget|related|teaser|footer|quote|respond)", re.IGNORECASE
+)
+_BYLINE_EXCLUDED_TAGS = frozenset({"footer", "aside", "blockquote", "form"})
+
+
+def _byline_excluded(el: HtmlElement) -> bool:
+    for node in (el, *el.iterancestors()):
+        if node.tag in _BYLINE_EXCLUDED_TAGS:
+            return True
+        tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
+        if any(_BYLINE_EXCLUDED_TOKEN.match(t) for t in tokens):
+            return True
+    return False
+
+
+# Matching the XPath costs a millisecond or more on a large page; pages without such
+# markup are ruled out faster by a scan of the source text.
+_BYLINE_HINT = re.compile(
+    r"""(?:class|id|rel|itemprop)\s*=\s*["']?[^"'>]*(?:[Aa]uthor|[Bb]yline|byl\b|writer|journalist|vcard|"""
+    r"""submitted-by|posted-by)|<author\b"""
+)
+
+
+def _byline_rank(el: HtmlElement) -> int:
+    if el.tag == "author" or el.get("rel") == "author" or "author" in (el.get("itemprop") or ""):
+        return 0
+    if any(_BYLINE_SPECIFIC.match(c) for c in (el.get("class") or "").split()) or el.get("id") == "author":
+        return 0
+    return 1
+
+
+def byline_authors(tree: HtmlElement, html: str | None = None) -> list[str]:
+    """Author names from the visible byline markup, when the metadata names none."""
+    if html is not None and not _BYLINE_HINT.search(html):
+        return []
+    found = [el for el in _BYLINE_XPATH(tree) if isinstance(el.tag, str) and el.tag in _BYLINE_TAGS]
+    for el in sorted(found, key=_byline_rank):  # stable: document order within a rank
+        # itertext, not text_content: "Author<b>Jane Doe</b>" must not glue into one word
+        text = clean(" ".join(el.itertext()))
+        if not 2 < len(text) < 100 or _byline_excluded(el):
+            continue
+        names = split_authors(text)
+        if names:
+            return names[:10]
+    return []
+
+
+def choose_authors(pm: PageMeta, tree: HtmlElement | None = None, html: str | None = None) -> list[str]:
+    """Authors from JSON-LD, meta tags or microdata; else from the visible byline."""
+    for _source, raws in author_candidates(pm):
+        names: list[str] = []
+        for raw in raws:
+            for n in split_authors(raw):
+                if n not in names:
+                    names.append(n)
+        if names:
+            return names[:10]
+    return byline_authors(tree, html) if tree is not None else []

@@ -1,0 +1,661 @@
+"""A polite, safe HTTP fetcher for live ingestion (feeds, sitemaps, pages, images).
+
+Every request goes through the same checks, on the first URL and on every
+redirect hop (redirects are followed here, not by httpx, for that reason):
+
+* SSRF guard: the host is resolved and *every* address it resolves to must be
+  public; loopback, private, link-local, multicast, reserved, unspecified and
+  cloud-metadata addresses are refused unless allow-listed. The connection is
+  then pinned to the checked address (Host header and TLS SNI keep the name),
+  so a DNS answer that changes between the check and the connect (rebinding)
+  cannot redirect the request.
+* robots.txt (RFC 9309) per origin, cached for a day; ``ignore_robots`` is the
+  explicit override.
+* Per-host politeness: at most ``domain_concurrency`` requests in flight and at
+  least ``domain_delay`` seconds (or the site's Crawl-delay) between starts.
+* Retries on 429/5xx and failed connections, exponential backoff with jitter,
+  Retry-After honoured up to a cap.
+* Limits: connect/read timeouts plus a total deadline (slow-drip servers),
+  a body limit counted on the *decoded* bytes while streaming, with our own
+  bounded decompression (gzip bombs), content-type checks.
+
+Failures raise subclasses of :class:`newsdesk.errors.FetchError`, each naming the URL::
+
+    FetchError
+    ├── FetchRefused          policy said no before any connection
+    │   ├── BlockedAddress    SSRF guard: a non-public address
+    │   ├── RobotsDisallowed  robots.txt disallows the URL
+    │   └── BadURL            not http(s), no host, credentials in the URL
+    ├── FetchTimeout          connect/read timeout or the total deadline
+    ├── FetchConnectError     DNS failure, refused or reset connection
+    ├── HTTPStatusError       a 4xx/5xx answer (``status``, ``retry_after``)
+    ├── TooManyRedirects      redirect limit or loop
+    ├── BodyTooLarge          over the body limit (declared or decoded)
+    └── BadContent            wrong content type, corrupt compression
+"""
+
+from __future__ import annotations
+
+import codecs
+import ipaddress
+import random
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from .. import __version__
+from ..errors import FetchError
+from ..extract.decode import decode_bytes
+from ..model import RawDocument
+
+PROJECT_URL = "https://github.com/newsdesk/newsdesk"
+DEFAULT_USER_AGENT = f"newsdesk/{__version__} (+{PROJECT_URL})"
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+    "application/json",
+    "text/plain",  # many servers label feeds and sitemaps so; the parser decides
+    "application/x-gzip",
+    "application/gzip",
+    "application/octet-stream",
+)
+IMAGE_TYPES = ("image/*",)
+
+#: Cloud metadata endpoints: named even though the ranges cover them, so the refusal says why.
+METADATA_ADDRESSES = frozenset(
+    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+)
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_ROBOTS_TTL = 24 * 3600.0  # RFC 9309: a cached robots.txt is not used for longer than a day
+_ROBOTS_RETRY = 600.0
+_ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
+_CHUNK = 64 * 1024
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[[str, int], list[str]]
+
+
+class FetchErrorWithURL(FetchError):
+    """Base of the fetcher's errors: ``url`` is the URL that failed, always in the message."""
+
+    def __init__(self, url: str, reason: str):
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class FetchRefused(FetchErrorWithURL):
+    """Policy refused the URL before any connection was made."""
+
+
+class BlockedAddress(FetchRefused):
+    """The host resolves to an address the SSRF guard does not allow."""
+
+
+class RobotsDisallowed(FetchRefused):
+    """robots.txt disallows this URL for our user agent."""
+
+
+class BadURL(FetchRefused):
+    """Not an http(s) URL newsdesk will fetch."""
+
+
+class FetchTimeout(FetchErrorWithURL):
+    """A connect/read timeout, or the whole response took too long."""
+
+
+class FetchConnectError(FetchErrorWithURL):
+    """The host could not be resolved or reached."""
+
+
+class HTTPStatusError(FetchErrorWithURL):
+    """The server answered with an error status."""
+
+    def __init__(self, url: str, status: int, retry_after: float | None = None):
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(url, f"HTTP {status}")
+
+
+class TooManyRedirects(FetchErrorWithURL):
+    """Too many redirect hops, or a redirect loop."""
+
+
+class BodyTooLarge(FetchErrorWithURL):
+    """The body is over the limit (declared, or counted while decoding)."""
+
+
+class BadContent(FetchErrorWithURL):
+    """The body is not what was asked for (content type) or cannot be decoded."""
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3
+    backoff: float = 1.0
+    max_retry_after: float = 120.0
+    domain_concurrency: int = 2
+    domain_delay: float = 1.0
+    ignore_robots: bool = False
+    allow_networks: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> FetchPolicy:
+        return cls(
+            user_agent=settings.fetch_user_agent or DEFAULT_USER_AGENT,
+            connect_timeout=settings.fetch_connect_timeout,
+            read_timeout=settings.fetch_read_timeout,
+            total_timeout=settings.fetch_total_timeout,
+            max_bytes=settings.fetch_max_bytes,
+            max_redirects=settings.fetch_max_redirects,
+            retries=settings.fetch_retries,
+            backoff=settings.fetch_backoff,
+            max_retry_after=settings.fetch_max_retry_after,
+            domain_concurrency=settings.fetch_domain_concurrency,
+            domain_delay=settings.fetch_domain_delay,
+            ignore_robots=settings.fetch_ignore_robots,
+            allow_networks=parse_networks(settings.fetch_allow_networks or ""),
+        )
+
+
+def parse_networks(spec: str | Iterable[str]) -> tuple[IPNetwork, ...]:
+    """``"127.0.0.1, 10.0.0.0/8"`` → networks; a bad entry is a configuration error."""
+    from ..errors import ConfigError
+
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    nets = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        try:
+            nets.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ConfigError(f"fetch_allow_networks: {item!r} is not an address or network") from exc
+    return tuple(nets)
+
+
+def blocked_reason(ip: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None:
+    """Why the SSRF guard refuses ``ip``, or None when it may be contacted."""
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    candidates = [ip] if mapped is None else [ip, mapped]
+    for net in allow:
+        if any(c.version == net.version and c in net for c in candidates):
+            return None
+    # An IPv4-mapped IPv6 address reaches the IPv4 host: judge that one.
+    check = mapped or ip
+    if check in METADATA_ADDRESSES:
+        return "cloud metadata address"
+    for attr, label in (
+        ("is_unspecified", "unspecified"),
+        ("is_loopback", "loopback"),
+        ("is_link_local", "link-local"),
+        ("is_multicast", "multicast"),
+        ("is_reserved", "reserved"),
+        ("is_private", "private"),
+    ):
+        if getattr(check, attr):
+            return f"{label} address"
+    if not check.is_global:  # shared (CGNAT), documentation, benchmarking ranges, ...
+        return "non-global address"
+    return None
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+@dataclass
+class FetchResult:
+    url: str  # final URL, after redirects
+    requested_url: str
+    status: int
+    content: bytes = b""
+    content_type: str = ""  # mime type, lower case, no parameters
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    redirects: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def text(self) -> str:
+        """The body as text: BOM, then the declared charset when it decodes, then detection."""
+        return decode_bytes(self.content, source=self.url, declared=self.charset)
+
+    def html_document(self, *, external_id: str | None = None) -> RawDocument:
+        """The page as a RawDocument, decoded with the HTTP charset in mind.
+
+        The text is handed on as UTF-8 with a byte-order mark, which the extractor
+        trusts over a ``<meta charset>``: the HTTP header outranks the page's own claim.
+        """
+        body = codecs.BOM_UTF8 + self.text().encode("utf-8")
+        return RawDocument(source=self.url, kind="html", content=body, url=self.url, external_id=external_id)
+
+
+class _HostGate:
+    """Per-host concurrency and spacing of request starts."""
+
+    def __init__(self, concurrency: int, delay: float):
+        self.slots = threading.BoundedSemaphore(max(1, concurrency))
+        self.lock = threading.Lock()
+        self.delay = delay
+        self.next_start = 0.0
+
+    @contextmanager
+    def hold(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> Iterator[None]:
+        self.slots.acquire()
+        try:
+            with self.lock:
+                now = clock()
+                start = max(now, self.next_start)
+                self.next_start = start + self.delay
+            if start > now:
+                sleep(start - now)
+            yield
+        finally:
+            self.slots.release()
+
+
+class _BoundedDecoder:
+    """Content-Encoding decoding that never produces more than ``limit`` bytes."""
+
+    def __init__(self, encoding: str, limit: int, url: str):
+        self.url = url
+        self.limit = limit
+        self.produced = 0
+        self.encoding = encoding
+        self._z: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(wbits=31)
+        elif encoding == "deflate":
+            self._z = zlib.decompressobj(wbits=15)
+            self._raw_fallback = True
+        elif encoding not in ("", "identity"):
+            raise BadContent(url, f"unsupported content encoding {encoding!r}")
+
+    def _count(self, out: bytes) -> bytes:
+        self.produced += len(out)
+        if self.produced > self.limit:
+            raise BodyTooLarge(self.url, f"body over the {self.limit:,}-byte limit")
+        return out
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self._z is None:
+            return self._count(chunk)
+        try:
+            # max_length caps what one chunk may expand to, so a bomb never reaches memory
+            out = self._z.decompress(chunk, self.limit - self.produced + 1)
+        except zlib.error as exc:
+            if self.encoding == "deflate" and self.produced == 0 and getattr(self, "_raw_fallback", False):
+                # "deflate" is often sent raw, without the zlib header
+                self._raw_fallback = False
+                self._z = zlib.decompressobj(wbits=-15)
+                return self.feed(chunk)
+            raise BadContent(self.url, f"corrupt {self.encoding} data: {exc}") from exc
+        if self._z.unconsumed_tail:
+            raise BodyTooLarge(self.url, f"body decompresses to over the {self.limit:,}-byte limit")
+        return self._count(out)
+
+    def finish(self) -> bytes:
+        if self._z is None:
+            return b""
+        if not self._z.eof:
+            raise BadContent(self.url, f"truncated {self.encoding} data")
+        return b""
+
+
+def gunzip_limited(data: bytes, limit: int, url: str) -> bytes:
+    """Gunzip a body that is itself a .gz file (sitemap.xml.gz), never past ``limit``."""
+    decoder = _BoundedDecoder("gzip", limit, url)
+    out = decoder.feed(data)
+    decoder.finish()
+    return out
+
+
+def _parse_retry_after(value: str | None, now: float) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def _split_content_type(value: str) -> tuple[str, str | None]:
+    parts = [p.strip() for p in value.split(";")]
+    mime = parts[0].lower()
+    charset = None
+    for p in parts[1:]:
+        if p.lower().startswith("charset="):
+            charset = p.split("=", 1)[1].strip().strip("'\"") or None
+    return mime, charset
+
+
+def _type_ok(mime: str, accept: tuple[str, ...]) -> bool:
+    for pattern in accept:
+        if pattern.endswith("/*") and mime.startswith(pattern[:-1]):
+            return True
+        if mime == pattern:
+            return True
+    # structured syntax suffixes: application/vnd.foo+xml is XML
+    return any(p in ("application/xml", "text/xml") for p in accept) and mime.endswith("+xml")
+
+
+def url_target(url: str) -> tuple[str, int]:
+    """(host, port) of a URL newsdesk may fetch; raises BadURL. Resolves nothing."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise BadURL(url, f"scheme {parts.scheme or '(none)'!r} is not fetched")
+    if parts.username or parts.password:
+        raise BadURL(url, "credentials in URLs are not sent")
+    if not parts.hostname:
+        raise BadURL(url, "no host")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise BadURL(url, "invalid port") from exc
+    return parts.hostname, port
+
+
+class Fetcher:
+    """Thread-safe; one per run. ``transport`` and ``resolver`` are injectable for tests."""
+
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        resolver: Resolver | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.policy = policy or FetchPolicy()
+        self._resolve = resolver or system_resolver
+        self._sleep = sleep
+        self._clock = clock
+        p = self.policy
+        self._client = httpx.Client(
+            transport=transport,
+            follow_redirects=False,
+            timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
+            headers={"User-Agent": p.user_agent, "Accept-Encoding": "gzip, deflate"},
+            trust_env=False,  # a proxy from the environment would bypass the address checks
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=40),
+        )
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, tuple[float, RobotFileParser | None, bool]] = {}
+        self._lock = threading.Lock()
+        self._robots_locks: dict[str, threading.Lock] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Any, **kwargs: Any) -> Fetcher:
+        return cls(FetchPolicy.from_settings(settings), **kwargs)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- checks ---------------------------------------------------------
+    def check_url(self, url: str) -> str:
+        """The address to connect to for ``url``; raises FetchRefused/FetchConnectError."""
+        host, port = url_target(url)
+        try:
+            addresses = self._resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise FetchConnectError(url, f"cannot resolve {host}: {exc}") from exc
+        if not addresses:
+            raise FetchConnectError(url, f"{host} has no address")
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            reason = blocked_reason(ip, self.policy.allow_networks)
+            if reason:
+                raise BlockedAddress(url, f"{host} resolves to {ip}, a {reason}: refused")
+        return addresses[0]
+
+    def _gate(self, host: str) -> _HostGate:
+        with self._lock:
+            gate = self._gates.get(host)
+            if gate is None:
+                gate = self._gates[host] = _HostGate(self.policy.domain_concurrency, self.policy.domain_delay)
+            return gate
+
+    def robots_allows(self, url: str) -> bool:
+        if self.policy.ignore_robots:
+            return True
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with lock:
+            cached = self._robots.get(origin)
+            if cached is None or self._clock() > cached[0]:
+                parser, allow_all = self._load_robots(origin)
+                # an unreachable robots.txt is asked again soon, not trusted as "disallow" for a day
+                ttl = _ROBOTS_TTL if parser is not None or allow_all else _ROBOTS_RETRY
+                cached = (self._clock() + ttl, parser, allow_all)
+                self._robots[origin] = cached
+        _, parser, allow_all = cached
+        if parser is None:
+            return allow_all
+        return parser.can_fetch(self.policy.user_agent, url)
+
+    def _load_robots(self, origin: str) -> tuple[RobotFileParser | None, bool]:
+        """(parser, allow_all): RFC 9309 — a 4xx means no rules, an unreachable file means none allowed."""
+        try:
+            result = self._fetch(f"{origin}/robots.txt", None, None, None, _ROBOTS_MAX_BYTES, robots=False)
+        except HTTPStatusError as exc:
+            return None, 400 <= exc.status < 500
+        except FetchError:
+            # unreachable, refused (a redirect to a blocked address) or unreadable: assume nothing allowed
+            return None, False
+        parser = RobotFileParser()
+        parser.parse(result.content.decode("utf-8", "replace").splitlines())
+        delay = parser.crawl_delay(self.policy.user_agent)
+        if delay:
+            # a site's Crawl-delay slows us down, never speeds us up; capped so one file cannot stall a run
+            gate = self._gate(urlsplit(origin).netloc.lower())
+            gate.delay = max(gate.delay, min(float(delay), 60.0))
+        return parser, True
+
+    # -- fetching -------------------------------------------------------
+    def fetch(
+        self,
+        url: str,
+        *,
+        accept: tuple[str, ...] | None = HTML_TYPES,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
+        """GET ``url`` through every check; a 304 comes back as a result with ``not_modified``."""
+        return self._fetch(url, accept, etag, last_modified, max_bytes or self.policy.max_bytes, robots=True)
+
+    def _fetch(
+        self,
+        url: str,
+        accept: tuple[str, ...] | None,
+        etag: str | None,
+        last_modified: str | None,
+        max_bytes: int,
+        *,
+        robots: bool,
+    ) -> FetchResult:
+        current = url
+        seen = {url}
+        redirects: list[str] = []
+        deadline = self._clock() + self.policy.total_timeout
+        for _ in range(self.policy.max_redirects + 1):
+            address = self.check_url(current)
+            if robots and not self.robots_allows(current):
+                raise RobotsDisallowed(current, "disallowed by robots.txt")
+            headers: dict[str, str] = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            result = self._attempts(current, address, headers, accept, max_bytes, deadline)
+            if isinstance(result, FetchResult):
+                result.requested_url = url
+                result.redirects = redirects
+                return result
+            target = urljoin(current, result)
+            if target in seen:
+                raise TooManyRedirects(url, f"redirect loop at {target}")
+            seen.add(target)
+            redirects.append(target)
+            current = target
+        raise TooManyRedirects(url, f"more than {self.policy.max_redirects} redirects")
+
+    def _attempts(
+        self,
+        url: str,
+        address: str,
+        headers: dict[str, str],
+        accept: tuple[str, ...] | None,
+        max_bytes: int,
+        deadline: float,
+    ) -> FetchResult | str:
+        """One hop with its retries: a result, or the Location to go to next."""
+        p = self.policy
+        attempt = 0
+        while True:
+            wait: float | None = None
+            try:
+                return self._once(url, address, headers, accept, max_bytes, deadline)
+            except HTTPStatusError as exc:
+                if exc.status not in _RETRY_STATUSES or attempt >= p.retries:
+                    raise
+                wait = exc.retry_after
+                if wait is not None and wait > p.max_retry_after:
+                    raise
+            except FetchConnectError:
+                # A timeout is not retried: a slow server is only made slower by more requests.
+                if attempt >= p.retries:
+                    raise
+            if wait is None:
+                wait = p.backoff * (2**attempt) * (0.5 + random.random())
+            if self._clock() + wait > deadline:
+                raise FetchTimeout(url, "retries would run past the total timeout")
+            self._sleep(wait)
+            attempt += 1
+
+    def _once(
+        self,
+        url: str,
+        address: str,
+        headers: dict[str, str],
+        accept: tuple[str, ...] | None,
+        max_bytes: int,
+        deadline: float,
+    ) -> FetchResult | str:
+        logical = httpx.URL(url)
+        # connect to the address we checked, name the host in Host and SNI
+        request = self._client.build_request(
+            "GET",
+            logical.copy_with(host=address),
+            headers={**headers, "Host": logical.netloc.decode("ascii")},
+            extensions={"sni_hostname": logical.host},
+        )
+        gate = self._gate(logical.netloc.decode("ascii").lower())
+        with gate.hold(self._clock, self._sleep):
+            try:
+                response = self._client.send(request, stream=True)
+            except httpx.TimeoutException as exc:
+                raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
+            except httpx.TransportError as exc:
+                raise FetchConnectError(url, f"connection failed: {exc or type(exc).__name__}") from exc
+            try:
+                return self._read(url, response, accept, max_bytes, deadline)
+            finally:
+                response.close()
+
+    def _read(
+        self,
+        url: str,
+        response: httpx.Response,
+        accept: tuple[str, ...] | None,
+        max_bytes: int,
+        deadline: float,
+    ) -> FetchResult | str:
+        status = response.status_code
+        if status in (301, 302, 303, 307, 308):
+            location = response.headers.get("Location")
+            if not location:
+                raise BadContent(url, f"HTTP {status} without a Location")
+            return location
+        if status >= 400:
+            raise HTTPStatusError(
+                url, status, _parse_retry_after(response.headers.get("Retry-After"), time.time())
+            )
+        mime, charset = _split_content_type(response.headers.get("Content-Type", ""))
+        result = FetchResult(
+            url=url,
+            requested_url=url,
+            status=status,
+            content_type=mime,
+            charset=charset,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            headers=dict(response.headers),
+        )
+        if status == 304:
+            return result
+        if status not in (200, 203):
+            raise HTTPStatusError(url, status)
+        if accept is not None and mime and not _type_ok(mime, accept):
+            raise BadContent(url, f"content type {mime!r} is not one of {', '.join(accept)}")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise BodyTooLarge(url, f"declares {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
+        decoder = _BoundedDecoder(
+            response.headers.get("Content-Encoding", "").strip().lower(), max_bytes, url
+        )
+        parts: list[bytes] = []
+        try:
+            for chunk in response.iter_raw(_CHUNK):
+                parts.append(decoder.feed(chunk))
+                if self._clock() > deadline:
+                    raise FetchTimeout(url, f"response took over {self.policy.total_timeout:g} s")
+        except httpx.TimeoutException as exc:
+            raise FetchTimeout(url, f"timed out reading the body ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise FetchConnectError(url, f"connection broke while reading: {exc}") from exc
+        parts.append(decoder.finish())
+        result.content = b"".join(parts)
+        return result
