@@ -17,6 +17,7 @@ from rich.table import Table
 
 from . import __version__
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
 from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
@@ -468,6 +469,7 @@ def version() -> None:
 
 app.add_typer(sources_app, name="sources")
 app.command("run")(run_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

@@ -86,6 +86,12 @@ SETTINGS: tuple[Setting, ...] = (
         "image_max_pixels", int, 40_000_000, "Images with more pixels are refused (decompression bombs)."
     ),
     Setting("image_thumb_width", int, 320, "Width in pixels of cached thumbnails."),
+    Setting(
+        "api_token",
+        str,
+        None,
+        "Bearer token the web API's write endpoints require (unset: writes are disabled).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

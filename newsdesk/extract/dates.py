@@ -331,7 +331,9 @@ def page_text(tree: HtmlElement, limit: int = 60_000) -> tuple[str, list[int]]:
             if el.tag == "h1":
                 h1s.append(size + len(out))  # joined with one space per piece
         if piece and not piece.isspace():
-            out.append(piece.strip())
+            # one plain space for any run of whitespace (tabs, newlines, no-break spaces),
+            # as in the headline it is searched for
+            out.append(" ".join(piece.split()))
             size += len(out[-1])
             if size >= limit:
                 break

@@ -413,7 +413,12 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
     shares no word with the title the declared titles agree on; an <h1> sharing most of
     its words with a declared title; the first declared title with site affixes removed.
     """
+    logos = pm.h1_logo or [False] * len(pm.h1)
+    # an <h1> that is the site's logo names the site: "Headline » Logo text" in <title>
+    logo_names = [h for h, logo in zip(pm.h1, logos, strict=False) if logo]
     keys = site_keys(site_names, host, domain)
+    # only to cut affixes: a logo <h1> ("privacy policy") can be a word of the headline too
+    affix_keys = site_keys(site_names + logo_names, host, domain) if logo_names else keys
     raw = [
         pm.first("og:title"),
         clean(pm.ld_first("headline")),
@@ -421,10 +426,9 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
         pm.title_tag,
         pm.first("dc.title", "title", "headline", "parsely-title"),
     ]
-    refs = [r for r in (strip_site(x, keys) for x in raw if x) if r and not _is_site(r, keys)]
+    refs = [r for r in (strip_site(x, affix_keys) for x in raw if x) if r and not _is_site(r, keys)]
     ref_folds = {fold(r) for r in refs}
     seg_folds = {fold(s) for r in raw if r for s in _segments(r)} | ref_folds
-    logos = pm.h1_logo or [False] * len(pm.h1)
     headlines = pm.h1_headline or [""] * len(pm.h1)
     h1s = [
         (strip_site(h, keys, pipes=False, head=False), parts, headline)

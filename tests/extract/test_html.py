@@ -424,3 +424,35 @@ def test_modified_date_only_when_nothing_else() -> None:
     html = html.replace("<title>", "<meta property='article:published_time' content='2020-02-02'><title>")
     tree = fromstring(html)
     assert published_date(tree, collect(tree), None)[0] == datetime(2020, 2, 2, tzinfo=UTC)
+
+
+def test_logo_h1_names_the_site_in_title_affixes() -> None:
+    html = _page(
+        "<title>Garden Notes » Planting tulips in autumn</title>",
+        "<header><h1 class='site-logo'><a href='/'>Garden Notes</a></h1></header>"
+        f"<article><h2>Planting tulips in autumn</h2>{_PARAS}</article>",
+    )
+    assert extract_html(html, url="https://blog.example.org/tulips").title == "Planting tulips in autumn"
+    # the logo's words only cut affixes: a declared title that contains them stays whole
+    html = _page(
+        "<meta property='og:title' content='Acme privacy policy'>"
+        "<title>privacy policy: Acme privacy policy</title>",
+        f"<h1><a href='/'>privacy policy</a></h1><article>{_PARAS}</article>",
+    )
+    assert extract_html(html, url="https://acme.example.org/privacy").title == "Acme privacy policy"
+
+
+def test_header_date_found_when_page_spaces_differ_from_title() -> None:
+    # French pages put a no-break space before ':'; the title has a plain one
+    html = _page(
+        "<meta property='og:title' content='Budget : le conseil dit oui'>",
+        "<nav>Lettre du 01.01.2020</nav><div class='logo'>Example</div>"
+        "<ul><li>Politique</li><li>Économie</li><li>Culture</li><li>Sports</li><li>Régions</li>"
+        "<li>International</li><li>Sciences</li><li>Opinions</li><li>Archives</li><li>Contact</li>"
+        "<li>Abonnements</li><li>Newsletter</li><li>Podcasts</li><li>Vidéos</li></ul>"
+        "<h2 class='title'>Budget\u00a0: le conseil dit oui</h2><p>Par Jean Dupont, 14 janvier 2022</p>"
+        f"{_PARAS}",
+    )
+    result = extract_html(html, url="https://news.example.fr/budget")
+    assert result.published == datetime(2022, 1, 14, tzinfo=UTC)
+    assert result.published_source == "text:header"

@@ -1,0 +1,34 @@
+"""`newsdesk serve`: the web UI, the JSON API and the feeds, over uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .cli_common import DbOption, err, fail, settings_for
+from .errors import NewsdeskError
+
+
+def serve_command(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (0.0.0.0 exposes it to the network).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8080,
+    db: DbOption = None,
+) -> None:
+    """Serve the stories, articles, feeds and search as web pages, JSON and Atom/JSON Feed."""
+    import uvicorn  # only this command needs the server
+
+    from .web.api import create_app, link_on_start
+
+    settings = settings_for(db)
+    try:
+        # Articles ingested without linking (older versions, a crash) would be in no story.
+        link_on_start(settings)
+        app = create_app(settings)
+    except NewsdeskError as exc:
+        raise fail(str(exc)) from exc
+    if not settings.api_token:
+        err.print("write endpoints are disabled (no api_token configured)")
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,528 @@
+"""The read-only JSON API, the feed documents and the one write endpoint (JSONL ingest).
+
+``create_app(settings)`` builds the whole site: this module's API and feed
+routes plus the server-rendered pages of :mod:`newsdesk.web.views`.
+
+Decisions:
+
+* A SQLite connection belongs to the thread that opened it and FastAPI runs
+  sync endpoints in a thread pool, so each request opens its own store
+  (cheap: one file open and a migrations check) inside the endpoint itself.
+* The linker's state is loaded once and reloaded when its file changes (an
+  ``newsdesk ingest`` beside the server); it is not thread-safe, so every use
+  holds one lock. A self-hosted desk serves few readers; clarity wins.
+* Every error, from our code, from routing or from validation, has one shape,
+  ``{"error": {"code", "message"}}``; the HTML pages show the same code and
+  message in a page instead (see :mod:`newsdesk.web.views`).
+* Writes need ``Authorization: Bearer <api_token>``; with no token configured
+  they are refused outright (403), so a fresh install is read-only.
+"""
+
+from __future__ import annotations
+
+import hmac
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import NewsdeskError, NotFound
+from ..link.linker import Linker, decorate
+from ..model import Article, now_utc, utc
+from ..pipeline import Enricher, ingest_paths, link_new
+from ..publish.feeds import Decision, Feed, decide, load_feeds
+from ..publish.syndication import (
+    ATOM_TYPE,
+    JSON_FEED_TYPE,
+    FeedInfo,
+    atom_feed,
+    dump_json_feed,
+    json_feed,
+)
+from ..records import article_to_json, dump_record, format_datetime
+from ..secured import Keyring
+from ..settings import Settings
+from ..store.sqlite import SQLiteStore
+
+#: How many of the newest articles a feed considers, and how many it publishes.
+FEED_SCAN = 500
+FEED_ITEMS = 50
+#: Filtered listings read the store newest first in batches of this size.
+SCAN_BATCH = 500
+MAX_LIMIT = 200
+
+# Module level, not inside create_app: with postponed annotations FastAPI resolves them by name.
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Query(ge=0)]
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    422: "invalid_request",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+class Desk:
+    """What every request shares: settings, feeds, the enricher and the linker."""
+
+    def __init__(self, settings: Settings, *, enricher: Enricher | None = None):
+        self.settings = settings
+        self.feeds: dict[str, Feed] = {f.name: f for f in load_feeds(settings)}
+        self._enricher = enricher
+        self._lock = threading.RLock()
+        self._linker: Linker | None = None
+        self._linker_stamp: float | None = None
+
+    @contextmanager
+    def store(self) -> Iterator[SQLiteStore]:
+        store = SQLiteStore(self.settings.db_path)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def _state_stamp(self) -> float | None:
+        path = self.settings.db_path.with_name(self.settings.db_path.name + ".stories.npz")
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return None
+
+    @contextmanager
+    def linker(self) -> Iterator[Linker]:
+        """The linker, reloaded when another process saved a newer state; held under the lock."""
+        with self._lock:
+            stamp = self._state_stamp()
+            if self._linker is None or stamp != self._linker_stamp:
+                self._linker = Linker.open(self.settings.db_path)
+                self._linker_stamp = stamp
+            yield self._linker
+
+    def enricher(self) -> Enricher:
+        if self._enricher is None:
+            self._enricher = Enricher.from_settings(self.settings)
+        return self._enricher
+
+    def feed(self, name: str) -> Feed:
+        feed = self.feeds.get(name)
+        if feed is None:
+            raise ApiError(404, "not_found", f"no feed {name!r}")
+        return feed
+
+    def ingest(self, body: bytes) -> dict[str, Any]:
+        """Ingest a JSONL body through the normal pipeline and link what is new."""
+        with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as tmp:
+            path = Path(tmp) / "body.jsonl"
+            path.write_bytes(body)
+            with self.store() as store, self.linker() as linker:
+                report = ingest_paths(
+                    [path],
+                    store,
+                    max_bytes=self.settings.max_input_bytes,
+                    enricher=self.enricher(),
+                    linker=linker,
+                )
+                self._linker_stamp = self._state_stamp()
+        # The temporary path means nothing to the client; its line numbers do.
+        failed = [msg.replace(str(path), "body") for msg in report.failed]
+        return {
+            "added": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "failed": failed,
+            "ids": report.article_ids,
+        }
+
+
+# --------------------------------------------------------------------------- shared views of data
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "external_id": article.external_id,
+        "title": article.title,
+        "excerpt": article.excerpt,
+        "url": article.url,
+        "web_url": article.web_url,
+        "published": format_datetime(article.published),
+        "provider": {"name": article.provider.name, "domain": article.provider.domain},
+        "language": article.language,
+        "topics": list(article.topics),
+        "quality": article.quality,
+    }
+
+
+def article_detail(article: Article, store: SQLiteStore, linker: Linker) -> dict[str, Any]:
+    """Every stored field, with related coverage, heat and story/event ids from the linker."""
+    full = decorate(article, store, linker)
+    data = article_to_json(full)
+    data.update(
+        story_id=full.info.get("story_id"),
+        event_id=full.info.get("event_id"),
+        copy_of=full.info.get("copy_of"),
+        heat_parts=full.info.get("heat_parts", {}),
+    )
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    topic: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.topic, self.since, self.until, self.outlet, self.language))
+
+    def accepts(self, a: Article) -> bool:
+        if self.topic is not None and self.topic.casefold() not in {t.casefold() for t in a.topics}:
+            return False
+        if self.language is not None and (a.language or "").lower() != self.language.lower():
+            return False
+        if self.outlet is not None:
+            wanted = self.outlet.casefold()
+            if wanted not in (a.provider.domain.casefold(), a.provider.name.casefold()):
+                return False
+        if self.since is not None and (a.published is None or utc(a.published) < utc(self.since)):
+            return False
+        return not (self.until is not None and (a.published is None or utc(a.published) > utc(self.until)))
+
+
+def list_articles(store: SQLiteStore, flt: ArticleFilter, *, limit: int, offset: int) -> list[Article]:
+    """Articles newest first; filters are applied while reading (the Store protocol has none)."""
+    if not flt.active():
+        return store.recent(limit=limit, offset=offset)
+    out: list[Article] = []
+    skipped = 0
+    start = 0
+    while len(out) < limit:
+        batch = store.recent(limit=SCAN_BATCH, offset=start)
+        if not batch:
+            break
+        start += len(batch)
+        for article in batch:
+            if not flt.accepts(article):
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            out.append(article)
+            if len(out) == limit:
+                break
+    return out
+
+
+def story_ids_by_heat(store: SQLiteStore, linker: Linker, *, now: datetime) -> list[dict[str, Any]]:
+    """Every story, hottest first; stories with no recent heat after them, latest coverage first."""
+    stories: list[dict[str, Any]] = []
+    for story_id in linker.engine.stories():
+        articles = [store.get(aid) for aid in linker.story_articles(story_id)]
+        if not articles:
+            continue
+        heat = linker.heat(story_id, store, now=now)
+        lead = max(articles, key=lambda a: utc(a.published).timestamp() if a.published else float("-inf"))
+        outlets = {a.provider.domain or a.provider.name for a in articles} - {""}
+        stories.append(
+            {
+                "id": story_id,
+                "headline": lead.title,
+                "heat": heat.heat,
+                "articles": len(articles),
+                "outlets": len(outlets),
+                "latest": format_datetime(lead.published),
+                "lead_article": lead.id,
+            }
+        )
+    stories.sort(key=lambda s: s["latest"] or "", reverse=True)
+    stories.sort(key=lambda s: (s["heat"] < 0, -s["heat"]))  # stable: ties keep the date order
+    return stories
+
+
+def story_detail(story_id: int, store: SQLiteStore, linker: Linker, *, now: datetime) -> dict[str, Any]:
+    if story_id not in linker.engine.stories():
+        raise ApiError(404, "not_found", f"no story {story_id}")
+    articles = [store.get(aid) for aid in linker.story_articles(story_id)]
+    articles.sort(key=lambda a: (a.published is None, -(a.published.timestamp() if a.published else 0)))
+    coverage: dict[str, int] = {}
+    for a in articles:
+        outlet = a.provider.name or a.provider.domain or "unknown"
+        coverage[outlet] = coverage.get(outlet, 0) + 1
+    heat = linker.heat(story_id, store, now=now)
+    related = linker.related_items(articles[0], store) if articles else []
+    return {
+        "id": story_id,
+        "headline": articles[0].title if articles else "",
+        "heat": heat.to_json(),
+        "timeline": [dev.to_json() for dev in linker.timeline(story_id, store)],
+        "coverage": dict(sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "articles": [article_summary(a) for a in articles],
+        "related": [
+            {
+                "title": r.title,
+                "web_url": r.web_url,
+                "published": format_datetime(r.published),
+                "provider": r.provider.name or r.provider.domain,
+                "copies": list(r.copies),
+            }
+            for r in related
+        ],
+    }
+
+
+def feed_decisions(
+    desk: Desk, feed: Feed, *, now: datetime, scan: int = FEED_SCAN
+) -> list[tuple[Article, Decision]]:
+    """The newest ``scan`` articles with the feed's decision on each."""
+    with desk.store() as store, desk.linker() as linker:
+        articles = store.recent(limit=scan)
+        return [(a, decide(a, feed, now=now, copy_of=linker.original_of(a.id))) for a in articles]
+
+
+def resolve_article(store: SQLiteStore, ref: str) -> Article:
+    try:
+        return store.resolve(ref)
+    except NotFound as exc:
+        raise ApiError(404, "not_found", str(exc)) from exc
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def create_app(settings: Settings, *, enricher: Enricher | None = None) -> FastAPI:
+    """The whole site for the store ``settings`` names; ``enricher`` is for ingest (tests, tuning)."""
+    from . import views  # the pages build on this module's helpers
+
+    desk = Desk(settings, enricher=enricher)
+    # Swagger/ReDoc pages load scripts from a CDN and inline, which the CSP forbids; the
+    # OpenAPI document itself stays at /openapi.json.
+    app = FastAPI(title="newsdesk", docs_url=None, redoc_url=None)
+    app.state.desk = desk
+
+    def wants_html(request: Request) -> bool:
+        return views.is_page(request.url.path)
+
+    def error_response(request: Request, status: int, code: str, message: str) -> Response:
+        if wants_html(request):
+            return views.error_page(request, status, code, message)
+        return JSONResponse(error_body(code, message), status_code=status)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        response = error_response(request, exc.status, exc.code, exc.message)
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = _CODES.get(exc.status_code, "error")
+        return error_response(request, exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()
+        )
+        return error_response(request, 422, "invalid_request", problems or "invalid request")
+
+    @app.exception_handler(NewsdeskError)
+    async def _newsdesk_error(request: Request, exc: NewsdeskError) -> Response:
+        if isinstance(exc, NotFound):
+            return error_response(request, 404, "not_found", str(exc))
+        return error_response(request, 500, "internal_error", f"{type(exc).__name__}: {exc}")
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers["Content-Security-Policy"] = views.CSP
+            response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.get("/api/articles")
+    def articles(
+        limit: Limit = 50,
+        offset: Offset = 0,
+        topic: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        outlet: str | None = None,
+        language: str | None = None,
+    ) -> dict[str, Any]:
+        flt = ArticleFilter(topic, since, until, outlet, language)
+        with desk.store() as store:
+            items = list_articles(store, flt, limit=limit, offset=offset)
+            total = None if flt.active() else store.count()
+        return {
+            "items": [article_summary(a) for a in items],
+            "limit": limit,
+            "offset": offset,
+            "total": total,
+            "next_offset": offset + len(items) if len(items) == limit else None,
+        }
+
+    @app.get("/api/articles/{ref}")
+    def article(ref: str) -> dict[str, Any]:
+        with desk.store() as store, desk.linker() as linker:
+            return article_detail(resolve_article(store, ref), store, linker)
+
+    @app.get("/api/articles/{ref}/record", response_class=Response)
+    def record(ref: str) -> Response:
+        with desk.store() as store, desk.linker() as linker:
+            full = decorate(resolve_article(store, ref), store, linker)
+        text = dump_record(full, keyring=Keyring.from_settings(settings))
+        return Response(text, media_type="text/markdown; charset=utf-8")
+
+    @app.get("/api/stories")
+    def stories(limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        with desk.store() as store, desk.linker() as linker:
+            listed = story_ids_by_heat(store, linker, now=now_utc())
+        return {
+            "items": listed[offset : offset + limit],
+            "limit": limit,
+            "offset": offset,
+            "total": len(listed),
+        }
+
+    @app.get("/api/stories/{story_id}")
+    def story(story_id: int) -> dict[str, Any]:
+        with desk.store() as store, desk.linker() as linker:
+            return story_detail(story_id, store, linker, now=now_utc())
+
+    @app.get("/api/search")
+    def search(
+        q: Annotated[str, Query(min_length=1, max_length=500)],
+        mode: str = "fts",
+        limit: Limit = 20,
+    ) -> dict[str, Any]:
+        if mode != "fts":
+            raise ApiError(400, "bad_request", f"unsupported search mode {mode!r} (use fts)")
+        with desk.store() as store:
+            hits = store.search(q, limit=limit)
+        return {
+            "query": q,
+            "mode": mode,
+            "items": [
+                {"article": article_summary(h.article), "snippet": h.snippet, "rank": h.rank} for h in hits
+            ],
+        }
+
+    @app.get("/api/feeds")
+    def feeds(request: Request) -> dict[str, Any]:
+        base = _base(request)
+        return {
+            "items": [
+                dict(
+                    f.to_json(),
+                    atom=f"{base}/feeds/{f.name}.atom",
+                    json_feed=f"{base}/feeds/{f.name}.json",
+                )
+                for f in desk.feeds.values()
+            ]
+        }
+
+    @app.get("/api/feeds/{name}")
+    def feed(name: str, published_only: bool = False, limit: Limit = 50) -> dict[str, Any]:
+        f = desk.feed(name)
+        decided = feed_decisions(desk, f, now=now_utc())
+        if published_only:
+            decided = [(a, d) for a, d in decided if d.published]
+        return {
+            "feed": f.to_json(),
+            "items": [dict(article_summary(a), decision=d.to_json()) for a, d in decided[:limit]],
+        }
+
+    def feed_info(request: Request, f: Feed, ext: str) -> FeedInfo:
+        base = _base(request)
+        return FeedInfo(
+            id=f"{base}/feeds/{f.name}",
+            title=f.title or f.name,
+            self_url=f"{base}/feeds/{f.name}.{ext}",
+            home_url=f"{base}/feeds/{f.name}",
+        )
+
+    def published(f: Feed) -> list[Article]:
+        return [a for a, d in feed_decisions(desk, f, now=now_utc()) if d.published][:FEED_ITEMS]
+
+    @app.get("/feeds/{name}.atom", response_class=Response)
+    def feed_atom(request: Request, name: str) -> Response:
+        f = desk.feed(name)
+        return Response(atom_feed(feed_info(request, f, "atom"), published(f)), media_type=ATOM_TYPE)
+
+    @app.get("/feeds/{name}.json", response_class=Response)
+    def feed_json(request: Request, name: str) -> Response:
+        f = desk.feed(name)
+        doc = json_feed(feed_info(request, f, "json"), published(f))
+        return Response(dump_json_feed(doc), media_type=JSON_FEED_TYPE)
+
+    @app.get("/stories/{story_id}.atom", response_class=Response)
+    def story_atom(request: Request, story_id: int) -> Response:
+        with desk.store() as store, desk.linker() as linker:
+            detail = story_detail(story_id, store, linker, now=now_utc())
+            articles = [store.get(a["id"]) for a in detail["articles"][:FEED_ITEMS]]
+        base = _base(request)
+        info = FeedInfo(
+            id=f"{base}/stories/{story_id}",
+            title=detail["headline"] or f"story {story_id}",
+            self_url=f"{base}/stories/{story_id}.atom",
+            home_url=f"{base}/stories/{story_id}",
+        )
+        return Response(atom_feed(info, articles), media_type=ATOM_TYPE)
+
+    @app.post("/api/ingest", status_code=200)
+    async def ingest(request: Request) -> dict[str, Any]:
+        token = settings.api_token
+        if not token:
+            raise ApiError(403, "writes_disabled", "write endpoints are disabled: no api_token is configured")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            raise ApiError(401, "unauthorized", "a valid bearer token is required")
+        body = await request.body()
+        if len(body) > settings.max_input_bytes:
+            raise ApiError(413, "too_large", f"body over {settings.max_input_bytes} bytes")
+        if not body.strip():
+            raise ApiError(400, "bad_request", "empty body: post JSON Lines, one article a line")
+        return await run_in_threadpool(desk.ingest, body)
+
+    app.include_router(views.router(desk))
+    app.mount("/static", views.static_files(), name="static")
+    return app
+
+
+def link_on_start(settings: Settings) -> None:
+    """Link what the store holds and the saved state lacks, so the server starts consistent."""
+    with SQLiteStore(settings.db_path) as store:
+        link_new(store, Linker.open(settings.db_path))

@@ -1,0 +1,181 @@
+"""Server-rendered pages: front page by heat, story, article, feeds, search.
+
+Everything on a page comes from the web, so the templates run with
+autoescape on and never mark article content ``|safe``. The two places
+that build markup in Python, :func:`highlight` (search snippets) and
+:func:`paragraphs`, escape the text first and add only fixed tags. Links
+to outlets go through :func:`safe_url`: escaping does not stop a
+``javascript:`` URL from running when clicked, only dropping it does.
+
+Pages carry no scripts; the Content-Security-Policy the app adds to every
+HTML response (:data:`CSP`) forbids them, inline or not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from ..link.linker import decorate
+from ..model import now_utc
+from ..publish.syndication import safe_link
+from ..records import format_datetime
+from .api import article_summary, feed_decisions, resolve_article, story_detail, story_ids_by_heat
+
+if TYPE_CHECKING:
+    from .api import Desk
+
+HERE = Path(__file__).resolve().parent
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+_env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    # Explicitly on for every template, whatever its extension.
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def safe_url(url: str) -> str:
+    """Absolute http(s) URLs only; anything else (javascript:, data:, relative tricks) becomes ""."""
+    return safe_link(url)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The text's paragraphs (blank-line separated; line-separated when it has no blank lines)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return []
+    parts = re.split(r"\n\s*\n", text)
+    if len(parts) == 1:
+        parts = text.split("\n")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _fold(s: str) -> str:
+    # FTS5's unicode61 tokenizer folds case and drops diacritics; compare terms the same way.
+    decomposed = unicodedata.normalize("NFKD", s.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_MARKED = re.compile(r"\[([^\[\]]{1,200})\]")
+
+
+def highlight(snippet: str, query: str) -> Markup:
+    """The FTS snippet, escaped, with its ``[term]`` highlights as ``<mark>``.
+
+    The store marks hits with ``[``/``]``, which the article text may contain
+    too; only a bracketed span holding a query term is taken as a highlight,
+    other brackets stay as text. Every piece is escaped before joining.
+    """
+    terms = {_fold(w) for w in re.findall(r"\w+", query)}
+    out: list[Markup] = []
+    pos = 0
+    for m in _MARKED.finditer(snippet):
+        inner = m.group(1)
+        if not {_fold(w) for w in re.findall(r"\w+", inner)} & terms:
+            continue
+        out.append(escape(snippet[pos : m.start()]))
+        out.append(Markup("<mark>") + escape(inner) + Markup("</mark>"))
+        pos = m.end()
+    out.append(escape(snippet[pos:]))
+    return Markup("").join(out)
+
+
+def _date(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value[:10]
+    return (format_datetime(value) or "")[:10]
+
+
+_env.filters["safe_url"] = safe_url
+_env.filters["day"] = _date
+_env.globals["paragraphs"] = paragraphs
+
+
+def render(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(template).render(**context), status_code=status_code)
+
+
+def is_page(path: str) -> bool:
+    """Whether ``path`` is one of the HTML pages (errors there are shown as a page, not JSON)."""
+    if path.startswith(("/api/", "/static/")) or path in ("/api", "/openapi.json"):
+        return False
+    return not path.endswith((".atom", ".json"))
+
+
+def error_page(request: Request, status: int, code: str, message: str) -> HTMLResponse:
+    return render("error.html", status, status=status, code=code, message=message, title=f"Error {status}")
+
+
+def router(desk: Desk) -> APIRouter:
+    """The pages, bound to ``desk``."""
+    r = APIRouter(include_in_schema=False)
+
+    @r.get("/", response_class=HTMLResponse)
+    def front(limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HTMLResponse:
+        with desk.store() as store, desk.linker() as linker:
+            stories = story_ids_by_heat(store, linker, now=now_utc())
+            loose = [a for a in store.recent(limit=20) if linker.story_of(a.id) is None]
+        hot = [s for s in stories if s["heat"] >= 0][:limit]
+        cold = [s for s in stories if s["heat"] < 0][: max(0, limit - len(hot))]
+        return render(
+            "index.html", title="Stories", hot=hot, cold=cold, loose=[article_summary(a) for a in loose]
+        )
+
+    @r.get("/stories/{story_id}", response_class=HTMLResponse)
+    def story(story_id: int) -> HTMLResponse:
+        with desk.store() as store, desk.linker() as linker:
+            detail = story_detail(story_id, store, linker, now=now_utc())
+        by_id = {a["id"]: a for a in detail["articles"]}
+        return render(
+            "story.html", title=detail["headline"] or f"Story {story_id}", story=detail, by_id=by_id
+        )
+
+    @r.get("/articles/{ref}", response_class=HTMLResponse)
+    def article(ref: str) -> HTMLResponse:
+        with desk.store() as store, desk.linker() as linker:
+            full = decorate(resolve_article(store, ref), store, linker)
+        return render("article.html", title=full.title or "Article", a=full, info=full.info)
+
+    @r.get("/feeds", response_class=HTMLResponse)
+    def feeds() -> HTMLResponse:
+        return render("feeds.html", title="Feeds", feeds=[f.to_json() for f in desk.feeds.values()])
+
+    @r.get("/feeds/{name}", response_class=HTMLResponse)
+    def feed(name: str, show: str = "published") -> HTMLResponse:
+        f = desk.feed(name)
+        decided = feed_decisions(desk, f, now=now_utc())
+        if show != "all":
+            decided = [(a, d) for a, d in decided if d.published]
+        items = [(article_summary(a), d) for a, d in decided[:100]]
+        return render("feed.html", title=f.title or f.name, feed=f.to_json(), items=items, show=show)
+
+    @r.get("/search", response_class=HTMLResponse)
+    def search(q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
+        hits = []
+        if q.strip():
+            with desk.store() as store:
+                hits = [(article_summary(h.article), highlight(h.snippet, q)) for h in store.search(q)]
+        return render("search.html", title="Search", q=q, hits=hits)
+
+    return r
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(directory=HERE / "static")
