@@ -1,8 +1,7 @@
 """`newsdesk sources ...` and `newsdesk run`: live sources and the polling loop.
 
 Mounted by cli.py (``app.add_typer(sources_app, name="sources")`` and
-``app.command("run")(run_command)``); ``python -m newsdesk.cli_sources`` runs
-the same commands on their own.
+``app.command("run")(run_command)``).
 """
 
 from __future__ import annotations
@@ -201,18 +200,3 @@ def run_command(
         f"{len(report.polls)} polls, {report.added} added, {failed} failed{stopped}; "
         f"{total} articles in {settings.db_path}"
     )
-
-
-def main() -> None:
-    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-    app.add_typer(sources_app, name="sources")
-    app.command("run")(run_command)
-    try:
-        app()
-    except NewsdeskError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-        sys.exit(2)
-
-
-if __name__ == "__main__":
-    main()

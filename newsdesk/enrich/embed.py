@@ -29,6 +29,8 @@ Embeddings are float32, L2-normalised rows. :func:`pack_embedding` /
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import struct
@@ -175,7 +177,9 @@ def distill_static_model(
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".distill-", dir=target_dir.parent))
     try:
-        with _offline():
+        # distill() draws a progress bar per token batch on stderr: noise in a command's
+        # output for a one-time step, so it goes to a buffer instead.
+        with _offline(), contextlib.redirect_stderr(io.StringIO()):
             model = distill(
                 model_name=str(source),
                 pca_dims=pca_dims,

@@ -340,6 +340,7 @@ class TopicClassifier:
         self.users = self.fast.users
         #: how many texts the last classify call sent to the strong tier
         self.last_escalated = 0
+        self._seen = self._escalated = 0  # the escalation budget's running count
 
     @property
     def strong(self) -> _Tier:
@@ -377,8 +378,13 @@ class TopicClassifier:
             user_gap = np.abs(users - self.cal.user_min_probability).min(axis=1) - self.cal.user_band
             confidence = np.minimum(confidence, user_gap)
         open_ = np.where(confidence < 0)[0]
-        budget = int(np.ceil(self.cal.max_escalation * len(fast_probs)))
-        return np.asarray(open_[np.argsort(confidence[open_])][:budget], dtype=int)
+        # The budget runs over the whole stream, not per call: ingest classifies one article
+        # at a time, and a per-call ceil(15% of 1) would send every open article to MiniLM.
+        self._seen += len(fast_probs)
+        budget = max(0, int(np.ceil(self.cal.max_escalation * self._seen)) - self._escalated)
+        chosen = np.asarray(open_[np.argsort(confidence[open_])][:budget], dtype=int)
+        self._escalated += len(chosen)
+        return chosen
 
     def _score(self, texts: list[str], strong_for_all: bool) -> dict[str, Any]:
         xf = self.fast.embedder.embed(texts)

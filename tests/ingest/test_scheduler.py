@@ -221,9 +221,9 @@ def _committed(db: Path) -> int:
 #: the real command, with topics left out: loading the topic models takes ~40 s on this machine and
 #: would dominate the test; topics have their own tests, and enrichment's other stages still run
 _CLI = (
-    "import sys, newsdesk.cli_sources as c, newsdesk.pipeline as p; "
+    "import sys, newsdesk.cli, newsdesk.cli_sources as c, newsdesk.pipeline as p; "
     "c.Enricher.from_settings = classmethod(lambda cls, s: p.Enricher()); "
-    "sys.argv[0] = 'newsdesk'; c.main()"
+    "sys.argv[0] = 'newsdesk'; newsdesk.cli.main()"
 )
 
 
