@@ -17,6 +17,7 @@ from rich.table import Table
 
 from . import __version__
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_feeds import feed_named, feeds_app, mark_published
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
 from .enrich.language import detect_language
@@ -24,7 +25,7 @@ from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
 from .extract.article import extract_article
 from .ingest.files import discover, read_file
 from .link.linker import Linker, decorate
-from .model import Article, RawDocument
+from .model import Article, RawDocument, now_utc
 from .pipeline import Enricher, ingest_paths, link_new
 from .records import article_to_json, dump_record
 from .secured import Keyring, verify_record
@@ -212,11 +213,16 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="md (seed-format records), json or jsonl.")] = "md",
     out_dir: Annotated[str, typer.Option("--out", help="Output folder, or - for standard output.")] = "-",
     db: DbOption = None,
+    feed_name: Annotated[
+        str | None, typer.Option("--feed", help="Set each record's `published` to this feed's decision.")
+    ] = None,
 ) -> None:
     """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
     if fmt not in ("md", "json", "jsonl"):
         raise fail(f"unknown format {fmt!r}: use md, json or jsonl")
     settings = settings_for(db)
+    feed = feed_named(settings, feed_name) if feed_name else None
+    now = now_utc()
     keyring = Keyring.from_settings(settings)
     target = None if out_dir == "-" else Path(out_dir)
     if target is not None:
@@ -230,6 +236,8 @@ def export(
         try:
             for stored in store.iter_articles():
                 article = decorate(stored, store, linker)
+                if feed is not None:
+                    mark_published(article, feed, now=now)
                 count += 1
                 if fmt == "md":
                     text = dump_record(article, keyring=keyring)
@@ -468,6 +476,7 @@ def version() -> None:
 
 
 app.add_typer(sources_app, name="sources")
+app.add_typer(feeds_app, name="feeds")
 app.command("run")(run_command)
 app.command("serve")(serve_command)
 

@@ -148,3 +148,20 @@ def test_classify_prints_one_line_per_input(tmp_path: Path) -> None:
     assert out[0]["topics"][0]["name"].lower() == "politics"
     assert out[1]["topics"][0]["name"].lower() == "sport"
     assert out[2]["topics"] == []
+
+
+def test_export_for_a_feed_sets_published_by_its_rules(db: Path, tmp_path: Path) -> None:
+    config = tmp_path / "feeds.toml"
+    config.write_text(
+        '[[feeds]]\nname = "AI"\ntopics = ["AI", "Computer Vision"]\n'
+        '[[feeds]]\nname = "world"\ntopics = ["politics"]\n',
+        encoding="utf-8",
+    )
+    env = {"NEWSDESK_CONFIG": str(config)}
+    for feed, expected in (("AI", False), ("world", True)):
+        out = run("export", "--format", "jsonl", "--feed", feed, "--db", str(db), env=env).stdout
+        lines = [json.loads(x) for x in out.splitlines()]
+        rferl = next(x for x in lines if x["title"].startswith("Beijing Cautiously"))
+        assert rferl["published"] is expected, feed
+    bad = run("export", "--feed", "nope", "--db", str(db), env=env, check=False)
+    assert bad.returncode != 0 and "nope" in bad.stderr
