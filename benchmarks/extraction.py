@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
+from readme import replace_block  # noqa: E402
 
 from newsdesk.errors import NewsdeskError  # noqa: E402
 from newsdesk.extract import html as html_mod  # noqa: E402
@@ -388,13 +389,7 @@ def write_readme(table: str, argv: list[str]) -> None:
         ]
     )
     # other benchmarks write their own sections of this file: only our block is replaced
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    README.write_text(text, encoding="utf-8")
+    replace_block(START, END, block, README)
     print(f"wrote {README.relative_to(ROOT)}")
 
 

@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
+from readme import replace_block
+
 from newsdesk.ingest.fetch import Fetcher, FetchPolicy, parse_networks
 from newsdesk.pipeline import Enricher, ingest_document, ingest_paths
 from newsdesk.store.sqlite import SQLiteStore
@@ -169,13 +171,7 @@ def run(delay: float, concurrency: int, workers: int) -> tuple[str, float]:
 
 def write_readme(table: str) -> None:
     section = f"{START}\n## Fetch\n\nMade by `python benchmarks/fetch.py --write-readme`.\n\n{table}{END}"
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text, encoding="utf-8")
+    replace_block(START, END, section, README)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from extraction import DEFAULT_DATA, load_pages, unpack  # noqa: E402
+from readme import replace_block  # noqa: E402
 
 from newsdesk.errors import NewsdeskError  # noqa: E402
 from newsdesk.extract.article import extract_article  # noqa: E402
@@ -112,12 +113,7 @@ def main(argv: list[str]) -> int:
                 end,
             ]
         )
-        text = README.read_text(encoding="utf-8")
-        if start in text:
-            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        README.write_text(text, encoding="utf-8")
+        replace_block(start, end, block, README)
     return 0
 
 

@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from readme import replace_block  # noqa: E402
+
 from newsdesk.enrich.entities import extract_entities  # noqa: E402
 from newsdesk.enrich.language import detect_language  # noqa: E402
 from newsdesk.enrich.provenance import detect_provenance  # noqa: E402
@@ -185,13 +187,7 @@ def run() -> str:
 
 def write_readme(table: str) -> None:
     section = f"{START}\n## Quality\n\nMade by `python benchmarks/quality.py --write-readme`.\n\n{table}{END}"
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text, encoding="utf-8")
+    replace_block(START, END, section, README)
 
 
 def main() -> None:

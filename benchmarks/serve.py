@@ -42,6 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from readme import replace_block  # noqa: E402
+
 from newsdesk.link.linker import Linker  # noqa: E402
 from newsdesk.model import Article, Provider  # noqa: E402
 from newsdesk.store.base import IdentityKeys, StoredInput  # noqa: E402
@@ -203,13 +205,7 @@ def measure(port: int, path: str, requests: int, concurrency: int) -> dict[str, 
 
 
 def write_readme(section: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    block = f"{START}\n{section}{END}"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    README.write_text(text, encoding="utf-8")
+    replace_block(START, END, f"{START}\n{section}{END}", README)
 
 
 def main(argv: list[str]) -> int:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import resource
 import subprocess
 import sys
@@ -49,6 +48,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from readme import replace_block  # noqa: E402
 
 from newsdesk.link.cluster import LinkItem, LinkParams, StoryEngine, default_source, recluster  # noqa: E402
 from newsdesk.link.features import clean_text, document, headline, key_hashes  # noqa: E402
@@ -350,13 +351,7 @@ def render(rows: list[tuple[str, str, str, str]], scale: list[dict[str, float]])
 
 
 def write_readme(section: str) -> None:
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    block = f"{START}\n{section}{END}"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    README.write_text(text, encoding="utf-8")
+    replace_block(START, END, f"{START}\n{section}{END}", README)
 
 
 def main() -> None:

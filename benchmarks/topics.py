@@ -43,6 +43,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from readme import replace_block  # noqa: E402
+
 from newsdesk.enrich.embed import (  # noqa: E402
     CachingEmbedder,
     Embedder,
@@ -312,12 +314,7 @@ def write_readme(table: str, argv: list[str]) -> None:
             END,
         ]
     )
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text, encoding="utf-8")
+    replace_block(START, END, section, README)
 
 
 if __name__ == "__main__":
