@@ -34,6 +34,7 @@ from newsdesk.enrich.entities import extract_entities  # noqa: E402
 from newsdesk.enrich.language import detect_language  # noqa: E402
 from newsdesk.enrich.provenance import detect_provenance  # noqa: E402
 from newsdesk.enrich.quality import score_quality  # noqa: E402
+from newsdesk.extract.article import capture_article  # noqa: E402
 from newsdesk.model import Article, Image, Provider  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -45,27 +46,11 @@ START, END = "<!-- quality:start -->", "<!-- quality:end -->"
 
 
 def seed_articles() -> dict[str, Article]:
-    from newsdesk.extract.captures import clean_capture
-
-    out: dict[str, Article] = {}
-    for path in sorted(SEEDS.glob("00[1-4]_*.txt")):
-        c = clean_capture(path.read_text(encoding="utf-8"), source=path.name)
-        out[path.name[:3]] = Article(
-            title=c.title,
-            text=c.text,
-            authors=list(c.authors),
-            published=c.published,
-            dateline=c.dateline,
-            agency=c.agency,
-            tags=list(c.tags),
-            is_repost=c.is_repost,
-            original_title=c.original_title,
-            original_provider=c.original_provider,
-            provider=Provider(name=c.site_name),
-            language="en",
-            info={"removed": list(c.removed)},
-        )
-    return out
+    """The seed captures as ingest extracts them (language set, as enrichment would)."""
+    return {
+        path.name[:3]: capture_article(path).replace(language="en")
+        for path in sorted(SEEDS.glob("00[1-4]_*.txt"))
+    }
 
 
 def story_article(obj: dict[str, str]) -> Article:

@@ -7,6 +7,7 @@ others or of Article's provenance fields.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError, MalformedInput
@@ -39,6 +40,11 @@ def extract_article(raw: RawDocument) -> Article:
     if not article.title.strip():
         raise ExtractionError("no title found", source=raw.source)
     return article
+
+
+def capture_article(path: Path) -> Article:
+    """One text-capture file as ingest extracts it (benchmarks and tests share this path)."""
+    return extract_article(RawDocument(source=str(path), kind="capture", content=path.read_bytes()))
 
 
 def _from_html(content: bytes | str, *, url: str | None, source: str) -> Article:

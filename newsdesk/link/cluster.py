@@ -150,6 +150,16 @@ def plausible_days(published: datetime | None, now: datetime | None = None) -> t
     return (dt - EPOCH).total_seconds() / 86400.0, ""
 
 
+def _find_root(parent: list[int], x: int) -> int:
+    """Union-find root of ``x``, compressing the path walked (events and stories share it)."""
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        parent[x], x = root, parent[x]
+    return root
+
+
 def _gap_to_span(day: float, first: float, last: float) -> float:
     if math.isnan(day) or math.isnan(first):
         return math.nan
@@ -196,22 +206,10 @@ class StoryEngine:
         return self._find_event(int(self.art_event[row]))
 
     def _find_event(self, e: int) -> int:
-        parent = self.ev_parent
-        root = e
-        while parent[root] != root:
-            root = parent[root]
-        while parent[e] != root:
-            parent[e], e = root, parent[e]
-        return root
+        return _find_root(self.ev_parent, e)
 
     def _find_story(self, s: int) -> int:
-        parent = self.st_parent
-        root = s
-        while parent[root] != root:
-            root = parent[root]
-        while parent[s] != root:
-            parent[s], s = root, parent[s]
-        return root
+        return _find_root(self.st_parent, s)
 
     def story_of_event(self, e: int) -> int:
         return self._find_story(self.ev_story[self._find_event(e)])

@@ -37,22 +37,12 @@ FILLER = "\n\n".join(
 
 
 def _seed(prefix: str) -> Article:
-    from newsdesk.extract.captures import clean_capture
+    from newsdesk.extract.article import capture_article
 
     path = next(iter(sorted(SEEDS.glob(f"{prefix}_*.txt"))), None) if SEEDS.exists() else None
     if path is None:
         pytest.skip("shared/seeds not available")
-    c = clean_capture(path.read_text(encoding="utf-8"), source=path.name)
-    return Article(
-        title=c.title,
-        text=c.text,
-        authors=list(c.authors),
-        is_repost=c.is_repost,
-        original_title=c.original_title,
-        original_provider=c.original_provider,
-        language="en",
-        info={"removed": list(c.removed)},
-    )
+    return capture_article(path).replace(language="en")
 
 
 def test_original_report() -> None:

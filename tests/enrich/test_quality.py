@@ -13,6 +13,7 @@ from newsdesk.enrich.quality import (
     mojibake_count,
     score_quality,
 )
+from newsdesk.extract.article import capture_article
 from newsdesk.model import QUALITY_UNKNOWN, Article, Image, Provider
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -123,28 +124,12 @@ def test_apply_quality_sets_fields() -> None:
 
 
 def test_seed_ordering() -> None:
-    from newsdesk.extract.captures import clean_capture
-
     paths = sorted(SEEDS.glob("00[1-4]_*.txt")) if SEEDS.exists() else []
     if len(paths) < 4:
         pytest.skip("shared/seeds not available")
     scores = {}
     for path in paths:
-        c = clean_capture(path.read_text(encoding="utf-8"), source=path.name)
-        article = Article(
-            title=c.title,
-            text=c.text,
-            authors=list(c.authors),
-            published=c.published,
-            dateline=c.dateline,
-            agency=c.agency,
-            is_repost=c.is_repost,
-            original_title=c.original_title,
-            original_provider=c.original_provider,
-            provider=Provider(name=c.site_name),
-            language="en",
-            info={"removed": list(c.removed)},
-        )
+        article = capture_article(path).replace(language="en")
         scores[path.name[:3]] = score_quality(article).score
     assert max(scores, key=lambda k: scores[k]) == "001", scores
     assert min(scores, key=lambda k: scores[k]) == "002", scores
