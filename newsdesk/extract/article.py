@@ -15,7 +15,7 @@ from ..model import Article, Provider, RawDocument, now_utc, utc
 from ..records import load_record
 from .captures import clean_capture
 from .decode import decode_bytes
-from .html import extract_html, registered_domain
+from .html import extract_html, lead_excerpt, registered_domain
 
 
 def extract_article(raw: RawDocument) -> Article:
@@ -136,16 +136,3 @@ def _from_fields(fields: dict[str, Any], *, source: str) -> Article:
     if not article.excerpt and article.text:
         article.excerpt = lead_excerpt(article.text)
     return article
-
-
-def lead_excerpt(text: str, limit: int = 300) -> str:
-    """The lead sentences of a body, cut at a sentence or word boundary."""
-    first = text.strip().split("\n\n", 1)[0].strip()
-    if len(first) <= limit:
-        return first
-    cut = first[:limit]
-    for mark in (". ", "! ", "? "):
-        pos = cut.rfind(mark)
-        if pos > limit // 3:
-            return cut[: pos + 1]
-    return cut.rsplit(" ", 1)[0] + "…"
