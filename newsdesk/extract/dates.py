@@ -2,12 +2,16 @@
 
 Order of trust (each step measured on the extraction dev set, see benchmarks/README.md):
 a publish date the page declares in specific structured data (article:published_time,
-JSON-LD/microdata datePublished, ...); a generic date meta tag (``date``, ``dc.date``),
-unless the date the article's header shows next to its headline disagrees; that header
-date; a full year/month/day in the URL; a date a label introduces in the visible text
-("Veröffentlicht am 16.08.2019", "Published: ..."); htmldate's markup heuristics; the
-first plausible date in the visible text; the declared modified date when nothing else.
-Dates labelled as updates ("Aktualisiert", "Updated") are never taken for the header date.
+JSON-LD/microdata datePublished, ...; a date-only one takes its time of day from another
+that gives the same day with one); a generic date meta tag (``date``, ``dc.date``),
+unless the date the article's header shows next to its headline (or a ``<time datetime>``
+after it) disagrees; a full year/month/day in the URL; that header date; a date a label
+introduces in the visible text ("Veröffentlicht am 16.08.2019", "Published: ...");
+htmldate's markup heuristics; the first plausible date in the visible text; the declared
+modified date when nothing else. Dates labelled as updates ("Aktualisiert", "Updated")
+are never taken for the header date. Visible dates are read in the forms news pages
+use ("16.08.2019", "16 August 2019", "August 16, 2019", "15 августа 2016", "17/02/2022"
+when one number is over 12, and next to the headline "28.09.19").
 
 Every result is a tz-aware UTC datetime: a declared offset is applied, a date without a
 time becomes midnight UTC, and a time without an offset is taken to be UTC.
@@ -18,7 +22,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from htmldate import find_date
 from lxml.etree import iterwalk
@@ -64,6 +68,11 @@ _ISO = re.compile(
 )
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_.-]([01]?\d)[/_.-]([0-3]?\d)(?!\d)")
 _URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d\d)([01]\d)([0-3]\d)/")
+#: day and month before the year ("/meldungen/29-10-2021"): read only when one of the two
+#: numbers is over 12, so it cannot be both the European and the US order
+_URL_DATE_YEAR_LAST = re.compile(r"(?<![\d.])([0-3]?\d)([/_.-])([0-3]?\d)\2((?:19|20)\d\d)(?![\d])")
+#: "2022-5-5 22:17:36": ISO order without the zeros
+_UNPADDED = re.compile(r"^((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")
 
 
 def _valid(dt: datetime, now: datetime) -> datetime | None:
@@ -90,6 +99,7 @@ def parse_date(value: Any, *, now: datetime | None = None) -> datetime | None:
         return None
     if text.isdigit() and len(text) in (10, 13):
         return parse_date(int(text), now=now)
+    text = _UNPADDED.sub(lambda u: f"{u[1]}-{int(u[2]):02d}-{int(u[3]):02d}", text)
     m = _ISO.search(text)
     if m:
         try:
@@ -132,6 +142,15 @@ def date_from_url(url: str | None, *, now: datetime | None = None) -> datetime |
                 continue
             if _valid(dt, now):
                 return dt
+    m = _URL_DATE_YEAR_LAST.search(path)
+    if m:
+        a, b = int(m[1]), int(m[3])
+        if (a > 12) != (b > 12):
+            day, month = (a, b) if a > 12 else (b, a)
+            try:
+                return _valid(datetime(int(m[4]), month, day, tzinfo=UTC), now)
+            except ValueError:
+                return None
     return None
 
 
@@ -181,6 +200,34 @@ STRONG_OVERRIDE = True
 HEADER_BEFORE_URL = False
 
 
+def _date_only(dt: datetime) -> bool:
+    """A date without a time of day (stored as midnight UTC)."""
+    return (dt.hour, dt.minute, dt.second, dt.microsecond) == (0, 0, 0, 0)
+
+
+def _with_time(day: datetime, cands: list[tuple[str, Any]], now: datetime) -> tuple[datetime, str] | None:
+    """The first specific publish declaration that gives ``day`` with its time of day."""
+    for source, raw in cands:
+        if source in WEAK_META:
+            continue
+        dt = parse_date(raw, now=now)
+        if dt is not None and not _date_only(dt) and _on_day(dt, day):
+            return dt, source
+    return None
+
+
+def _same_day(a: datetime, b: datetime) -> bool:
+    """Whether two dates can name the same calendar day: two dates without a time must be
+    equal; an instant must lie on the other's day in some real offset."""
+    if _date_only(a) and _date_only(b):
+        return a == b
+    if _date_only(a):
+        return _on_day(b, a)
+    if _date_only(b):
+        return _on_day(a, b)
+    return abs(a - b) < timedelta(days=1)
+
+
 def _on_day(instant: datetime, day: datetime) -> bool:
     """Whether ``instant`` lies on the calendar ``day`` in some real UTC offset (-12h..+14h)."""
     return day - timedelta(hours=14) <= instant < day + timedelta(days=1, hours=12)
@@ -207,7 +254,8 @@ def published_date(
     now = now or datetime.now(UTC)
     strong: tuple[datetime, str] | None = None
     weak: tuple[datetime, str] | None = None
-    for source, raw in structured_candidates(pm):
+    cands = structured_candidates(pm)
+    for i, (source, raw) in enumerate(cands):
         dt = parse_date(raw, now=now)
         if dt is None:
             continue
@@ -215,21 +263,31 @@ def published_date(
             weak = weak or (dt, source)
         else:
             strong = (dt, source)
+            if _date_only(dt):
+                # "2022-05-03" in one place, "2022-05-03 13:32:45" in another: the same date, more precisely
+                strong = _with_time(dt, cands[i + 1 :], now) or strong
             break
-    text, h1s = page_text(tree)
-    shown, _kind = header_date(text, h1s, headline, now=now)
     if strong is not None:
         return strong
+    text, h1s, times = page_text(tree)
+    shown, _kind = header_date(text, h1s, headline, now=now)
+    shown_source = "text:header"
+    # a <time datetime> after the headline says the same in machine-readable form, often
+    # with the time of day and offset: it refines a header date of the same day and stands
+    # in for a missing one
+    stamp = header_time(text, h1s, times, headline, now=now)
+    if stamp is not None and (shown is None or _same_day(stamp, shown)):
+        shown, shown_source = stamp, "time:header"
     if weak is not None:
-        if shown is not None and not _on_day(weak[0], shown):
-            return shown, "text:header"
+        if shown is not None and not _same_day(weak[0], shown):
+            return shown, shown_source
         return weak
     for candidate in (url, pm.canonical):
         dt = date_from_url(candidate, now=now)
         if dt is not None:
             return dt, "url"
     if shown is not None:
-        return shown, "text:header"
+        return shown, shown_source
     labelled, first = text_dates(text, now=now)
     if labelled is not None:
         return labelled, "text:label"
@@ -271,26 +329,58 @@ _MONTHS = {
     11: "november novembre noviembre novembro",
     12: "december dezember décembre decembre diciembre dicembre dezembro",
 }
+#: full names only (their abbreviations collide across languages: Czech "lis" is November,
+#: Croatian "listopad" October): ru, uk, pl, cs, sv/da/no, tr, ro, ca, el; genitive forms
+#: as they stand in dates ("15 августа 2016", "3 października 2020")
+_MONTHS_FULL_ONLY = {
+    1: "января січня stycznia ledna januari januar ocak ianuarie gener ιανουαρίου",
+    2: "февраля лютого lutego února februari februar şubat februarie febrer φεβρουαρίου",
+    3: "марта березня marca března mars marts mart martie març μαρτίου",
+    4: "апреля квітня kwietnia dubna april nisan aprilie abril απριλίου",
+    5: "мая травня maja května maj mai mayıs maig μαΐου",
+    6: "июня червня czerwca června juni haziran iunie juny ιουνίου",
+    7: "июля липня lipca července juli temmuz iulie juliol ιουλίου",
+    8: "августа серпня sierpnia srpna augusti august ağustos agost αυγούστου",
+    9: "сентября вересня września září september eylül septembrie setembre σεπτεμβρίου",
+    10: "октября жовтня października října oktober ekim octombrie octubre οκτωβρίου",
+    11: "ноября листопада listopada listopadu november kasım noiembrie novembre νοεμβρίου",
+    12: "декабря грудня grudnia prosince december desember aralık decembrie desembre δεκεμβρίου",
+}
 _MONTH_OF = {name: num for num, names in _MONTHS.items() for name in names.split()}
 for _name, _num in list(_MONTH_OF.items()):
     _MONTH_OF.setdefault(_name[:3], _num)
     _MONTH_OF.setdefault(_name[:4], _num)
+for _num, _names in _MONTHS_FULL_ONLY.items():
+    for _name in _names.split():
+        _MONTH_OF.setdefault(_name, _num)
 _Y = r"((?:19|20)\d\d)"
-_WORDY = r"[^\W\d_]{3,10}"  # a month name, checked against _MONTH_OF after matching
+_WORDY = r"[^\W\d_]{3,12}"  # a month name, checked against _MONTH_OF after matching
 _TEXT_DATE = re.compile(
     r"(?<!\d)(?:"
     r"(?P<d1>[0-3]?\d)\.\s?(?P<m1>[01]?\d)\.\s?(?P<y1>(?:19|20)\d\d)"
     r"|(?P<y2>(?:19|20)\d\d)-(?P<m2>[01]\d)-(?P<d2>[0-3]\d)"
     rf"|(?P<d3>[0-3]?\d)(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?(?P<mn3>{_WORDY})\.?,?\s+(?:de\s+)?(?P<y3>(?:19|20)\d\d)"
     rf"|(?P<mn4>{_WORDY})\.?\s+(?P<d4>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y4>(?:19|20)\d\d)"
+    # "28.09.19": two-digit year, day and month with their zeros (not a version number "1.2.19")
+    # "17/02/2022" or "02/17/2022": kept only when one number is over 12 (see _match_date)
+    r"|(?P<a6>[0-3]?\d)/(?P<b6>[0-3]?\d)/(?P<y6>(?:19|20)\d\d)"
+    r"|(?<!\d\.)(?P<d5>[0-3]\d)\.(?P<m5>[01]\d)\.(?P<y5>\d\d)(?!\.?\d)"
     r")(?!\d)"
 )
 #: words that introduce the publish date in a byline
 _PUBLISH_LABEL = re.compile(
     r"(?:veröffentlicht|erschienen|erscheinungsdatum|publiziert|erstellt|published|posted|"
-    r"publié|publicado|pubblicato|gepubliceerd|written|datum|date)\s*(?:am|on|le|el|il|op)?\s*:?\s*$",
+    r"publié|publicado|pubblicato|gepubliceerd|written|datum|date|"
+    r"опубликовано|опубліковано|opublikowano|publikováno|publicerad|udgivet|publisert|julkaistu|"
+    r"yayınlanma(?:\s+tarihi)?|publicat)\s*(?:am|on|le|el|il|op|den)?\s*:?\s*$",
     re.IGNORECASE,
 )
+
+
+def _century(yy: int) -> int:
+    """A two-digit year in this century unless that lies in the future."""
+    year = 2000 + yy
+    return year if year <= datetime.now(UTC).year else year - 100
 
 
 def _match_date(m: re.Match[str]) -> datetime | None:
@@ -299,6 +389,13 @@ def _match_date(m: re.Match[str]) -> datetime | None:
             y, mo, d = int(m["y1"]), int(m["m1"]), int(m["d1"])
         elif m["y2"]:
             y, mo, d = int(m["y2"]), int(m["m2"]), int(m["d2"])
+        elif m["y6"]:
+            a, b = int(m["a6"]), int(m["b6"])
+            if (a > 12) == (b > 12):
+                return None  # 03/04/2022: the 3rd of April in Europe, March 4th in the US
+            y, mo, d = int(m["y6"]), min(a, b), max(a, b)
+        elif m["y5"]:
+            y, mo, d = _century(int(m["y5"])), int(m["m5"]), int(m["d5"])
         elif m["y3"]:
             y, mo, d = int(m["y3"]), _MONTH_OF[m["mn3"].lower()], int(m["d3"])
         else:
@@ -316,11 +413,20 @@ def visible_text(tree: HtmlElement, limit: int = 60_000) -> str:
     return page_text(tree, limit)[0]
 
 
-def page_text(tree: HtmlElement, limit: int = 60_000) -> tuple[str, list[int]]:
-    """:func:`visible_text` and the offsets in it where each <h1> starts."""
+class PageText(NamedTuple):
+    text: str
+    #: offsets in ``text`` where each <h1> starts
+    h1s: list[int]
+    #: (offset, datetime attribute) of each <time datetime="..."> element
+    times: list[tuple[int, str]]
+
+
+def page_text(tree: HtmlElement, limit: int = 60_000) -> PageText:
+    """:func:`visible_text`, where each <h1> starts in it, and its <time> elements."""
     body = tree.find("body")
     out: list[str] = []
     h1s: list[int] = []
+    times: list[tuple[int, str]] = []
     size = 0
     # iterwalk keeps document order (text, children, tail) at C speed
     for event, el in iterwalk(body if body is not None else tree, events=("start", "end")):
@@ -330,6 +436,8 @@ def page_text(tree: HtmlElement, limit: int = 60_000) -> tuple[str, list[int]]:
                 continue
             if el.tag == "h1":
                 h1s.append(size + len(out))  # joined with one space per piece
+            elif el.tag == "time" and el.get("datetime"):
+                times.append((size + len(out), el.get("datetime", "")))
         if piece and not piece.isspace():
             # one plain space for any run of whitespace (tabs, newlines, no-break spaces),
             # as in the headline it is searched for
@@ -337,7 +445,7 @@ def page_text(tree: HtmlElement, limit: int = 60_000) -> tuple[str, list[int]]:
             size += len(out[-1])
             if size >= limit:
                 break
-    return " ".join(out), h1s
+    return PageText(" ".join(out), h1s, times)
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -367,8 +475,15 @@ def text_dates(text: str, *, now: datetime | None = None) -> tuple[datetime | No
 #: words that say a date is an update, not the publication
 _UPDATE_LABEL = re.compile(
     r"(?:aktualisiert|zuletzt\s+geändert|geändert|editiert|bearbeitet|updated?|modified|last\s+edited|"
-    r"mis\s+à\s+jour|modifié|actualizado|actualización|aggiornato|bijgewerkt|päivitetty)"
+    r"mis\s+à\s+jour|modifié|actualizado|actualización|aggiornato|bijgewerkt|päivitetty|"
+    r"обновлено|оновлено|zaktualizowano|aktualizováno|uppdaterad|opdateret|oppdatert|"
+    r"güncelle(?:n)?me(?:\s+tarihi)?|güncellendi|actualizat)"
     r"\s*(?:am|on|le|el|il|op|at)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+#: an element whose own text starts with an update label ("<time>Aktualisiert: 11.04.2020</time>")
+_UPDATE_START = re.compile(
+    r"\s*(?:aktualisiert|geändert|updated?|modified|mis\s+à\s+jour|actualizado|aggiornato|bijgewerkt)\b",
     re.IGNORECASE,
 )
 #: how far after the start of the headline, and before it, the article's header reaches
@@ -391,6 +506,44 @@ def _dates_in(text: str, start: int, end: int, now: datetime) -> list[tuple[int,
     return found
 
 
+def _headline_at(text: str, h1_offsets: list[int], headline: str) -> int:
+    """Where the headline starts in the visible text: its own text, else the first <h1>; -1 when neither."""
+    pos = -1
+    key = headline[:40]
+    if key:
+        pos = next((o for o in h1_offsets if text.startswith(key, o)), -1)
+        if pos < 0:
+            pos = text.find(key)
+    if pos < 0 and h1_offsets:
+        pos = h1_offsets[0]
+    return pos
+
+
+#: how far after the headline a <time datetime> element still belongs to the article's header
+TIME_AFTER = 1500
+
+
+def header_time(
+    text: str, h1_offsets: list[int], times: list[tuple[int, str]], headline: str, *, now: datetime
+) -> datetime | None:
+    """The first machine-readable <time datetime> after the headline, unless labelled as an update."""
+    pos = _headline_at(text, h1_offsets, headline)
+    if pos < 0:
+        return None
+    for offset, value in times:
+        if offset < pos:
+            continue
+        if offset > pos + TIME_AFTER:
+            break
+        dt = parse_date(value, now=now)
+        if dt is None:
+            continue
+        if _UPDATE_LABEL.search(text[max(0, offset - 40) : offset]) or _UPDATE_START.match(text, offset):
+            continue
+        return dt
+    return None
+
+
 def header_date(
     text: str, h1_offsets: list[int], headline: str, *, now: datetime
 ) -> tuple[datetime | None, str]:
@@ -400,14 +553,8 @@ def header_date(
     and what follows it for HEADER_AFTER characters, else the HEADER_BEFORE characters
     before it. Dates labelled as updates are passed over.
     """
-    pos = -1
     key = headline[:40]
-    if key:
-        pos = next((o for o in h1_offsets if text.startswith(key, o)), -1)
-        if pos < 0:
-            pos = text.find(key)
-    if pos < 0 and h1_offsets:
-        pos = h1_offsets[0]
+    pos = _headline_at(text, h1_offsets, headline)
     if pos < 0:
         return None, ""
     before = [d for d in _dates_in(text, pos - HEADER_BEFORE, pos, now) if d[2] != "upd"]

@@ -73,8 +73,9 @@ class HtmlExtraction:
     excerpt: str  # the page's own description when it is real, else the lead sentences
     published: datetime | None  # tz-aware UTC
     #: "meta:<name>", "jsonld:datePublished", "microdata:datePublished", "url",
-    #: "text:header" (the date shown next to the headline), "text:label" (a labelled date in
-    #: the text), "htmldate", "text" (first date in the text)
+    #: "text:header" (the date shown next to the headline), "time:header" (a <time datetime>
+    #: after the headline), "text:label" (a labelled date in the text), "htmldate", "text"
+    #: (first date in the text)
     published_source: str
     authors: list[str]
     provider: Provider

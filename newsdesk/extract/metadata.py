@@ -59,6 +59,8 @@ _GENERIC_SEGMENTS = ("blogarchive", "blogarchiv", "home", "startseite", "homepag
 _KICKER_SEP = re.compile(r"\s*[|–—·•»«:]\s+|\s+[|–—·•»«/-]\s+")
 #: share of words (Dice) an <h1> must have in common with a declared title to be taken
 H1_MIN_OVERLAP = 0.4
+#: <h2>s read per page (the headline, when it is one, comes before sidebars and footers)
+MAX_H2 = 10
 
 
 def clean(value: Any) -> str:
@@ -88,6 +90,8 @@ class PageMeta:
     h1_headline: list[str] = field(default_factory=list)
     #: per <h1>, whether it is the site's logo or name (a link to the home page, a logo class)
     h1_logo: list[bool] = field(default_factory=list)
+    #: the first few <h2> texts: pages without a headline <h1> set it in an <h2>
+    h2: list[str] = field(default_factory=list)
     canonical: str = ""
     #: meta tags by lower-cased property/name/itemprop, values in document order
     meta: dict[str, list[str]] = field(default_factory=dict)
@@ -276,7 +280,7 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
     """Read the page's metadata in one walk over the elements that carry it."""
     pm = PageMeta()
     pm.lang = clean(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
-    for el in tree.iter("meta", "link", "script", "title", "h1", "img"):
+    for el in tree.iter("meta", "link", "script", "title", "h1", "h2", "img"):
         tag = el.tag
         if tag == "meta":
             content = el.get("content")
@@ -304,6 +308,11 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
                 pm.h1_parts.append(h1.parts)
                 pm.h1_headline.append(h1.headline)
                 pm.h1_logo.append(h1.logo)
+        elif tag == "h2":
+            if len(pm.h2) < MAX_H2:
+                text = clean(_text(el))
+                if text:
+                    pm.h2.append(text)
         elif tag == "img":
             src = el.get("src")
             w, h = _int(el.get("width")), _int(el.get("height"))
@@ -400,6 +409,26 @@ def _ends_with_words(text: str, tail: str) -> bool:
     return False
 
 
+def _h2_title(h2s: list[str], declared: list[str], keys: list[str]) -> str:
+    """The <h2> that shows a whole declared title, else the longest declared title segment an <h2> shows."""
+    by_fold: dict[str, str] = {}
+    for h in h2s:
+        if len(h) <= 300 and len(fold(h)) >= 8:
+            by_fold.setdefault(fold(h), h)
+    for title in declared:
+        if title and fold(title) in by_fold:
+            return by_fold[fold(title)]
+    # the longest such segment: a site or section name set in an <h2> is shorter than the headline
+    shown = [
+        by_fold[fold(segment)]
+        for title in declared
+        if title
+        for segment in _TITLE_SEP.split(title)
+        if fold(segment) in by_fold and not _is_site(segment, keys)
+    ]
+    return max(shown, key=len, default="")
+
+
 def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) -> str:
     """The headline: the <h1> the declared titles confirm, else the best declared title.
 
@@ -471,6 +500,11 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
             best, best_score = h, score
     if best and best_score >= H1_MIN_OVERLAP:
         return best
+    # no <h1> the declared titles confirm: a page that sets its headline in an <h2> shows
+    # one declared title, or one of its segments, there ("Blog name | Headline")
+    shown = _h2_title(pm.h2, raw, keys)
+    if shown:
+        return shown
     if refs:
         return refs[0]
     if len(h1s) == 1:

@@ -456,3 +456,96 @@ def test_header_date_found_when_page_spaces_differ_from_title() -> None:
     result = extract_html(html, url="https://news.example.fr/budget")
     assert result.published == datetime(2022, 1, 14, tzinfo=UTC)
     assert result.published_source == "text:header"
+
+
+@pytest.mark.parametrize(
+    ("shown", "day"),
+    [
+        ("15 августа 2016, 13:43", datetime(2016, 8, 15, tzinfo=UTC)),
+        ("3 października 2020", datetime(2020, 10, 3, tzinfo=UTC)),
+        ("5 Ağustos 2019", datetime(2019, 8, 5, tzinfo=UTC)),
+        ("macbacchi 28.09.19 12:44", datetime(2019, 9, 28, tzinfo=UTC)),
+        ("Familie 17/02/2022", datetime(2022, 2, 17, tzinfo=UTC)),
+    ],
+)
+def test_header_date_forms(shown: str, day: datetime) -> None:
+    html = _page(
+        "<title>Council passes the budget</title>",
+        f"<article><h1>Council passes the budget</h1><p>{shown}</p>{_PARAS}</article>",
+    )
+    result = extract_html(html, url="https://news.example.org/a")
+    assert result.published == day
+    assert result.published_source == "text:header"
+
+
+@pytest.mark.parametrize("shown", ["03/04/2022", "v 1.10.19.2", "10.10.10.10"])
+def test_ambiguous_or_numeric_strings_are_not_dates(shown: str) -> None:
+    html = _page(
+        "<title>Council passes the budget</title>",
+        f"<article><h1>Council passes the budget</h1><p>{shown}</p>{_PARAS}</article>",
+    )
+    assert extract_html(html, url="https://news.example.org/a").published is None
+
+
+def test_day_first_url_date_only_when_unambiguous() -> None:
+    from newsdesk.extract.dates import date_from_url
+
+    assert date_from_url("https://example.org/news/29-10-2021") == datetime(2021, 10, 29, tzinfo=UTC)
+    assert date_from_url("https://example.org/news/10-29-2021") == datetime(2021, 10, 29, tzinfo=UTC)
+    assert date_from_url("https://example.org/news/10-11-2021") is None
+
+
+def test_declared_date_without_zeros_and_date_only_refined_by_time() -> None:
+    from newsdesk.extract.dates import parse_date
+
+    assert parse_date("2022-5-5 22:17:36") == datetime(2022, 5, 5, 22, 17, 36, tzinfo=UTC)
+    ld = '{"@type": "NewsArticle", "datePublished": "2022-05-03 13:32:45"}'
+    html = _page(
+        "<meta property='article:published_time' content='2022-05-03'>"
+        f"<script type='application/ld+json'>{ld}</script><title>Council passes the budget</title>",
+        f"<article><h1>Council passes the budget</h1>{_PARAS}</article>",
+    )
+    result = extract_html(html, url="https://news.example.org/a")
+    assert result.published == datetime(2022, 5, 3, 13, 32, 45, tzinfo=UTC)
+    assert result.published_source == "jsonld:datePublished"
+
+
+def test_time_element_after_headline() -> None:
+    lead = "<p>" + "A long standfirst about the council and what it decided. " * 8 + "</p>"
+    html = _page(
+        "<title>Council passes the budget</title>",
+        "<aside><time datetime='2022-01-26'>Wednesday</time> Other story</aside>"
+        f"<article><h1>Council passes the budget</h1>{lead}"
+        "<time datetime='2022-02-03T09:00:00Z'>Aktualisiert: 3.2.</time>"
+        f"<time datetime='2022-01-21T13:30:00+01:00'>13:30</time>{_PARAS}</article>",
+    )
+    result = extract_html(html, url="https://news.example.org/a")
+    assert result.published == datetime(2022, 1, 21, 12, 30, tzinfo=UTC)
+    assert result.published_source == "time:header"
+
+
+def test_headline_from_h2_when_no_h1() -> None:
+    html = _page(
+        "<title>Jane's Digital Home | Journey to Python 3</title>",
+        "<div class='site'>Jane's Digital Home</div><h2>Menu</h2>"
+        f"<article><h2>Journey to Python 3</h2>{_PARAS}</article>",
+    )
+    assert extract_html(html, url="https://jane.example.org/python3").title == "Journey to Python 3"
+    # the page shows the whole declared title: nothing is cut from it
+    html = _page(
+        "<meta property='og:title' content='Grow a lemon tree | Step-by-step guide'>",
+        f"<article><h2>Grow a lemon tree | Step-by-step guide</h2>{_PARAS}</article>",
+    )
+    title = extract_html(html, url="https://garden.example.org/lemon").title
+    assert title == "Grow a lemon tree | Step-by-step guide"
+
+
+def test_header_date_a_day_before_a_generic_date_meta_wins() -> None:
+    # two dates without a time agree only when they are the same day
+    html = _page(
+        "<meta name='date' content='2020-04-30'><title>Council passes the budget</title>",
+        f"<article><h1>Council passes the budget</h1><p>29.04.2020, 12:01 Uhr</p>{_PARAS}</article>",
+    )
+    result = extract_html(html, url="https://news.example.org/a")
+    assert result.published == datetime(2020, 4, 29, tzinfo=UTC)
+    assert result.published_source == "text:header"
