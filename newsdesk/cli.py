@@ -179,32 +179,56 @@ def show(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find in titles and text.")],
+    query: Annotated[str, typer.Argument(help="Words to find in titles and text, or what to find.")],
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="How many hits.")] = 20,
+    mode: Annotated[
+        str, typer.Option(help="fts: the words, ranked (SQLite FTS5); semantic: closest in meaning.")
+    ] = "fts",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
-    """Full-text search (SQLite FTS5, ranked, with snippets)."""
-    with open_store(settings_for(db)) as store:
+    """Search the store by words (ranked, with snippets) or by meaning (embeddings)."""
+    settings = settings_for(db)
+    if mode not in ("fts", "semantic"):
+        raise fail(f"unknown search mode {mode!r} (use fts or semantic)")
+    rows: list[dict[str, Any]] = []
+    with open_store(settings) as store:
         try:
-            hits = store.search(query, limit=limit)
+            if mode == "fts":
+                for hit in store.search(query, limit=limit):
+                    rows.append(
+                        {"article": hit.article, "snippet": hit.snippet, "key": "rank", "value": hit.rank}
+                    )
+            else:
+                from .enrich.embed import load_static_embedder
+                from .store.semantic import SemanticSearch
+
+                searcher = SemanticSearch(load_static_embedder(settings.models_path))
+                added = searcher.catch_up(store)
+                if added and not as_json:
+                    err.print(f"embedded {added} articles for semantic search")
+                for sem in searcher.search(store, query, limit=limit):
+                    rows.append(
+                        {"article": sem.article, "snippet": sem.snippet, "key": "score", "value": sem.score}
+                    )
         except NewsdeskError as exc:
             raise fail(str(exc)) from exc
-    for hit in hits:
+    for row in rows:
+        article: Article = row["article"]
         if as_json:
             out.print(
                 _dump(
                     {
-                        "id": hit.article.id,
-                        "title": hit.article.title,
-                        "snippet": hit.snippet,
-                        "rank": hit.rank,
+                        "id": article.id,
+                        "title": article.title,
+                        "snippet": row["snippet"],
+                        row["key"]: row["value"],
                     }
                 )
             )
         else:
-            out.print(f"{hit.article.id}  {hit.article.title}\n    {hit.snippet}", markup=False)
-    if not hits and not as_json:
+            out.print(f"{article.id}  {article.title}\n    {row['snippet']}", markup=False)
+    if not rows and not as_json:
         err.print(f"no match for {query!r}")
 
 

@@ -25,7 +25,7 @@ def serve_command(
     settings = settings_for(db)
     try:
         # Articles ingested without linking (older versions, a crash) would be in no story.
-        link_on_start(settings)
+        link_on_start(settings, progress=lambda line: err.print(line, markup=False))
         app = create_app(settings)
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc

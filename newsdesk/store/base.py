@@ -6,7 +6,7 @@ backend can be swapped without touching them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -30,6 +30,42 @@ class SearchHit:
     article: Article
     snippet: str
     rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleBrief:
+    """What lists, coverage tables and heat need of an article, without its body."""
+
+    id: str
+    title: str
+    published: datetime | None
+    provider_name: str
+    provider_domain: str
+    quality: int
+    external_id: str = ""
+    excerpt: str = ""
+    url: str = ""
+    web_url: str = ""
+    language: str = ""
+    topics: tuple[str, ...] = ()
+
+    @property
+    def outlet(self) -> str:
+        return self.provider_domain or self.provider_name
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """Filters for listing articles; ``None`` means any. Text fields match case-insensitively."""
+
+    topic: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    outlet: str | None = None  # provider domain or name
+    language: str | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.topic, self.since, self.until, self.outlet, self.language))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +95,19 @@ class Store(Protocol):
         """An article by its id, external id, or an unambiguous id prefix."""
         ...
 
+    def get_many(self, article_ids: Sequence[str]) -> list[Article]:
+        """The articles in the order asked; unknown ids are left out."""
+        ...
+
+    def briefs(self, article_ids: Sequence[str]) -> list[ArticleBrief]:
+        """Light views of the articles in the order asked; unknown ids are left out."""
+        ...
+
     def recent(self, *, limit: int = 50, offset: int = 0) -> list[Article]: ...
+
+    def query(self, where: ArticleQuery, *, limit: int = 50, offset: int = 0) -> list[Article]:
+        """Articles matching ``where``, newest first."""
+        ...
 
     def iter_articles(self) -> Iterator[Article]: ...
 
@@ -72,5 +120,9 @@ class Store(Protocol):
     def count(self) -> int: ...
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]: ...
+
+    def count_search(self, query: str) -> int:
+        """How many articles ``search`` would find without a limit."""
+        ...
 
     def close(self) -> None: ...

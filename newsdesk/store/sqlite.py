@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -18,8 +18,9 @@ from pathlib import Path
 from ..errors import NotFound, StoreError
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
-from .base import IdentityKeys, SearchHit, StoredInput
+from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
 from .sources import SourcesMixin
+from .vectors import VectorsMixin
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -37,7 +38,7 @@ def _iso(article: Article) -> str | None:
     return article.published.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class SQLiteStore(SourcesMixin):
+class SQLiteStore(SourcesMixin, VectorsMixin):
     """The default store; one file, safe for one writer and many readers."""
 
     def __init__(self, path: str | Path):
@@ -136,6 +137,7 @@ class SQLiteStore(SourcesMixin):
                 article.text,
                 _iso(article),
                 article.provider.domain or None,
+                article.provider.name or None,
                 article.language or None,
                 json.dumps(article_to_json(article), ensure_ascii=False),
             )
@@ -143,17 +145,23 @@ class SQLiteStore(SourcesMixin):
                 db.execute(
                     "UPDATE articles SET external_id=?, url_key=?, title_key=?, text_sha256=?, "
                     "title=?, text=?, "
-                    "published=?, provider_domain=?, language=?, data=?, updated_at=? WHERE id=?",
+                    "published=?, provider_domain=?, provider_name=?, language=?, data=?, updated_at=?, "
+                    "revision=revision + 1 WHERE id=?",
                     (*values, now, article.id),
                 )
             else:
                 db.execute(
                     "INSERT INTO articles(external_id, url_key, title_key, text_sha256, title, text, "
                     "published, "
-                    "provider_domain, language, data, created_at, updated_at, id) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "provider_domain, provider_name, language, data, created_at, updated_at, id) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*values, now, now, article.id),
                 )
+            db.execute("DELETE FROM article_topics WHERE article_id = ?", (article.id,))
+            db.executemany(
+                "INSERT OR IGNORE INTO article_topics(article_id, topic) VALUES (?, ?)",
+                [(article.id, t) for t in article.topics if t],
+            )
             for url_key in keys.url_keys:
                 db.execute(
                     "INSERT OR IGNORE INTO article_urls(url_key, article_id) VALUES (?, ?)",
@@ -210,6 +218,54 @@ class SQLiteStore(SourcesMixin):
             raise NotFound(f"article reference {ref!r} is ambiguous")
         raise NotFound(f"no article {ref!r}")
 
+    def get_many(self, article_ids: Sequence[str]) -> list[Article]:
+        found: dict[str, Article] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk):
+                found[row["id"]] = self._load(row["data"])
+        return [found[i] for i in article_ids if i in found]
+
+    def briefs(self, article_ids: Sequence[str]) -> list[ArticleBrief]:
+        # One json_extract with several paths parses each article's JSON once, in SQLite's
+        # C code: far cheaper than loading whole articles (bodies included) in Python.
+        found: dict[str, ArticleBrief] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                "SELECT id, title, published, provider_domain, provider_name, external_id, language, "
+                "json_extract(data, '$.quality', '$.excerpt', '$.originalUrl', '$.webUrl', '$.topics') "
+                f"FROM articles WHERE id IN ({marks})"
+            )
+            for aid, title, published, domain, name, external_id, language, extra in self._db.execute(
+                sql, chunk
+            ):
+                quality, excerpt, url, web_url, topics = json.loads(extra)
+                found[aid] = ArticleBrief(
+                    aid,
+                    title,
+                    _parse_iso(published),
+                    name or "",
+                    domain or "",
+                    int(quality) if isinstance(quality, int | float) else -1,
+                    external_id or "",
+                    excerpt or "",
+                    url or "",
+                    web_url or "",
+                    language or "",
+                    tuple(t for t in topics or () if isinstance(t, str)),
+                )
+        return [found[i] for i in article_ids if i in found]
+
+    def query(self, where: ArticleQuery, *, limit: int = 50, offset: int = 0) -> list[Article]:
+        clause, params = _where(where)
+        rows = self._db.execute(
+            f"SELECT data FROM articles {clause} "
+            "ORDER BY published IS NULL, published DESC, seq LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [self._load(r["data"]) for r in rows]
+
     def recent(self, *, limit: int = 50, offset: int = 0) -> list[Article]:
         rows = self._db.execute(
             "SELECT data FROM articles ORDER BY published IS NULL, published DESC, seq LIMIT ? OFFSET ?",
@@ -227,7 +283,7 @@ class SQLiteStore(SourcesMixin):
 
     def newest_published(self) -> datetime | None:
         row = self._db.execute("SELECT MAX(published) FROM articles").fetchone()
-        return utc(datetime.fromisoformat(row[0].replace("Z", "+00:00"))) if row and row[0] else None
+        return _parse_iso(row[0]) if row else None
 
     def published_since(self, when: datetime) -> Iterator[Article]:
         cursor = self._db.execute(
@@ -243,17 +299,33 @@ class SQLiteStore(SourcesMixin):
     def count_inputs(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0])
 
+    def count_search(self, query: str) -> int:
+        fts_query = _fts_query(query)
+        if not fts_query:
+            return 0
+        try:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (fts_query,)
+            ).fetchone()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search {query!r} failed: {exc}") from exc
+        return int(row[0])
+
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         fts_query = _fts_query(query)
         if not fts_query:
             return []
         try:
+            # Rank first, then make snippets and load articles for the page only:
+            # snippets for every match of a common word cost more than the ranking.
             rows = self._db.execute(
-                "SELECT a.data, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip, "
-                "bm25(articles_fts, 5.0, 1.0) AS r "
-                "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? ORDER BY r LIMIT ?",
-                (fts_query, limit),
+                "WITH top AS (SELECT rowid AS seq, bm25(articles_fts, 5.0, 1.0) AS r FROM articles_fts "
+                "WHERE articles_fts MATCH ? ORDER BY r LIMIT ?) "
+                "SELECT a.data, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip, top.r AS r "
+                "FROM top JOIN articles_fts ON articles_fts.rowid = top.seq "
+                "JOIN articles a ON a.seq = top.seq "
+                "WHERE articles_fts MATCH ? ORDER BY top.r",
+                (fts_query, limit, fts_query),
             ).fetchall()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"search {query!r} failed: {exc}") from exc
@@ -271,6 +343,40 @@ class SQLiteStore(SourcesMixin):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    return utc(datetime.fromisoformat(value.replace("Z", "+00:00"))) if value else None
+
+
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
+    """Id lists in pieces below SQLite's bound-parameter limit."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def _where(q: ArticleQuery) -> tuple[str, tuple[object, ...]]:
+    parts: list[str] = []
+    params: list[object] = []
+    if q.topic is not None:
+        # Correlated, so SQLite walks the newest-first index and stops at the page's end.
+        parts.append(
+            "EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = articles.id AND t.topic = ?)"
+        )
+        params.append(q.topic)
+    if q.language is not None:
+        parts.append("language = ? COLLATE NOCASE")
+        params.append(q.language)
+    if q.outlet is not None:
+        parts.append("(provider_domain = ? COLLATE NOCASE OR provider_name = ? COLLATE NOCASE)")
+        params += [q.outlet, q.outlet]
+    if q.since is not None:
+        parts.append("published >= ?")
+        params.append(utc(q.since).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if q.until is not None:
+        parts.append("published <= ?")
+        params.append(utc(q.until).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return ("WHERE " + " AND ".join(parts) if parts else ""), tuple(params)
 
 
 def _fts_query(query: str) -> str:

@@ -23,9 +23,8 @@ from __future__ import annotations
 import hmac
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,9 +35,10 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..enrich.embed import Embedder, EmbeddingError, load_static_embedder
 from ..errors import NewsdeskError, NotFound
 from ..link.linker import Linker, decorate
-from ..model import Article, now_utc, utc
+from ..model import Article, now_utc
 from ..pipeline import Enricher, ingest_paths, link_new
 from ..publish.feeds import Decision, Feed, decide, load_feeds
 from ..publish.syndication import (
@@ -49,16 +49,18 @@ from ..publish.syndication import (
     dump_json_feed,
     json_feed,
 )
-from ..records import article_to_json, dump_record, format_datetime
+from ..records import article_to_json, dump_record
 from ..secured import Keyring
 from ..settings import Settings
+from ..store.base import ArticleQuery
+from ..store.semantic import SemanticSearch
 from ..store.sqlite import SQLiteStore
+from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
 #: How many of the newest articles a feed considers, and how many it publishes.
 FEED_SCAN = 500
 FEED_ITEMS = 50
 #: Filtered listings read the store newest first in batches of this size.
-SCAN_BATCH = 500
 MAX_LIMIT = 200
 
 # Module level, not inside create_app: with postponed annotations FastAPI resolves them by name.
@@ -89,13 +91,19 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 class Desk:
     """What every request shares: settings, feeds, the enricher and the linker."""
 
-    def __init__(self, settings: Settings, *, enricher: Enricher | None = None):
+    def __init__(
+        self, settings: Settings, *, enricher: Enricher | None = None, embedder: Embedder | None = None
+    ):
         self.settings = settings
         self.feeds: dict[str, Feed] = {f.name: f for f in load_feeds(settings)}
         self._enricher = enricher
+        self._embedder = embedder
+        self._semantic: SemanticSearch | None = None
+        self._semantic_stamp: float | None = -1.0
         self._lock = threading.RLock()
         self._linker: Linker | None = None
         self._linker_stamp: float | None = None
+        self._board: StoryBoard | None = None
 
     @contextmanager
     def store(self) -> Iterator[SQLiteStore]:
@@ -120,7 +128,47 @@ class Desk:
             if self._linker is None or stamp != self._linker_stamp:
                 self._linker = Linker.open(self.settings.db_path)
                 self._linker_stamp = stamp
+                self._board = None
             yield self._linker
+
+    @contextmanager
+    def board(self) -> Iterator[StoryBoard]:
+        """Stories as pages show them, for the current linker state; held under the lock."""
+        with self.linker() as linker:
+            if self._board is None:
+                self._board = StoryBoard(linker)
+            yield self._board
+
+    def semantic(self, store: SQLiteStore) -> SemanticSearch:
+        """The semantic searcher, its vectors caught up whenever the linker's state moved on
+        (which is when articles arrived: each ingest links what it added)."""
+        with self._lock:
+            try:
+                if self._semantic is None:
+                    self._semantic = SemanticSearch(
+                        self._embedder or load_static_embedder(self.settings.models_path)
+                    )
+                stamp = self._state_stamp()
+                if stamp != self._semantic_stamp:
+                    self._semantic.catch_up(store)
+                    self._semantic_stamp = stamp
+            except EmbeddingError as exc:
+                raise ApiError(503, "unavailable", f"semantic search is unavailable: {exc}") from exc
+            return self._semantic
+
+    def search(self, store: SQLiteStore, q: str, mode: str, limit: int) -> list[dict[str, Any]]:
+        """Hits of ``mode`` (``fts``: ranked words; ``semantic``: closest in meaning)."""
+        if mode == "fts":
+            return [
+                {"article": article_summary(h.article), "snippet": h.snippet, "rank": h.rank}
+                for h in store.search(q, limit=limit)
+            ]
+        if mode == "semantic":
+            return [
+                {"article": article_summary(h.article), "snippet": h.snippet, "score": round(h.score, 4)}
+                for h in self.semantic(store).search(store, q, limit=limit)
+            ]
+        raise ApiError(400, "bad_request", f"unsupported search mode {mode!r} (use fts or semantic)")
 
     def enricher(self) -> Enricher:
         if self._enricher is None:
@@ -147,6 +195,7 @@ class Desk:
                     linker=linker,
                 )
                 self._linker_stamp = self._state_stamp()
+                self._board = None
         # The temporary path means nothing to the client; its line numbers do.
         failed = [msg.replace(str(path), "body") for msg in report.failed]
         return {
@@ -159,22 +208,6 @@ class Desk:
 
 
 # --------------------------------------------------------------------------- shared views of data
-
-
-def article_summary(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "external_id": article.external_id,
-        "title": article.title,
-        "excerpt": article.excerpt,
-        "url": article.url,
-        "web_url": article.web_url,
-        "published": format_datetime(article.published),
-        "provider": {"name": article.provider.name, "domain": article.provider.domain},
-        "language": article.language,
-        "topics": list(article.topics),
-        "quality": article.quality,
-    }
 
 
 def article_detail(article: Article, store: SQLiteStore, linker: Linker) -> dict[str, Any]:
@@ -190,110 +223,13 @@ def article_detail(article: Article, store: SQLiteStore, linker: Linker) -> dict
     return data
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleFilter:
-    topic: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    outlet: str | None = None
-    language: str | None = None
-
-    def active(self) -> bool:
-        return any(v is not None for v in (self.topic, self.since, self.until, self.outlet, self.language))
-
-    def accepts(self, a: Article) -> bool:
-        if self.topic is not None and self.topic.casefold() not in {t.casefold() for t in a.topics}:
-            return False
-        if self.language is not None and (a.language or "").lower() != self.language.lower():
-            return False
-        if self.outlet is not None:
-            wanted = self.outlet.casefold()
-            if wanted not in (a.provider.domain.casefold(), a.provider.name.casefold()):
-                return False
-        if self.since is not None and (a.published is None or utc(a.published) < utc(self.since)):
-            return False
-        return not (self.until is not None and (a.published is None or utc(a.published) > utc(self.until)))
-
-
-def list_articles(store: SQLiteStore, flt: ArticleFilter, *, limit: int, offset: int) -> list[Article]:
-    """Articles newest first; filters are applied while reading (the Store protocol has none)."""
-    if not flt.active():
-        return store.recent(limit=limit, offset=offset)
-    out: list[Article] = []
-    skipped = 0
-    start = 0
-    while len(out) < limit:
-        batch = store.recent(limit=SCAN_BATCH, offset=start)
-        if not batch:
-            break
-        start += len(batch)
-        for article in batch:
-            if not flt.accepts(article):
-                continue
-            if skipped < offset:
-                skipped += 1
-                continue
-            out.append(article)
-            if len(out) == limit:
-                break
-    return out
-
-
-def story_ids_by_heat(store: SQLiteStore, linker: Linker, *, now: datetime) -> list[dict[str, Any]]:
-    """Every story, hottest first; stories with no recent heat after them, latest coverage first."""
-    stories: list[dict[str, Any]] = []
-    for story_id in linker.engine.stories():
-        articles = [store.get(aid) for aid in linker.story_articles(story_id)]
-        if not articles:
-            continue
-        heat = linker.heat(story_id, store, now=now)
-        lead = max(articles, key=lambda a: utc(a.published).timestamp() if a.published else float("-inf"))
-        outlets = {a.provider.domain or a.provider.name for a in articles} - {""}
-        stories.append(
-            {
-                "id": story_id,
-                "headline": lead.title,
-                "heat": heat.heat,
-                "articles": len(articles),
-                "outlets": len(outlets),
-                "latest": format_datetime(lead.published),
-                "lead_article": lead.id,
-            }
-        )
-    stories.sort(key=lambda s: s["latest"] or "", reverse=True)
-    stories.sort(key=lambda s: (s["heat"] < 0, -s["heat"]))  # stable: ties keep the date order
-    return stories
-
-
-def story_detail(story_id: int, store: SQLiteStore, linker: Linker, *, now: datetime) -> dict[str, Any]:
-    if story_id not in linker.engine.stories():
-        raise ApiError(404, "not_found", f"no story {story_id}")
-    articles = [store.get(aid) for aid in linker.story_articles(story_id)]
-    articles.sort(key=lambda a: (a.published is None, -(a.published.timestamp() if a.published else 0)))
-    coverage: dict[str, int] = {}
-    for a in articles:
-        outlet = a.provider.name or a.provider.domain or "unknown"
-        coverage[outlet] = coverage.get(outlet, 0) + 1
-    heat = linker.heat(story_id, store, now=now)
-    related = linker.related_items(articles[0], store) if articles else []
-    return {
-        "id": story_id,
-        "headline": articles[0].title if articles else "",
-        "heat": heat.to_json(),
-        "timeline": [dev.to_json() for dev in linker.timeline(story_id, store)],
-        "coverage": dict(sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "articles": [article_summary(a) for a in articles],
-        "related": [
-            {
-                "title": r.title,
-                "web_url": r.web_url,
-                "published": format_datetime(r.published),
-                "provider": r.provider.name or r.provider.domain,
-                "copies": list(r.copies),
-            }
-            for r in related
-        ],
-    }
+def story_page(
+    board: StoryBoard, story_id: int, store: SQLiteStore, *, limit: int, offset: int = 0
+) -> dict[str, Any]:
+    try:
+        return board.detail(story_id, store, now=now_utc(), limit=limit, offset=offset)
+    except StoryNotFound as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
 
 
 def feed_decisions(
@@ -319,11 +255,14 @@ def _base(request: Request) -> str:
 # --------------------------------------------------------------------------- the app
 
 
-def create_app(settings: Settings, *, enricher: Enricher | None = None) -> FastAPI:
-    """The whole site for the store ``settings`` names; ``enricher`` is for ingest (tests, tuning)."""
+def create_app(
+    settings: Settings, *, enricher: Enricher | None = None, embedder: Embedder | None = None
+) -> FastAPI:
+    """The whole site for the store ``settings`` names; ``enricher`` (for ingest) and ``embedder``
+    (for semantic search) replace the configured ones (tests, tuning)."""
     from . import views  # the pages build on this module's helpers
 
-    desk = Desk(settings, enricher=enricher)
+    desk = Desk(settings, enricher=enricher, embedder=embedder)
     # Swagger/ReDoc pages load scripts from a CDN and inline, which the CSP forbids; the
     # OpenAPI document itself stays at /openapi.json.
     app = FastAPI(title="newsdesk", docs_url=None, redoc_url=None)
@@ -382,16 +321,19 @@ def create_app(settings: Settings, *, enricher: Enricher | None = None) -> FastA
         outlet: str | None = None,
         language: str | None = None,
     ) -> dict[str, Any]:
-        flt = ArticleFilter(topic, since, until, outlet, language)
+        where = ArticleQuery(topic, since, until, outlet, language)
         with desk.store() as store:
-            items = list_articles(store, flt, limit=limit, offset=offset)
-            total = None if flt.active() else store.count()
+            # One row more than the page says whether there is a next one; a filtered total
+            # would cost a scan of every match, so it is only given unfiltered.
+            items = store.query(where, limit=limit + 1, offset=offset)
+            total = None if where.active() else store.count()
+        more = len(items) > limit
         return {
-            "items": [article_summary(a) for a in items],
+            "items": [article_summary(a) for a in items[:limit]],
             "limit": limit,
             "offset": offset,
             "total": total,
-            "next_offset": offset + len(items) if len(items) == limit else None,
+            "next_offset": offset + limit if more else None,
         }
 
     @app.get("/api/articles/{ref}")
@@ -408,8 +350,8 @@ def create_app(settings: Settings, *, enricher: Enricher | None = None) -> FastA
 
     @app.get("/api/stories")
     def stories(limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-        with desk.store() as store, desk.linker() as linker:
-            listed = story_ids_by_heat(store, linker, now=now_utc())
+        with desk.store() as store, desk.board() as board:
+            listed = board.listing(store, now=now_utc())
         return {
             "items": listed[offset : offset + limit],
             "limit": limit,
@@ -418,27 +360,20 @@ def create_app(settings: Settings, *, enricher: Enricher | None = None) -> FastA
         }
 
     @app.get("/api/stories/{story_id}")
-    def story(story_id: int) -> dict[str, Any]:
-        with desk.store() as store, desk.linker() as linker:
-            return story_detail(story_id, store, linker, now=now_utc())
+    def story(story_id: int, limit: Limit = STORY_PAGE_ARTICLES, offset: Offset = 0) -> dict[str, Any]:
+        with desk.store() as store, desk.board() as board:
+            return story_page(board, story_id, store, limit=limit, offset=offset)
 
     @app.get("/api/search")
     def search(
         q: Annotated[str, Query(min_length=1, max_length=500)],
-        mode: str = "fts",
+        mode: Annotated[str, Query(description="fts (words, ranked) or semantic (meaning)")] = "fts",
         limit: Limit = 20,
     ) -> dict[str, Any]:
-        if mode != "fts":
-            raise ApiError(400, "bad_request", f"unsupported search mode {mode!r} (use fts)")
         with desk.store() as store:
-            hits = store.search(q, limit=limit)
-        return {
-            "query": q,
-            "mode": mode,
-            "items": [
-                {"article": article_summary(h.article), "snippet": h.snippet, "rank": h.rank} for h in hits
-            ],
-        }
+            items = desk.search(store, q, mode, limit)
+            total = store.count_search(q) if mode == "fts" else None
+        return {"query": q, "mode": mode, "total": total, "items": items}
 
     @app.get("/api/feeds")
     def feeds(request: Request) -> dict[str, Any]:
@@ -490,9 +425,9 @@ def create_app(settings: Settings, *, enricher: Enricher | None = None) -> FastA
 
     @app.get("/stories/{story_id}.atom", response_class=Response)
     def story_atom(request: Request, story_id: int) -> Response:
-        with desk.store() as store, desk.linker() as linker:
-            detail = story_detail(story_id, store, linker, now=now_utc())
-            articles = [store.get(a["id"]) for a in detail["articles"][:FEED_ITEMS]]
+        with desk.store() as store, desk.board() as board:
+            detail = story_page(board, story_id, store, limit=FEED_ITEMS)
+            articles = store.get_many([a["id"] for a in detail["articles"]])
         base = _base(request)
         info = FeedInfo(
             id=f"{base}/stories/{story_id}",
@@ -522,7 +457,17 @@ def create_app(settings: Settings, *, enricher: Enricher | None = None) -> FastA
     return app
 
 
-def link_on_start(settings: Settings) -> None:
-    """Link what the store holds and the saved state lacks, so the server starts consistent."""
+def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:
+    """Link what the store holds and the saved state lacks, and embed what semantic search
+    lacks, so the server starts consistent and its first requests are not the slow ones."""
     with SQLiteStore(settings.db_path) as store:
         link_new(store, Linker.open(settings.db_path))
+        try:
+            embedder = load_static_embedder(settings.models_path)
+        except EmbeddingError as exc:
+            if progress:
+                progress(f"semantic search unavailable: {exc}")
+            return
+        done = SemanticSearch(embedder).catch_up(store)
+        if progress and done:
+            progress(f"semantic search: {done} articles embedded")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -28,7 +28,8 @@ from ..link.linker import decorate
 from ..model import now_utc
 from ..publish.syndication import safe_link
 from ..records import format_datetime
-from .api import article_summary, feed_decisions, resolve_article, story_detail, story_ids_by_heat
+from .api import feed_decisions, resolve_article, story_page
+from .stories import STORY_PAGE_ARTICLES, article_summary
 
 if TYPE_CHECKING:
     from .api import Desk
@@ -129,9 +130,9 @@ def router(desk: Desk) -> APIRouter:
 
     @r.get("/", response_class=HTMLResponse)
     def front(limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HTMLResponse:
-        with desk.store() as store, desk.linker() as linker:
-            stories = story_ids_by_heat(store, linker, now=now_utc())
-            loose = [a for a in store.recent(limit=20) if linker.story_of(a.id) is None]
+        with desk.store() as store, desk.board() as board:
+            stories = board.listing(store, now=now_utc())
+            loose = [a for a in store.recent(limit=20) if board.linker.story_of(a.id) is None]
         hot = [s for s in stories if s["heat"] >= 0][:limit]
         cold = [s for s in stories if s["heat"] < 0][: max(0, limit - len(hot))]
         return render(
@@ -139,13 +140,10 @@ def router(desk: Desk) -> APIRouter:
         )
 
     @r.get("/stories/{story_id}", response_class=HTMLResponse)
-    def story(story_id: int) -> HTMLResponse:
-        with desk.store() as store, desk.linker() as linker:
-            detail = story_detail(story_id, store, linker, now=now_utc())
-        by_id = {a["id"]: a for a in detail["articles"]}
-        return render(
-            "story.html", title=detail["headline"] or f"Story {story_id}", story=detail, by_id=by_id
-        )
+    def story(story_id: int, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+        with desk.store() as store, desk.board() as board:
+            detail = story_page(board, story_id, store, limit=STORY_PAGE_ARTICLES, offset=offset)
+        return render("story.html", title=detail["headline"] or f"Story {story_id}", story=detail)
 
     @r.get("/articles/{ref}", response_class=HTMLResponse)
     def article(ref: str) -> HTMLResponse:
@@ -167,12 +165,18 @@ def router(desk: Desk) -> APIRouter:
         return render("feed.html", title=f.title or f.name, feed=f.to_json(), items=items, show=show)
 
     @r.get("/search", response_class=HTMLResponse)
-    def search(q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
+    def search(
+        q: Annotated[str, Query(max_length=500)] = "",
+        mode: Annotated[Literal["fts", "semantic"], Query()] = "fts",
+    ) -> HTMLResponse:
         hits = []
         if q.strip():
             with desk.store() as store:
-                hits = [(article_summary(h.article), highlight(h.snippet, q)) for h in store.search(q)]
-        return render("search.html", title="Search", q=q, hits=hits)
+                found = desk.search(store, q, mode, 20)
+            for hit in found:
+                snippet = highlight(hit["snippet"], q) if mode == "fts" else escape(hit["snippet"])
+                hits.append((hit["article"], snippet))
+        return render("search.html", title="Search", q=q, mode=mode, hits=hits)
 
     return r
 

@@ -1,0 +1,210 @@
+"""Stories as the pages and the API show them: the front page by heat, one story in full.
+
+Two things are expensive to derive: which articles a story holds (a pass over
+every event of the linker) and a story's timeline (every member's text, scanned
+for dates). Both change only when the linker's state changes, so a
+:class:`StoryBoard` computes them once per linker state and every request
+shares it. Heat changes with the clock as well, so the front-page listing is
+recomputed when it is older than ``LISTING_TTL_SECONDS``; a story page
+recomputes its own heat on every request (its members' briefs are one query).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from ..link.heat import HeatResult, story_heat
+from ..link.linker import Linker
+from ..link.timeline import Development, story_timeline
+from ..model import Article
+from ..records import format_datetime
+from ..store.base import ArticleBrief, Store
+
+#: how long the front page's heat ranking is reused before it is recomputed
+LISTING_TTL_SECONDS = 30.0
+#: articles a story page lists at once (the coverage table still counts them all)
+STORY_PAGE_ARTICLES = 50
+#: articles shown under one development of a timeline (copies folded under their original)
+DEVELOPMENT_ARTICLES = 10
+
+
+class StoryNotFound(LookupError):
+    """No story has this id (or it was merged into another)."""
+
+
+def _newest_first(published: datetime | None) -> tuple[bool, float]:
+    return (published is None, -(published.timestamp() if published else 0.0))
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "external_id": article.external_id,
+        "title": article.title,
+        "excerpt": article.excerpt,
+        "url": article.url,
+        "web_url": article.web_url,
+        "published": format_datetime(article.published),
+        "provider": {"name": article.provider.name, "domain": article.provider.domain},
+        "language": article.language,
+        "topics": list(article.topics),
+        "quality": article.quality,
+    }
+
+
+def brief_summary(b: ArticleBrief) -> dict[str, Any]:
+    """:func:`article_summary` from a brief: the same fields, without loading the article."""
+    return {
+        "id": b.id,
+        "external_id": b.external_id,
+        "title": b.title,
+        "excerpt": b.excerpt,
+        "url": b.url,
+        "web_url": b.web_url,
+        "published": format_datetime(b.published),
+        "provider": {"name": b.provider_name, "domain": b.provider_domain},
+        "language": b.language,
+        "topics": list(b.topics),
+        "quality": b.quality,
+    }
+
+
+def heat_of(briefs: Sequence[ArticleBrief], now: datetime) -> HeatResult:
+    return story_heat(((b.published, b.outlet, b.quality) for b in briefs), now)
+
+
+def _brief_json(b: ArticleBrief) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "title": b.title,
+        "published": format_datetime(b.published),
+        "provider": {"name": b.provider_name, "domain": b.provider_domain},
+    }
+
+
+class StoryBoard:
+    """Story membership and timelines for one linker state; build a new one when it changes."""
+
+    def __init__(self, linker: Linker):
+        self.linker = linker
+        engine = linker.engine
+        members: dict[int, list[str]] = {}
+        for event, ids in engine.events().items():
+            members.setdefault(engine.story_of_event(event), []).extend(ids)
+        self.members = members
+        self._timelines: dict[int, list[Development]] = {}
+        self._listing: tuple[float, list[dict[str, Any]]] | None = None
+        self._lock = threading.Lock()
+
+    def article_ids(self, story_id: int) -> list[str]:
+        try:
+            return self.members[story_id]
+        except KeyError:
+            raise StoryNotFound(f"no story {story_id}") from None
+
+    def timeline(self, story_id: int, store: Store) -> list[Development]:
+        with self._lock:
+            cached = self._timelines.get(story_id)
+        if cached is not None:
+            return cached
+        texts = {a.id: (a.title, a.text) for a in store.get_many(self.article_ids(story_id))}
+        devs = story_timeline(self.linker.engine, story_id, texts.__getitem__)
+        with self._lock:
+            self._timelines[story_id] = devs
+        return devs
+
+    def listing(self, store: Store, *, now: datetime) -> list[dict[str, Any]]:
+        """Every story, hottest first; stories with no recent heat after them, latest first."""
+        with self._lock:
+            if self._listing is not None and time.monotonic() - self._listing[0] < LISTING_TTL_SECONDS:
+                return self._listing[1]
+        stories: list[dict[str, Any]] = []
+        for story_id, ids in self.members.items():
+            briefs = store.briefs(ids)
+            if not briefs:
+                continue
+            lead = min(briefs, key=lambda b: _newest_first(b.published))
+            stories.append(
+                {
+                    "id": story_id,
+                    "headline": lead.title,
+                    "heat": heat_of(briefs, now).heat,
+                    "articles": len(briefs),
+                    "outlets": len({b.outlet for b in briefs} - {""}),
+                    "latest": format_datetime(lead.published),
+                    "lead_article": lead.id,
+                }
+            )
+        stories.sort(key=lambda s: s["latest"] or "", reverse=True)
+        stories.sort(key=lambda s: (s["heat"] < 0, -s["heat"]))  # stable: ties keep the date order
+        with self._lock:
+            self._listing = (time.monotonic(), stories)
+        return stories
+
+    def _folded(self, article_ids: Sequence[str], by_id: dict[str, ArticleBrief]) -> dict[str, Any]:
+        """A development's coverage, newest first, each copy folded under its original when the
+        original is in the same development (one wire story, many outlets, one line)."""
+        members = set(article_ids)
+        copies: dict[str, list[ArticleBrief]] = {}
+        originals: list[ArticleBrief] = []
+        for aid in article_ids:
+            brief = by_id.get(aid)
+            if brief is None:
+                continue
+            original = self.linker.original_of(aid)
+            if original is not None and original in members and original != aid:
+                copies.setdefault(original, []).append(brief)
+            else:
+                originals.append(brief)
+        originals.sort(key=lambda b: _newest_first(b.published))
+        items = [
+            dict(_brief_json(b), copies=[_brief_json(c) for c in copies.get(b.id, [])])
+            for b in originals[:DEVELOPMENT_ARTICLES]
+        ]
+        return {"items": items, "more": max(0, len(originals) - DEVELOPMENT_ARTICLES)}
+
+    def detail(
+        self,
+        story_id: int,
+        store: Store,
+        *,
+        now: datetime,
+        limit: int = STORY_PAGE_ARTICLES,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """One story: heat, timeline, coverage by outlet, a page of its articles, related coverage."""
+        briefs = sorted(store.briefs(self.article_ids(story_id)), key=lambda b: _newest_first(b.published))
+        coverage: dict[str, int] = {}
+        for b in briefs:
+            outlet = b.provider_name or b.provider_domain or "unknown"
+            coverage[outlet] = coverage.get(outlet, 0) + 1
+        by_id = {b.id: b for b in briefs}
+        related = self.linker.related_items(store.get(briefs[0].id), store) if briefs else []
+        return {
+            "id": story_id,
+            "headline": briefs[0].title if briefs else "",
+            "heat": heat_of(briefs, now).to_json(),
+            "timeline": [
+                dict(dev.to_json(), **self._folded(dev.article_ids, by_id))
+                for dev in self.timeline(story_id, store)
+            ],
+            "coverage": dict(sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "total_articles": len(briefs),
+            "limit": limit,
+            "offset": offset,
+            "articles": [brief_summary(b) for b in briefs[offset : offset + limit]],
+            "related": [
+                {
+                    "title": r.title,
+                    "web_url": r.web_url,
+                    "published": format_datetime(r.published),
+                    "provider": r.provider.name or r.provider.domain,
+                    "copies": list(r.copies),
+                }
+                for r in related
+            ],
+        }

@@ -1,0 +1,131 @@
+"""Semantic search: articles found by meaning, vectors kept in the store and caught up incrementally."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cli_helpers import run
+from fastapi.testclient import TestClient
+
+from newsdesk.enrich.embed import StaticEmbedder, load_static_embedder
+from newsdesk.model import Article, Provider
+from newsdesk.pipeline import Enricher
+from newsdesk.settings import load_settings
+from newsdesk.store.base import IdentityKeys, StoredInput
+from newsdesk.store.semantic import SemanticSearch
+from newsdesk.store.sqlite import SQLiteStore
+from newsdesk.web.api import create_app
+
+T0 = datetime(2025, 6, 1, 9, tzinfo=UTC)
+TEXTS = {
+    "rates": (
+        "Central bank raises interest rates again",
+        "The central bank lifted its benchmark interest rate by a quarter point on Wednesday, its third "
+        "increase this year, saying inflation remained stubbornly high. Mortgage costs are expected to rise.",
+    ),
+    "football": (
+        "Late header wins the cup final",
+        "The striker scored with a header in the last minute of the cup final, and the team lifted the "
+        "trophy in front of forty thousand supporters. The goalkeeper had saved a penalty before the break.",
+    ),
+    "bread": (
+        "Village bakery wins national prize",
+        "A small village bakery won the national bread championship with a sourdough loaf made from rye "
+        "grown on a nearby farm. The baker said the secret was a starter kept alive for thirty years.",
+    ),
+    "storm": (
+        "Storm cuts power to thousands",
+        "High winds brought down trees and power lines across the coast overnight, leaving thousands of "
+        "homes without electricity. Ferries were cancelled and schools stayed closed on Monday.",
+    ),
+}
+
+
+def _save(store: SQLiteStore, key: str, title: str, text: str, hours: int, source: str = "t") -> Article:
+    a = Article(
+        id=hashlib.sha256(key.encode()).hexdigest()[:16],
+        title=title,
+        text=text,
+        url=f"https://example.org/{key}",
+        published=T0 + timedelta(hours=hours),
+        provider=Provider("Example", "example.org"),
+        language="en",
+    )
+    digest = hashlib.sha256(f"{source}{text}".encode()).hexdigest()
+    store.save(a, IdentityKeys(text_sha256=digest), StoredInput(a.id, source + key, "jsonl", digest, a))
+    return a
+
+
+@pytest.fixture(scope="module")
+def embedder(models_dir: Path) -> StaticEmbedder:
+    return load_static_embedder(models_dir)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    s = SQLiteStore(tmp_path / "sem.db")
+    for i, (key, (title, text)) in enumerate(TEXTS.items()):
+        _save(s, key, title, text, i)
+    return s
+
+
+def test_finds_by_meaning_without_shared_words(store: SQLiteStore, embedder: StaticEmbedder) -> None:
+    searcher = SemanticSearch(embedder)
+    assert searcher.catch_up(store) == 4 and searcher.catch_up(store) == 0
+    soccer = searcher.search(store, "soccer match", limit=4)
+    assert soccer[0].article.title == TEXTS["football"][0]
+    assert [h.score for h in soccer] == sorted((h.score for h in soccer), reverse=True)
+    assert store.search("soccer match") == []  # no shared word: full text finds nothing
+    weather = searcher.search(store, "electricity outage after a gale", limit=1)
+    assert weather[0].article.title == TEXTS["storm"][0]
+    assert weather[0].snippet and weather[0].snippet in weather[0].article.text
+    assert searcher.search(store, "   ") == []
+
+
+def test_new_and_changed_articles_are_embedded_again(store: SQLiteStore, embedder: StaticEmbedder) -> None:
+    searcher = SemanticSearch(embedder)
+    searcher.catch_up(store)
+    assert searcher.search(store, "loaf of bread", limit=1)[0].article.title == TEXTS["bread"][0]
+    _save(store, "museum", "Museum reopens", "The art museum reopened its doors after renovation, " * 3, 9)
+    # The bread article changes subject (a second input merged into it): its old vector is stale.
+    title, text = TEXTS["rates"]
+    _save(store, "bread", title, text, 2, source="second")
+    assert searcher.catch_up(store) == 2
+    assert searcher.refresh(store) == 2 and len(searcher) == 5
+    museum = searcher.search(store, "paintings exhibition gallery", limit=1)
+    assert museum[0].article.title == "Museum reopens"
+    top = searcher.search(store, "loaf of bread", limit=5)
+    assert all(h.article.title != TEXTS["bread"][0] for h in top)
+    # A second searcher over the same store loads the stored vectors and embeds nothing.
+    again = SemanticSearch(embedder)
+    assert again.catch_up(store) == 0 and again.refresh(store) == 5
+
+
+def test_api_and_pages_switch_modes(tmp_path: Path, store: SQLiteStore, embedder: StaticEmbedder) -> None:
+    settings = load_settings({"db": str(store.path), "data_dir": str(tmp_path / "data")}, env={})
+    with TestClient(create_app(settings, enricher=Enricher(), embedder=embedder)) as client:
+        data = client.get("/api/search", params={"q": "soccer match", "mode": "semantic", "limit": 2}).json()
+        assert data["mode"] == "semantic" and len(data["items"]) == 2
+        assert data["items"][0]["article"]["title"] == TEXTS["football"][0] and "score" in data["items"][0]
+        fts = client.get("/api/search", params={"q": "bakery", "mode": "fts"}).json()
+        assert fts["total"] == 1 and fts["items"][0]["article"]["title"] == TEXTS["bread"][0]
+        bad = client.get("/api/search", params={"q": "x", "mode": "vector"})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_request"
+        page = client.get("/search", params={"q": "soccer <b>match</b>", "mode": "semantic"})
+        assert page.status_code == 200 and TEXTS["football"][0] in page.text
+        assert "<b>match</b>" not in page.text and 'value="semantic" checked' in page.text
+
+
+def test_cli_semantic_mode(tmp_path: Path, store: SQLiteStore, models_dir: Path) -> None:
+    store.close()
+    env = {"NEWSDESK_DB": str(store.path), "NEWSDESK_MODELS_DIR": str(models_dir)}
+    proc = run("search", "--mode", "semantic", "--json", "--limit", "1", "power cut in a gale", env=env)
+    (line,) = proc.stdout.splitlines()
+    hit = json.loads(line)
+    assert hit["title"] == TEXTS["storm"][0] and -1 <= hit["score"] <= 1
+    bad = run("search", "--mode", "nope", "x", env=env, check=False)
+    assert bad.returncode != 0 and "unknown search mode" in bad.stderr
