@@ -43,7 +43,7 @@ app = typer.Typer(
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     """The story state beside the store, caught up with whatever the store holds."""
-    linker = Linker.open(settings.db_path)
+    linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
 
@@ -87,7 +87,7 @@ def ingest(
                 max_bytes=settings.max_input_bytes,
                 progress=progress,
                 enricher=Enricher.from_settings(settings),
-                linker=Linker.open(settings.db_path),
+                linker=Linker.open(settings.db_path, heat=settings.heat),
             )
         total = store.count()
     for failure in report.failed:
@@ -487,7 +487,7 @@ def recluster(db: DbOption = None) -> None:
     """Rebuild events and stories from every stored article (for backfills)."""
     settings = settings_for(db)
     with open_store(settings) as store:
-        linker = Linker.rebuild(settings.db_path)
+        linker = Linker.rebuild(settings.db_path, heat=settings.heat)
         added = link_new(store, linker)
         n_stories = len(linker.engine.stories())
     out.print(f"{added} articles linked into {n_stories} stories")

@@ -70,7 +70,7 @@ def rules(feed: Feed) -> str:
 
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
-    linker = Linker.open(settings.db_path)
+    linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
 

@@ -177,7 +177,7 @@ def run_command(
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
     settings = settings_for(db)
     with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:
-        linker = Linker.open(settings.db_path)
+        linker = Linker.open(settings.db_path, heat=settings.heat)
         link_new(store, linker)  # catch up with anything a killed run committed but did not link
         scheduler = Scheduler.from_settings(
             settings,

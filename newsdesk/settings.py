@@ -11,11 +11,14 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .link.heat import HeatParams
 
 APP = "newsdesk"
 
@@ -87,6 +90,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("image_thumb_width", int, 320, "Width in pixels of cached thumbnails."),
     Setting(
+        "heat_half_life_hours",
+        float,
+        24.0,
+        "Hours after which an article counts half as much towards its story's heat.",
+    ),
+    Setting("heat_window_days", float, 7.0, "Days of coverage that count towards heat (older: none)."),
+    Setting(
         "api_token",
         str,
         None,
@@ -152,6 +162,15 @@ class Settings:
         if self._values["models_dir"]:
             return Path(self._values["models_dir"])
         return Path(platformdirs.user_cache_dir(APP, appauthor=False)) / "models"
+
+    @property
+    def heat(self) -> HeatParams:
+        from .link.heat import HeatParams  # the link stage does not depend on settings
+
+        try:
+            return HeatParams(self._values["heat_half_life_hours"], self._values["heat_window_days"])
+        except ValueError as exc:
+            raise ConfigError(f"heat_half_life_hours / heat_window_days: {exc}") from None
 
     @property
     def db_path(self) -> Path:

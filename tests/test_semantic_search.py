@@ -129,3 +129,21 @@ def test_cli_semantic_mode(tmp_path: Path, store: SQLiteStore, models_dir: Path)
     assert hit["title"] == TEXTS["storm"][0] and -1 <= hit["score"] <= 1
     bad = run("search", "--mode", "nope", "x", env=env, check=False)
     assert bad.returncode != 0 and "unknown search mode" in bad.stderr
+
+
+def test_queries_from_many_threads_at_once(store: SQLiteStore, embedder: StaticEmbedder) -> None:
+    """A server embeds queries from its worker threads; the tokenizer must not be shared unguarded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    searcher = SemanticSearch(embedder)
+    searcher.catch_up(store)
+    queries = ["soccer match", "power cut in a gale", "loaf of bread", "interest rates"] * 25
+
+    def ask(q: str) -> str:
+        with SQLiteStore(store.path) as own:  # one connection per thread, as the server opens
+            return searcher.search(own, q, limit=1)[0].article.title
+
+    with ThreadPoolExecutor(8) as pool:
+        titles = list(pool.map(ask, queries))
+    assert titles[:4] == [TEXTS[k][0] for k in ("football", "storm", "bread", "rates")]
+    assert titles == titles[:4] * 25

@@ -35,6 +35,7 @@ import os
 import shutil
 import struct
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,11 +140,16 @@ class StaticEmbedder:
         self.name = name
         self.dim = int(self._model.dim)
         self.model_dir = model_dir
+        # The Rust tokenizer under model2vec refuses concurrent use ("Already borrowed"),
+        # and a server embeds queries from several threads.
+        self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return l2_normalise(self._model.encode(list(texts), show_progress_bar=False))
+        with self._lock:
+            vectors = self._model.encode(list(texts), show_progress_bar=False)
+        return l2_normalise(vectors)
 
 
 def static_model_dir(models_dir: Path) -> Path:
@@ -239,17 +245,19 @@ class SentenceTransformerEmbedder:
         if dim is None:
             raise EmbeddingError(f"{model_dir}: the model does not declare its embedding size")
         self.dim = int(dim)
+        self._lock = threading.Lock()  # its fast tokenizer is not safe across threads either
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=32,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=32,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
         return l2_normalise(vectors)
 
 

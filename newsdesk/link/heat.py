@@ -35,6 +35,18 @@ UNKNOWN_QUALITY_FACTOR = 0.75
 
 
 @dataclass(frozen=True, slots=True)
+class HeatParams:
+    """How fast heat cools: the recency half-life and the window of articles that count."""
+
+    half_life_hours: float = 24.0
+    window_days: float = 7.0
+
+    def __post_init__(self) -> None:
+        if not (self.half_life_hours > 0 and self.window_days > 0):
+            raise ValueError("heat half-life and window must be positive")
+
+
+@dataclass(frozen=True, slots=True)
 class HeatResult:
     heat: int
     parts: dict[str, float] = field(default_factory=dict)

@@ -21,7 +21,7 @@ from ..model import Article, Image, RelatedItem, now_utc
 from ..store.base import Store
 from .cluster import LinkItem, Placement, StoryEngine, default_source
 from .copies import CopyIndex, fold_related
-from .heat import HeatResult, story_heat
+from .heat import HeatParams, HeatResult, story_heat
 from .index import related
 from .timeline import Development, story_timeline
 
@@ -43,26 +43,30 @@ class LinkPaths:
 class Linker:
     """Places articles into events and stories, and answers questions about them."""
 
-    def __init__(self, engine: StoryEngine, paths: LinkPaths | None = None):
+    def __init__(
+        self, engine: StoryEngine, paths: LinkPaths | None = None, *, heat: HeatParams | None = None
+    ):
         self.engine = engine
         self.paths = paths
+        self.heat_params = heat or HeatParams()
         self.copies = CopyIndex()
         self.changed = False
 
     @classmethod
-    def open(cls, db_path: Path | None) -> Linker:
+    def open(cls, db_path: Path | None, *, heat: HeatParams | None = None) -> Linker:
         """The saved linker beside ``db_path`` (a fresh one when none is saved yet)."""
         if db_path is None or str(db_path) == ":memory:":
-            return cls(StoryEngine(default_source()))
+            return cls(StoryEngine(default_source()), heat=heat)
         paths = LinkPaths.beside(db_path)
         if paths.state.exists() and paths.index.exists():
-            return cls(StoryEngine.load(paths.state, paths.index, default_source()), paths)
-        return cls(StoryEngine(default_source()), paths)
+            return cls(StoryEngine.load(paths.state, paths.index, default_source()), paths, heat=heat)
+        return cls(StoryEngine(default_source()), paths, heat=heat)
 
     @classmethod
-    def rebuild(cls, db_path: Path | None) -> Linker:
+    def rebuild(cls, db_path: Path | None, *, heat: HeatParams | None = None) -> Linker:
         """A fresh, empty linker that will replace the saved state on ``save``."""
-        linker = cls(StoryEngine(default_source()), LinkPaths.beside(db_path) if db_path else None)
+        paths = LinkPaths.beside(db_path) if db_path else None
+        linker = cls(StoryEngine(default_source()), paths, heat=heat)
         linker.changed = True
         return linker
 
@@ -133,20 +137,17 @@ class Linker:
 
         return story_timeline(self.engine, story_id, texts, limit=limit)
 
-    def heat(
-        self,
-        story_id: int,
-        store: Store,
-        *,
-        now: datetime | None = None,
-        half_life_hours: float = 24.0,
-        window_days: float = 7.0,
-    ) -> HeatResult:
+    def heat(self, story_id: int, store: Store, *, now: datetime | None = None) -> HeatResult:
         rows = [store.get(aid) for aid in self.story_articles(story_id)]
         triples: Iterable[tuple[datetime | None, str, int]] = (
             (a.published, a.provider.domain or a.provider.name, a.quality) for a in rows
         )
-        return story_heat(triples, now or now_utc(), half_life_hours=half_life_hours, window_days=window_days)
+        return self.heat_of(triples, now or now_utc())
+
+    def heat_of(self, triples: Iterable[tuple[datetime | None, str, int]], now: datetime) -> HeatResult:
+        """Heat from (published, outlet, quality) triples, with this linker's half-life and window."""
+        p = self.heat_params
+        return story_heat(triples, now, half_life_hours=p.half_life_hours, window_days=p.window_days)
 
     def related_items(self, article: Article, store: Store, *, k: int = RELATED_LIMIT) -> list[RelatedItem]:
         """Other outlets' coverage, newest first, with copies folded (seed 000's AP twins)."""

@@ -30,7 +30,7 @@ from .sqlite import SQLiteStore
 #: characters of the body embedded with the headline and excerpt (where an article says what it is about)
 LEAD_CHARS = 1500
 #: sentences of a hit's lead compared with the query to pick its snippet
-SNIPPET_SENTENCES = 12
+SNIPPET_SENTENCES = 8
 SNIPPET_CHARS = 240
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 

@@ -126,7 +126,7 @@ class Desk:
         with self._lock:
             stamp = self._state_stamp()
             if self._linker is None or stamp != self._linker_stamp:
-                self._linker = Linker.open(self.settings.db_path)
+                self._linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
                 self._linker_stamp = stamp
                 self._board = None
             yield self._linker

@@ -5,8 +5,9 @@ every event of the linker) and a story's timeline (every member's text, scanned
 for dates). Both change only when the linker's state changes, so a
 :class:`StoryBoard` computes them once per linker state and every request
 shares it. Heat changes with the clock as well, so the front-page listing is
-recomputed when it is older than ``LISTING_TTL_SECONDS``; a story page
-recomputes its own heat on every request (its members' briefs are one query).
+recomputed when it is older than ``LISTING_TTL_SECONDS``; a story page keeps
+its articles, coverage and related items for ``STORY_TTL_SECONDS`` and
+recomputes its heat on every request.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ..link.heat import HeatResult, story_heat
+from ..link.heat import HeatResult
 from ..link.linker import Linker
 from ..link.timeline import Development, story_timeline
 from ..model import Article
@@ -26,6 +27,8 @@ from ..store.base import ArticleBrief, Store
 
 #: how long the front page's heat ranking is reused before it is recomputed
 LISTING_TTL_SECONDS = 30.0
+#: how long a story page's articles, coverage and related items are reused (heat is always fresh)
+STORY_TTL_SECONDS = 60.0
 #: articles a story page lists at once (the coverage table still counts them all)
 STORY_PAGE_ARTICLES = 50
 #: articles shown under one development of a timeline (copies folded under their original)
@@ -73,10 +76,6 @@ def brief_summary(b: ArticleBrief) -> dict[str, Any]:
     }
 
 
-def heat_of(briefs: Sequence[ArticleBrief], now: datetime) -> HeatResult:
-    return story_heat(((b.published, b.outlet, b.quality) for b in briefs), now)
-
-
 def _brief_json(b: ArticleBrief) -> dict[str, Any]:
     return {
         "id": b.id,
@@ -98,7 +97,11 @@ class StoryBoard:
         self.members = members
         self._timelines: dict[int, list[Development]] = {}
         self._listing: tuple[float, list[dict[str, Any]]] | None = None
+        self._statics: dict[int, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
+
+    def _heat(self, briefs: Sequence[ArticleBrief], now: datetime) -> HeatResult:
+        return self.linker.heat_of(((b.published, b.outlet, b.quality) for b in briefs), now)
 
     def article_ids(self, story_id: int) -> list[str]:
         try:
@@ -122,9 +125,10 @@ class StoryBoard:
         with self._lock:
             if self._listing is not None and time.monotonic() - self._listing[0] < LISTING_TTL_SECONDS:
                 return self._listing[1]
+        every = {b.id: b for b in store.briefs([aid for ids in self.members.values() for aid in ids])}
         stories: list[dict[str, Any]] = []
         for story_id, ids in self.members.items():
-            briefs = store.briefs(ids)
+            briefs = [every[aid] for aid in ids if aid in every]
             if not briefs:
                 continue
             lead = min(briefs, key=lambda b: _newest_first(b.published))
@@ -132,7 +136,7 @@ class StoryBoard:
                 {
                     "id": story_id,
                     "headline": lead.title,
-                    "heat": heat_of(briefs, now).heat,
+                    "heat": self._heat(briefs, now).heat,
                     "articles": len(briefs),
                     "outlets": len({b.outlet for b in briefs} - {""}),
                     "latest": format_datetime(lead.published),
@@ -167,16 +171,14 @@ class StoryBoard:
         ]
         return {"items": items, "more": max(0, len(originals) - DEVELOPMENT_ARTICLES)}
 
-    def detail(
-        self,
-        story_id: int,
-        store: Store,
-        *,
-        now: datetime,
-        limit: int = STORY_PAGE_ARTICLES,
-        offset: int = 0,
-    ) -> dict[str, Any]:
-        """One story: heat, timeline, coverage by outlet, a page of its articles, related coverage."""
+    def _static(self, story_id: int, store: Store) -> dict[str, Any]:
+        """What a story page shows that changes only with the linker's state or the articles:
+        computed once and reused for ``STORY_TTL_SECONDS`` (so an article edited without
+        being linked again shows its new title within that time)."""
+        with self._lock:
+            cached = self._statics.get(story_id)
+            if cached is not None and time.monotonic() - cached[0] < STORY_TTL_SECONDS:
+                return cached[1]
         briefs = sorted(store.briefs(self.article_ids(story_id)), key=lambda b: _newest_first(b.published))
         coverage: dict[str, int] = {}
         for b in briefs:
@@ -184,19 +186,14 @@ class StoryBoard:
             coverage[outlet] = coverage.get(outlet, 0) + 1
         by_id = {b.id: b for b in briefs}
         related = self.linker.related_items(store.get(briefs[0].id), store) if briefs else []
-        return {
-            "id": story_id,
+        static = {
+            "briefs": briefs,
             "headline": briefs[0].title if briefs else "",
-            "heat": heat_of(briefs, now).to_json(),
             "timeline": [
                 dict(dev.to_json(), **self._folded(dev.article_ids, by_id))
                 for dev in self.timeline(story_id, store)
             ],
             "coverage": dict(sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "total_articles": len(briefs),
-            "limit": limit,
-            "offset": offset,
-            "articles": [brief_summary(b) for b in briefs[offset : offset + limit]],
             "related": [
                 {
                     "title": r.title,
@@ -207,4 +204,32 @@ class StoryBoard:
                 }
                 for r in related
             ],
+        }
+        with self._lock:
+            self._statics[story_id] = (time.monotonic(), static)
+        return static
+
+    def detail(
+        self,
+        story_id: int,
+        store: Store,
+        *,
+        now: datetime,
+        limit: int = STORY_PAGE_ARTICLES,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """One story: heat, timeline, coverage by outlet, a page of its articles, related coverage."""
+        static = self._static(story_id, store)
+        briefs: list[ArticleBrief] = static["briefs"]
+        return {
+            "id": story_id,
+            "headline": static["headline"],
+            "heat": self._heat(briefs, now).to_json(),  # moves with the clock: every request
+            "timeline": static["timeline"],
+            "coverage": static["coverage"],
+            "total_articles": len(briefs),
+            "limit": limit,
+            "offset": offset,
+            "articles": [brief_summary(b) for b in briefs[offset : offset + limit]],
+            "related": static["related"],
         }

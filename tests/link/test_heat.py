@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from newsdesk.errors import ConfigError
 from newsdesk.link.heat import story_heat
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
@@ -43,3 +45,20 @@ def test_quality_raises_heat_and_bad_settings_are_refused():
     with pytest.raises(ValueError):
         story_heat([], NOW, half_life_hours=0)
     assert set(story_heat([(NOW, "a", 50)], NOW).to_json()) == {"heat", "parts"}
+
+
+def test_half_life_and_window_come_from_settings(tmp_path: Path) -> None:
+    from newsdesk.link.linker import Linker
+    from newsdesk.settings import load_settings
+
+    coverage = [(NOW - timedelta(hours=30), f"o{i}.com", 60) for i in range(5)]
+    default = load_settings({"db": str(tmp_path / "d.db")}, env={})
+    slow = load_settings({"db": str(tmp_path / "d.db")}, env={"NEWSDESK_HEAT_HALF_LIFE_HOURS": "72"})
+    short = load_settings({"db": str(tmp_path / "d.db"), "heat_window_days": 1.0}, env={})
+    heat = {
+        name: Linker.open(None, heat=s.heat).heat_of(coverage, NOW).heat
+        for name, s in [("default", default), ("slow", slow), ("short", short)]
+    }
+    assert heat["slow"] > heat["default"] > 0 and heat["short"] == -1  # 30 h old: outside a 1-day window
+    with pytest.raises(ConfigError):
+        _ = load_settings({"heat_half_life_hours": 0.0}, env={}).heat

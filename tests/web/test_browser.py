@@ -256,6 +256,17 @@ def test_front_story_article_feed_and_search_render_payloads_as_text(tab: Tab) -
     assert page.get_by_text("Browsercorpus headline 0").count() >= 1
     tab.assert_inert("search")
 
+    # The same question by meaning: the mode switch on the search page.
+    form = page.locator("form.search-page")
+    form.locator("input[name=q]").fill("China and the Taliban government")
+    form.locator("input[value=semantic]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert "mode=semantic" in page.url
+    assert page.locator("ol.list a[href^='/articles/']").count() >= 1
+    assert "Taliban" in page.locator("ol.list").inner_text()
+    tab.assert_inert("semantic-search")
+
 
 def test_payloads_in_the_query_and_the_path_stay_text(tab: Tab) -> None:
     page = tab.page

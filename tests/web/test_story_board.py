@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from newsdesk.link.linker import Linker
@@ -14,6 +15,7 @@ from newsdesk.pipeline import Enricher
 from newsdesk.settings import load_settings
 from newsdesk.store.base import IdentityKeys, StoredInput
 from newsdesk.store.sqlite import SQLiteStore
+from newsdesk.web import stories as stories_module
 from newsdesk.web.api import create_app
 from newsdesk.web.stories import StoryBoard, StoryNotFound
 
@@ -113,4 +115,23 @@ def test_pages_see_articles_linked_after_the_board_was_built(tmp_path: Path) -> 
         assert page.status_code == 200 and "Bread" in page.text
         missing = client.get("/api/stories/99999")
         assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    store.close()
+
+
+def test_story_pages_refresh_after_their_ttl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, linker = _desk(tmp_path / "d.db")
+    board = StoryBoard(linker)
+    story = linker.story_of("wire")
+    assert story is not None
+    first = board.detail(story, store, now=T0)
+    edited = store.get("wire").replace(title="Bridge closure: updated headline")
+    digest = hashlib.sha256(b"edit").hexdigest()
+    store.save(edited, IdentityKeys(), StoredInput("wire", "edit", "jsonl", digest, edited))
+    titles = {a["id"]: a["title"] for a in board.detail(story, store, now=T0)["articles"]}
+    assert titles == {a["id"]: a["title"] for a in first["articles"]}  # within the TTL: shared
+    monkeypatch.setattr(stories_module, "STORY_TTL_SECONDS", 0.0)
+    titles = {a["id"]: a["title"] for a in board.detail(story, store, now=T0)["articles"]}
+    assert titles["wire"] == "Bridge closure: updated headline"
+    # heat is never cached: it follows the clock
+    assert board.detail(story, store, now=T0 + timedelta(days=30))["heat"]["heat"] == -1
     store.close()
