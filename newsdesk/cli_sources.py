@@ -25,7 +25,7 @@ from .ingest.scheduler import Scheduler
 from .link.linker import Linker
 from .model import now_utc
 from .pipeline import Enricher, link_new
-from .store.sources import SOURCE_KINDS, Source
+from .store.sources import SOURCE_KINDS, source_to_json
 
 sources_app = typer.Typer(
     help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.", no_args_is_help=True
@@ -42,27 +42,6 @@ def _check_url(url: str) -> None:
 
 def _when(dt: datetime | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M") if dt else "—"
-
-
-def _source_json(s: Source) -> dict[str, object]:
-    def iso(dt: datetime | None) -> str | None:
-        return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
-
-    return {
-        "id": s.id,
-        "url": s.url,
-        "kind": s.kind,
-        "title": s.title,
-        "interval": s.interval,
-        "last_success": iso(s.last_success),
-        "last_error": s.last_error,
-        "last_error_at": iso(s.last_error_at),
-        "consecutive_failures": s.consecutive_failures,
-        "next_due": iso(s.next_due),
-        "added_at": iso(s.added_at),
-        "items_seen": s.items_seen,
-        "items_added": s.items_added,
-    }
 
 
 @sources_app.command("add")
@@ -99,7 +78,7 @@ def list_(
         sources = store.list_sources()
     if as_json:
         for s in sources:
-            out.print(json.dumps(_source_json(s), ensure_ascii=False), markup=False)
+            out.print(json.dumps(source_to_json(s), ensure_ascii=False), markup=False)
         return
     table = Table(box=None)
     for name in ("id", "kind", "url", "last success", "failures", "last error", "next due", "items"):

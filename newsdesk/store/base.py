@@ -121,6 +121,10 @@ class Store(Protocol):
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]: ...
 
+    def topic_counts(self) -> dict[str, int]:
+        """Stored articles per topic name."""
+        ...
+
     def count_search(self, query: str) -> int:
         """How many articles ``search`` would find without a limit."""
         ...

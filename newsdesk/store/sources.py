@@ -73,6 +73,28 @@ def _row(r: sqlite3.Row) -> Source:
     )
 
 
+def source_to_json(s: Source) -> dict[str, object]:
+    """A source and its health as JSON (the CLI's --json and the API)."""
+    def iso(dt: datetime | None) -> str | None:
+        return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
+
+    return {
+        "id": s.id,
+        "url": s.url,
+        "kind": s.kind,
+        "title": s.title,
+        "interval": s.interval,
+        "last_success": iso(s.last_success),
+        "last_error": s.last_error,
+        "last_error_at": iso(s.last_error_at),
+        "consecutive_failures": s.consecutive_failures,
+        "next_due": iso(s.next_due),
+        "added_at": iso(s.added_at),
+        "items_seen": s.items_seen,
+        "items_added": s.items_added,
+    }
+
+
 class SourceStore(Store, Protocol):
     """A store that also keeps live sources: what the scheduler and the sources commands need."""
 

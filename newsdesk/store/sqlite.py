@@ -299,6 +299,11 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
     def count_inputs(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0])
 
+    def topic_counts(self) -> dict[str, int]:
+        """Stored articles per topic name."""
+        rows = self._db.execute("SELECT topic, COUNT(*) FROM article_topics GROUP BY topic").fetchall()
+        return {str(r[0]): int(r[1]) for r in rows}
+
     def count_search(self, query: str) -> int:
         fts_query = _fts_query(query)
         if not fts_query:

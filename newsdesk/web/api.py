@@ -20,14 +20,13 @@ Decisions:
 
 from __future__ import annotations
 
-import hmac
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -55,6 +54,7 @@ from ..settings import Settings
 from ..store.base import ArticleQuery
 from ..store.semantic import SemanticSearch
 from ..store.sqlite import SQLiteStore
+from .catalog import require_token
 from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
 #: How many of the newest articles a feed considers, and how many it publishes.
@@ -260,7 +260,7 @@ def create_app(
 ) -> FastAPI:
     """The whole site for the store ``settings`` names; ``enricher`` (for ingest) and ``embedder``
     (for semantic search) replace the configured ones (tests, tuning)."""
-    from . import views  # the pages build on this module's helpers
+    from . import catalog, views  # the pages build on this module's helpers
 
     desk = Desk(settings, enricher=enricher, embedder=embedder)
     # Swagger/ReDoc pages load scripts from a CDN and inline, which the CSP forbids; the
@@ -342,9 +342,12 @@ def create_app(
             return article_detail(resolve_article(store, ref), store, linker)
 
     @app.get("/api/articles/{ref}/record", response_class=Response)
-    def record(ref: str) -> Response:
+    def record(ref: str, format: Literal["md", "json"] = "md") -> Response:
+        """The article as `newsdesk export` writes it: a seed-format record, or its JSON form."""
         with desk.store() as store, desk.linker() as linker:
             full = decorate(resolve_article(store, ref), store, linker)
+        if format == "json":  # as `newsdesk export --format json` writes it
+            return JSONResponse(article_to_json(full))
         text = dump_record(full, keyring=Keyring.from_settings(settings))
         return Response(text, media_type="text/markdown; charset=utf-8")
 
@@ -423,8 +426,7 @@ def create_app(
         doc = json_feed(feed_info(request, f, "json"), published(f))
         return Response(dump_json_feed(doc), media_type=JSON_FEED_TYPE)
 
-    @app.get("/stories/{story_id}.atom", response_class=Response)
-    def story_atom(request: Request, story_id: int) -> Response:
+    def story_feed(request: Request, story_id: int, ext: str) -> tuple[FeedInfo, list[Article]]:
         with desk.store() as store, desk.board() as board:
             detail = story_page(board, story_id, store, limit=FEED_ITEMS)
             articles = store.get_many([a["id"] for a in detail["articles"]])
@@ -432,19 +434,23 @@ def create_app(
         info = FeedInfo(
             id=f"{base}/stories/{story_id}",
             title=detail["headline"] or f"story {story_id}",
-            self_url=f"{base}/stories/{story_id}.atom",
+            self_url=f"{base}/stories/{story_id}.{ext}",
             home_url=f"{base}/stories/{story_id}",
         )
-        return Response(atom_feed(info, articles), media_type=ATOM_TYPE)
+        return info, articles
+
+    @app.get("/stories/{story_id}.atom", response_class=Response)
+    def story_atom(request: Request, story_id: int) -> Response:
+        return Response(atom_feed(*story_feed(request, story_id, "atom")), media_type=ATOM_TYPE)
+
+    @app.get("/stories/{story_id}.json", response_class=Response)
+    def story_json(request: Request, story_id: int) -> Response:
+        doc = json_feed(*story_feed(request, story_id, "json"))
+        return Response(dump_json_feed(doc), media_type=JSON_FEED_TYPE)
 
     @app.post("/api/ingest", status_code=200)
     async def ingest(request: Request) -> dict[str, Any]:
-        token = settings.api_token
-        if not token:
-            raise ApiError(403, "writes_disabled", "write endpoints are disabled: no api_token is configured")
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-            raise ApiError(401, "unauthorized", "a valid bearer token is required")
+        require_token(request, settings)
         body = await request.body()
         if len(body) > settings.max_input_bytes:
             raise ApiError(413, "too_large", f"body over {settings.max_input_bytes} bytes")
@@ -452,6 +458,7 @@ def create_app(
             raise ApiError(400, "bad_request", "empty body: post JSON Lines, one article a line")
         return await run_in_threadpool(desk.ingest, body)
 
+    app.include_router(catalog.router(desk))
     app.include_router(views.router(desk))
     app.mount("/static", views.static_files(), name="static")
     return app
