@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator
     (tmp / "in" / "xss.jsonl").write_text(_xss_jsonl(), encoding="utf-8")
     with SQLiteStore(db) as store:  # no topic classifier: fast, and the "all" feed takes everything
         report = ingest_paths([SEEDS, tmp / "in"], store, enricher=Enricher(), linker=Linker.open(db))
+        for n, payload in enumerate(PAYLOADS):  # the source-health page shows titles and errors
+            source, _ = store.add_source(f"https://feeds.example/{n}.xml", "feed", title=payload)
+            store.record_failure(source.id, f"HTTP 500 {payload}", next_due=datetime.now(UTC))
     assert report.ok, report.failed
     cfg = tmp / "newsdesk.toml"
     cfg.write_text(
@@ -266,6 +270,12 @@ def test_front_story_article_feed_and_search_render_payloads_as_text(tab: Tab) -
     assert page.locator("ol.list a[href^='/articles/']").count() >= 1
     assert "Taliban" in page.locator("ol.list").inner_text()
     tab.assert_inert("semantic-search")
+
+    page.locator("nav a[href='/sources']").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".health.bad").count() == len(PAYLOADS)
+    assert "HTTP 500" in page.inner_text("main")
+    tab.assert_inert("sources")
 
 
 def test_payloads_in_the_query_and_the_path_stay_text(tab: Tab) -> None:
