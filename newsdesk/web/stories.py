@@ -44,23 +44,27 @@ def _newest_first(published: datetime | None) -> tuple[bool, float]:
 
 
 def article_summary(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "external_id": article.external_id,
-        "title": article.title,
-        "excerpt": article.excerpt,
-        "url": article.url,
-        "web_url": article.web_url,
-        "published": format_datetime(article.published),
-        "provider": {"name": article.provider.name, "domain": article.provider.domain},
-        "language": article.language,
-        "topics": list(article.topics),
-        "quality": article.quality,
-    }
+    """An article as listings show it (the same fields as :func:`brief_summary`)."""
+    return brief_summary(
+        ArticleBrief(
+            id=article.id,
+            title=article.title,
+            published=article.published,
+            provider_name=article.provider.name,
+            provider_domain=article.provider.domain,
+            quality=article.quality,
+            external_id=article.external_id,
+            excerpt=article.excerpt,
+            url=article.url,
+            web_url=article.web_url,
+            language=article.language,
+            topics=tuple(article.topics),
+        )
+    )
 
 
 def brief_summary(b: ArticleBrief) -> dict[str, Any]:
-    """:func:`article_summary` from a brief: the same fields, without loading the article."""
+    """An article as listings show it, from a brief (no need to load the whole article)."""
     return {
         "id": b.id,
         "external_id": b.external_id,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from texts import WIRE
 
 from newsdesk.link.linker import Linker
 from newsdesk.model import Article, Provider
@@ -20,14 +21,6 @@ from newsdesk.web.api import create_app
 from newsdesk.web.stories import StoryBoard, StoryNotFound
 
 T0 = datetime(2024, 5, 2, 8, tzinfo=UTC)
-WIRE = (
-    "The city council voted on Tuesday to close the old harbour bridge for two years of repairs, "
-    "after engineers found cracks in three of its steel supports. Commuters will be diverted to the "
-    "northern ring road, which the council said would add about fifteen minutes to a typical journey. "
-    "The mayor said the decision was painful but unavoidable, and promised free shuttle buses during "
-    "peak hours. Local businesses near the bridge warned that the closure could cut their trade by half, "
-    "and asked the council for compensation while the work goes on."
-)
 
 
 def _article(aid: str, outlet: str, hours: float, text: str, title: str) -> Article:
