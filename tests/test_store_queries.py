@@ -108,3 +108,14 @@ def test_listing_migration_backfills_an_older_store(tmp_path: Path) -> None:
         assert [a.id for a in s.query(ArticleQuery(topic="health"))] == [f"{2:016x}"]
         assert [b.provider_name for b in s.briefs([f"{1:016x}"])] == ["Site 1"]
         assert len(s.query(ArticleQuery(outlet="site 2"))) == 1
+
+
+def test_search_fills_the_page_with_partial_matches_after_full_ones(store: SQLiteStore) -> None:
+    _save(store, _article(20, text="The harbour bridge will close; rye farmers protest the closure."))
+    hits = store.search("harbour rye", limit=20)
+    assert hits[0].article.id == f"{20:016x}"  # the only article with both words comes first
+    assert len(hits) == store.count_search("harbour rye") == 10  # then all with either word
+    assert [h.rank for h in hits] == sorted(h.rank for h in hits)
+    assert len({h.article.id for h in hits}) == len(hits)
+    assert len(store.search("harbour rye", limit=3)) == 3
+    assert store.search("harbour nonexistentword", limit=3)[0].snippet  # partial matches only

@@ -305,21 +305,36 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
         return {str(r[0]): int(r[1]) for r in rows}
 
     def count_search(self, query: str) -> int:
-        fts_query = _fts_query(query)
-        if not fts_query:
+        terms = _fts_terms(query)
+        if not terms:
             return 0
         try:
             row = self._db.execute(
-                "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (fts_query,)
+                "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (" OR ".join(terms),)
             ).fetchone()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"search {query!r} failed: {exc}") from exc
         return int(row[0])
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        fts_query = _fts_query(query)
-        if not fts_query:
+        """Articles with every word first (bm25-ranked), then, to fill the page, articles with
+        some of the words: a reader's "harbour bridge closure" should not come back empty
+        because one article says "closing". ``rank`` ascends along the returned order."""
+        terms = _fts_terms(query)
+        if not terms:
             return []
+        hits = self._ranked(query, " ".join(terms), limit)
+        if len(hits) < limit and len(terms) > 1:
+            seen = {h.article.id for h in hits}
+            some = [h for h in self._ranked(query, " OR ".join(terms), limit) if h.article.id not in seen]
+            # bm25 scores of the two queries are not comparable: the partial matches are shifted
+            # to rank after the full ones, keeping their own order.
+            floor = max((h.rank for h in hits), default=0.0)
+            shift = floor - min((h.rank for h in some), default=0.0) + 1e-6
+            hits += [SearchHit(h.article, h.snippet, h.rank + shift) for h in some[: limit - len(hits)]]
+        return hits
+
+    def _ranked(self, query: str, match: str, limit: int) -> list[SearchHit]:
         try:
             # Rank first, then make snippets and load articles for the page only:
             # snippets for every match of a common word cost more than the ranking.
@@ -330,7 +345,7 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
                 "FROM top JOIN articles_fts ON articles_fts.rowid = top.seq "
                 "JOIN articles a ON a.seq = top.seq "
                 "WHERE articles_fts MATCH ? ORDER BY top.r",
-                (fts_query, limit, fts_query),
+                (match, limit, match),
             ).fetchall()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"search {query!r} failed: {exc}") from exc
@@ -384,7 +399,7 @@ def _where(q: ArticleQuery) -> tuple[str, tuple[object, ...]]:
     return ("WHERE " + " AND ".join(parts) if parts else ""), tuple(params)
 
 
-def _fts_query(query: str) -> str:
+def _fts_terms(query: str) -> list[str]:
     """Each word as a quoted FTS5 term, so user punctuation cannot break the query syntax."""
     words = re.findall(r"\w+", query, flags=re.UNICODE)
-    return " ".join(f'"{w}"' for w in words)
+    return [f'"{w}"' for w in dict.fromkeys(words)]
