@@ -9,19 +9,24 @@ recomputed globally. :func:`recluster` replays a backfill in date order.
 Scores (all parameters in :class:`LinkParams`, one set for every data set;
 they are calibrated for the default feature source, :func:`default_source`):
 
-* event score of article x for event E =
+* event score of article x for event E = *content* ``+ ENT * best key
+  overlap`` with E's members among the neighbours, where content =
   ``x · mean(E)`` (the average cosine of x to E's members: average linkage,
-  which needs no member scan) ``+ ENT * best key overlap`` with E's members
-  among the neighbours ``- TW * log1p(gap / TAU)``, ``gap`` being the days
-  from x to E's date span (0 inside it). x joins the best event scoring at
+  kept as a sparse centroid sum, so no member scan) ``- TW * log1p(gap /
+  TAU)``, ``gap`` being the days from x to E's date span (0 inside it; TW is
+  0 by default: same-event reports carry dates off by weeks, and inside the
+  silence window time only cost recall). x joins the best event scoring at
   least ``event_threshold``, else opens a new one.
 * silence rule: an event may grow for as long as its coverage continues, but
   an article after a *silence* longer than ``max(event_gap_days,
-  event_cadence_factor * E's mean spacing)`` is a new development of the
-  story unless it scores at least ``event_revive_threshold`` (about twice the
-  join bar: the very same fact re-reported, or a re-dated page). The same
-  rule guards merges. A gap, not a span limit: a slow event reported weekly
-  for a year stays one event, a 2025 development of a 2021 story does not.
+  event_cadence_factor * E's mean spacing)`` (a year by default) is a new
+  development of the story unless its *content* alone reaches
+  ``event_revive_threshold`` (well over the join bar: the same fact
+  re-reported, or a re-dated page). Shared names do not count here: the same
+  actors (China, the Taliban) run through every development of a story, so
+  they say "same story", not "same development". The same rule guards
+  merges. A gap, not a span limit: a slow event reported weekly for a year
+  stays one event, a 2025 development of a 2021 story does not.
 * after joining, any other candidate event F is **merged** into E when the
   average linkage of the two (``mean(E) · mean(F)`` with the same time term)
   clears the threshold: x was the missing evidence that they are one event.
@@ -68,21 +73,21 @@ FUTURE_SLACK = timedelta(days=2)
 class LinkParams:
     """The one parameter set (see the module docstring for the formulas)."""
 
-    k: int = 24
+    k: int = 32
     event_threshold: float = 0.16
     entity_weight: float = 0.20
-    # Gentle: same-event reports in real feeds carry dates off by months
-    # (updated pages, re-publications), so time only breaks near-ties.
-    event_time_weight: float = 0.005
+    # Off: same-event reports in real feeds carry dates off by weeks or months
+    # (updated pages, re-publications); time enters events through the silence rule.
+    event_time_weight: float = 0.0
     event_tau_days: float = 2.0
     #: Silence rule: an article arriving more than ``max(event_gap_days,
     #: event_cadence_factor * the event's mean spacing)`` days after (or
-    #: before) an event's coverage starts a new development, unless its score
-    #: clears ``event_revive_threshold`` (near-identical content: a re-dated
-    #: page, a late follow-up of the very same fact).
-    event_gap_days: float = 60.0
+    #: before) an event's coverage starts a new development, unless its content
+    #: score (average cosine, no entity bonus) clears ``event_revive_threshold``
+    #: (a re-dated page, a late follow-up of the very same fact).
+    event_gap_days: float = 365.0
     event_cadence_factor: float = 4.0
-    event_revive_threshold: float = 0.30
+    event_revive_threshold: float = 0.25
     story_threshold: float = 0.20
     story_time_weight: float = 0.02
     story_tau_days: float = 30.0
@@ -194,7 +199,11 @@ class StoryEngine:
         self.ev_first: list[float] = []
         self.ev_last: list[float] = []
         self.ev_story: list[int] = []
-        self.ev_mean = np.zeros((0, self.dim), dtype=np.float32)
+        # Event centroids as sparse sums (uint16 positions, float16 values): a
+        # million articles' events would not fit as dense 4,096-d rows. None = a
+        # one-article event, whose centroid is its article's row in the index.
+        self.ev_pos: list[np.ndarray | None] = []
+        self.ev_val: list[np.ndarray | None] = []
         self.members: dict[int, list[int]] = {}
         self.st_parent: list[int] = []
         self.unplaced: dict[str, str] = {}
@@ -280,11 +289,8 @@ class StoryEngine:
         self.ev_first.append(day)
         self.ev_last.append(day)
         self.ev_story.append(-1)
-        if e >= self.ev_mean.shape[0]:
-            grown = np.zeros((max(e + 1, int(e * 1.5) + 256), self.dim), dtype=np.float32)
-            grown[:e] = self.ev_mean[:e]
-            self.ev_mean = grown
-        self.ev_mean[e] = vec
+        self.ev_pos.append(None)
+        self.ev_val.append(None)
         self.members[e] = [row]
         self.art_event[row] = e
         return e
@@ -342,14 +348,12 @@ class StoryEngine:
         def event_score(e: int, hits: list[tuple[int, float, float]]) -> float:
             gap = _gap_to_span(day, self.ev_first[e], self.ev_last[e])
             best_overlap = max(h[2] for h in hits)
-            score = (
-                float(self.ev_mean[e] @ vec)
-                + p.entity_weight * best_overlap
-                - self._time_term(gap, p.event_time_weight, p.event_tau_days)
-            )
-            if gap > self._silence(e) and score < p.event_revive_threshold:
+            content = self._mean_dot(e, vec) - self._time_term(gap, p.event_time_weight, p.event_tau_days)
+            # After a silence only the content can revive an event: shared names
+            # (China, the Taliban) say "same story", not "same development".
+            if gap > self._silence(e) and content < p.event_revive_threshold:
                 return -math.inf
-            return score
+            return content + p.entity_weight * best_overlap
 
         scored = sorted(((event_score(e, h), e) for e, h in by_event.items()), reverse=True)
         placement = Placement(aid, None, None, reason=date_note)
@@ -402,21 +406,40 @@ class StoryEngine:
         return placement
 
     def _join(self, e: int, row: int, vec: np.ndarray, day: float) -> None:
-        n = self.ev_count[e] + 1
-        self.ev_mean[e] += (vec - self.ev_mean[e]) / n
-        self.ev_count[e] = n
+        self._set_sum(e, self._sum(e) + vec)
+        self.ev_count[e] += 1
         self._event_span_update(e, day)
         self.members[e].append(row)
         self.art_event[row] = e
+
+    def _sum(self, e: int) -> np.ndarray:
+        """Dense float32 sum of event ``e``'s member vectors."""
+        pos, val = self.ev_pos[e], self.ev_val[e]
+        if pos is None or val is None:
+            return self.index.vectors([self.members[e][0]])[0]
+        out = np.zeros(self.dim, dtype=np.float32)
+        out[pos] = val
+        return out
+
+    def _set_sum(self, e: int, total: np.ndarray) -> None:
+        pos = np.flatnonzero(total)
+        self.ev_pos[e] = pos.astype(np.uint16 if self.dim <= 65_536 else np.int64)
+        self.ev_val[e] = total[pos].astype(np.float16)  # sums stay < 300: float16 keeps ~3 digits
+
+    def _mean_dot(self, e: int, vec: np.ndarray) -> float:
+        """``mean(E) · vec``: the average cosine of ``vec`` to event ``e``'s members."""
+        pos, val = self.ev_pos[e], self.ev_val[e]
+        if pos is None or val is None:
+            return float(self.index.vectors([self.members[e][0]])[0] @ vec)
+        return float(val.astype(np.float32) @ vec[pos]) / self.ev_count[e]
 
     def _event_linkage(self, e: int, f: int) -> float:
         p = self.params
         gap = math.nan
         if not (math.isnan(self.ev_first[e]) or math.isnan(self.ev_first[f])):
             gap = max(0.0, self.ev_first[f] - self.ev_last[e], self.ev_first[e] - self.ev_last[f])
-        score = float(self.ev_mean[e] @ self.ev_mean[f]) - self._time_term(
-            gap, p.event_time_weight, p.event_tau_days
-        )
+        mean_e = self._sum(e) / self.ev_count[e]
+        score = self._mean_dot(f, mean_e) - self._time_term(gap, p.event_time_weight, p.event_tau_days)
         if gap > max(self._silence(e), self._silence(f)) and score < p.event_revive_threshold:
             return -math.inf
         return score
@@ -438,9 +461,9 @@ class StoryEngine:
         """Fold the smaller event into the larger; the stories merge with them."""
         if self.ev_count[f] > self.ev_count[e]:
             e, f = f, e
-        ne, nf = self.ev_count[e], self.ev_count[f]
-        self.ev_mean[e] = (self.ev_mean[e] * ne + self.ev_mean[f] * nf) / (ne + nf)
-        self.ev_count[e] = ne + nf
+        self._set_sum(e, self._sum(e) + self._sum(f))
+        self.ev_pos[f] = self.ev_val[f] = np.zeros(0, dtype=np.float32)  # f is no root any more
+        self.ev_count[e] += self.ev_count[f]
         for day in (self.ev_first[f], self.ev_last[f]):
             self._event_span_update(e, day)
         self.members[e].extend(self.members.pop(f))
@@ -480,7 +503,7 @@ class StoryEngine:
 
     def _recompute(self, e: int) -> None:
         rows = self.members[e]
-        self.ev_mean[e] = self.index.vectors(rows).mean(axis=0)
+        self._set_sum(e, self.index.vectors(rows).sum(axis=0))
         self.ev_count[e] = len(rows)
         days = self.table.days[rows]
         days = days[~np.isnan(days)]
@@ -510,7 +533,7 @@ class StoryEngine:
             ev_first=np.array(self.ev_first, dtype=np.float64),
             ev_last=np.array(self.ev_last, dtype=np.float64),
             ev_story=np.array(self.ev_story, dtype=np.int32),
-            ev_mean=self.ev_mean[:n_ev].astype(np.float16),
+            **self._centroid_state(n_ev),
             st_parent=np.array(self.st_parent, dtype=np.int32),
         )
         return state
@@ -534,13 +557,49 @@ class StoryEngine:
         engine.ev_first = [float(x) for x in state["ev_first"]]
         engine.ev_last = [float(x) for x in state["ev_last"]]
         engine.ev_story = [int(x) for x in state["ev_story"]]
-        engine.ev_mean = np.asarray(state["ev_mean"], dtype=np.float32).copy()
+        engine._centroids_from_state(state)
         engine.st_parent = [int(x) for x in state["st_parent"]]
         engine.unplaced = dict(meta["unplaced"])
         engine.notes = dict(meta["notes"])
         for row in range(len(engine.table)):
             engine.members.setdefault(engine.event_of_row(row), []).append(row)
         return engine
+
+    def _centroid_state(self, n_ev: int) -> dict[str, np.ndarray]:
+        """Centroids as one run of (position, float16 mean) per event; -1 marks one-article events."""
+        lens = np.full(n_ev, -1, dtype=np.int64)
+        pos: list[np.ndarray] = []
+        val: list[np.ndarray] = []
+        for e in range(n_ev):
+            p_e, v_e = self.ev_pos[e], self.ev_val[e]
+            if p_e is not None and v_e is not None:
+                lens[e] = p_e.size
+                pos.append(p_e.astype(np.int64))
+                val.append(v_e.astype(np.float32) / max(1, self.ev_count[e]))
+        return {
+            "ev_len": lens,
+            "ev_pos": np.concatenate(pos).astype(np.uint16 if self.dim <= 65_536 else np.int64)
+            if pos
+            else np.zeros(0, dtype=np.uint16),
+            "ev_val": np.concatenate(val).astype(np.float16) if val else np.zeros(0, dtype=np.float16),
+        }
+
+    def _centroids_from_state(self, state: Mapping[str, np.ndarray]) -> None:
+        n_ev = len(self.ev_parent)
+        self.ev_pos, self.ev_val = [None] * n_ev, [None] * n_ev
+        if "ev_mean" in state:  # older states: dense float16 means
+            dense = np.asarray(state["ev_mean"], dtype=np.float32)
+            for e in range(n_ev):
+                self._set_sum(e, dense[e] * self.ev_count[e])
+            return
+        lens = np.asarray(state["ev_len"], dtype=np.int64)
+        pos, val = np.asarray(state["ev_pos"]), np.asarray(state["ev_val"], dtype=np.float32)
+        at = 0
+        for e, n in enumerate(lens.tolist()):
+            if n >= 0:
+                self.ev_pos[e] = pos[at : at + n].copy()
+                self.ev_val[e] = (val[at : at + n] * self.ev_count[e]).astype(np.float16)
+                at += n
 
     def save(self, state_path: Path, index_path: Path) -> None:
         """State as an ``.npz`` (no pickles) and the vectors beside it; both atomic."""

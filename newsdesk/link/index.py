@@ -1,16 +1,42 @@
 """What the story engine knows per article, and nearest-neighbour search over it.
 
-``VectorIndex`` is an approximate nearest-neighbour index over article
-vectors (cosine). It uses usearch's HNSW graph (M=16, ef=64), chosen over
-faiss's ``IndexHNSWFlat`` by measurement on this 2-core machine, one insert
-and one query at a time (100k clustered 256-d vectors, last 5k inserts): usearch f16 insert
-p50 0.16 ms / p99 8.5 ms, 24-NN query p50 0.30 ms / p99 8.6 ms; faiss f32
-insert p50 0.11 ms / p99 16 ms, query p50 0.19 ms / p99 16 ms; recall@10 0.999
-vs 1.000. usearch wins on tail latency and stores float16 (half faiss's
-memory: faiss has no float16 HNSW), and saves vectors and graph as one file.
-Below ``EXACT_BELOW`` vectors the search is exact (a matrix product beats a
-graph walk there, and small stores get exact answers). Without usearch
-installed the index falls back to exact search over a numpy matrix.
+``VectorIndex`` is a nearest-neighbour index over article vectors (cosine),
+built to hold a million articles of the default 4,096-d lexical vectors
+within 2 GB (dense float16 rows alone would take 8 GB):
+
+* **exact rows, sparse**: every vector is kept as its non-zero entries
+  (uint16 position, float16 value). A lexical row has ~130 non-zeros, so a
+  row costs ~0.5 kB instead of 8 kB (4,096 float16s); dense sources still
+  work, at 4 bytes a dimension.
+* **search in a reduced space, answers exact**: below ``EXACT_BELOW`` rows
+  the search is an exact matrix product. Past it, an HNSW graph (usearch,
+  M=16, ef=64) over a fixed Gaussian random projection of the rows to
+  ``ANN_DIM`` dims, quantised to int8 (512 bytes a row), proposes
+  ``RESCORE_FACTOR * k`` candidates and their exact cosines from the sparse
+  rows pick the ``k`` returned. Every similarity the linker scores with is
+  exact; the projection only decides which rows get looked at. Sources of
+  ``ANN_DIM`` dims or fewer are indexed as they are.
+
+The price is recall on *weak* neighbours: a random projection adds noise of
+about ``1/sqrt(ANN_DIM)`` to each cosine, and the more rows there are, the
+more unrelated ones the noise lifts past a neighbour at cosine 0.2. Measured
+(benchmarks/stories.py, synthetic stores from the real dev articles; share of
+the exact 32 nearest with cosine >= 0.16 that are returned), at 100k rows:
+384 dims x8 candidates 0.85, x16 0.92, x32 0.96; 512 dims x8 0.88, x16 0.94
+(query 1.5 ms), x32 0.96 (2.9 ms). At a million rows the shipped 512 x16
+finds only 0.42 of them: fine for the strong neighbours a placement mostly
+turns on (the 1,844 real articles alone, 256 dims x8: 0.89 of those at
+cosine >= 0.15, 0.95 at >= 0.25), weak for the faint ones. A candidate
+generator that keeps weak lexical neighbours at that size (an inverted index
+over the rare terms, or a time-partitioned exact scan) is the next step.
+
+usearch was chosen over faiss's ``IndexHNSWFlat`` by measurement on this
+2-core machine, one insert and one query at a time (100k clustered 256-d
+vectors, last 5k inserts): usearch f16 insert p50 0.16 ms / p99 8.5 ms, 24-NN
+query p50 0.30 ms / p99 8.6 ms; faiss f32 insert p50 0.11 ms / p99 16 ms,
+query p50 0.19 ms / p99 16 ms; recall@10 0.999 vs 1.000. usearch wins on tail
+latency, quantises to int8 natively and saves to a buffer.
+Without usearch installed the index stays exact.
 
 ``ArticleTable`` keeps, per article row, the compact facts the linker scores
 with (time, outlet, language, entity-key hashes, copy-of) in numpy arrays, so a
@@ -26,6 +52,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +62,12 @@ import numpy as np
 from ..errors import StoreError
 
 EXACT_BELOW = 4096
+#: Dimensions of the projected vectors the ANN graph is built over.
+ANN_DIM = 512
+#: Candidates fetched from the graph per neighbour wanted, then re-scored exactly.
+RESCORE_FACTOR = 16
+#: Seed of the fixed random projection (saved with the index).
+PROJECTION_SEED = 20_240_301
 #: Entity-key slots kept per article (the most mentioned names).
 KEY_SLOTS = 8
 ENTITY_WEIGHT = 0.15
@@ -47,26 +80,117 @@ def _usearch_index(ndim: int, dtype: str) -> Any:
         from usearch.index import Index
     except ImportError:
         return None
-    # M=16/ef=64: recall@10 ~0.98 on clustered news vectors, inserts < 1 ms at 1M.
+    # M=16/ef=64: inserts < 1 ms at 1M; exact re-scoring of RESCORE_FACTOR*k candidates keeps recall.
     return Index(ndim=ndim, metric="cos", dtype=dtype, connectivity=16, expansion_add=64, expansion_search=64)
 
 
-class VectorIndex:
-    """Cosine k-NN over rows 0..n-1; exact while small, HNSW (usearch) after.
+def _projection(dim: int, ann_dim: int, seed: int) -> np.ndarray | None:
+    if dim <= ann_dim:
+        return None
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((dim, ann_dim)) / math.sqrt(ann_dim)).astype(np.float32)
 
-    While exact, vectors live in a float32 matrix; once the graph exists they
-    live only in usearch (float16), so a million rows are not held twice.
+
+class _SparseRows:
+    """Append-only rows kept as (position uint16, value float16) runs: CSR without scipy."""
+
+    def __init__(self, dim: int):
+        if dim > 65_536:
+            raise ValueError("sparse rows hold at most 65,536 dimensions")
+        self.dim = dim
+        self.ptr = np.zeros(1, dtype=np.int64)
+        self.pos = np.zeros(0, dtype=np.uint16)
+        self.val = np.zeros(0, dtype=np.float16)
+        self.n = 0
+        self.nnz = 0
+
+    def _reserve(self, rows: int, nnz: int) -> None:
+        if self.n + rows + 1 > self.ptr.shape[0]:
+            self.ptr.resize(max(self.n + rows + 1, int(self.ptr.shape[0] * 1.5) + 1024), refcheck=False)
+        if self.nnz + nnz > self.pos.shape[0]:
+            cap = max(self.nnz + nnz, int(self.pos.shape[0] * 1.5) + 65_536)
+            # In place (realloc, which large buffers grow by remapping): a copy would hold the
+            # old and the new array at once, ~0.6 GB more at a million rows.
+            for arr in (self.pos, self.val):
+                arr.resize(cap, refcheck=False)
+
+    def append(self, matrix: np.ndarray) -> None:
+        matrix = np.asarray(matrix, dtype=np.float32).reshape(-1, self.dim)
+        r, c = np.nonzero(matrix)
+        counts = np.bincount(r, minlength=matrix.shape[0])
+        self._reserve(matrix.shape[0], r.size)
+        self.pos[self.nnz : self.nnz + r.size] = c
+        self.val[self.nnz : self.nnz + r.size] = matrix[r, c]
+        self.ptr[self.n + 1 : self.n + 1 + matrix.shape[0]] = self.nnz + np.cumsum(counts)
+        self.n += matrix.shape[0]
+        self.nnz += r.size
+
+    def _gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat positions into pos/val for ``rows``, and each row's run length and owner index."""
+        starts, ends = self.ptr[rows], self.ptr[rows + 1]
+        lens = ends - starts
+        owner = np.repeat(np.arange(rows.size), lens)
+        offsets = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        flat = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(offsets, lens) + np.repeat(starts, lens)
+        return flat, lens, owner
+
+    def dense(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        out = np.zeros((rows.size, self.dim), dtype=np.float32)
+        flat, _, owner = self._gather(rows)
+        out[owner, self.pos[flat].astype(np.int64)] = self.val[flat]
+        return out
+
+    def dot(self, rows: np.ndarray, vec: np.ndarray) -> np.ndarray:
+        """Exact ``rows @ vec`` for a dense ``vec``."""
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        flat, _, owner = self._gather(rows)
+        contrib = self.val[flat].astype(np.float32) * vec[self.pos[flat].astype(np.int64)]
+        return np.bincount(owner, weights=contrib, minlength=rows.size).astype(np.float32)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {"ptr": self.ptr[: self.n + 1], "pos": self.pos[: self.nnz], "val": self.val[: self.nnz]}
+
+    @classmethod
+    def from_arrays(cls, dim: int, ptr: np.ndarray, pos: np.ndarray, val: np.ndarray) -> _SparseRows:
+        rows = cls(dim)
+        rows.ptr = np.asarray(ptr, dtype=np.int64).copy()
+        rows.pos = np.asarray(pos, dtype=np.uint16).copy()
+        rows.val = np.asarray(val, dtype=np.float16).copy()
+        rows.n, rows.nnz = rows.ptr.shape[0] - 1, int(rows.ptr[-1])
+        if rows.pos.shape[0] != rows.nnz or rows.val.shape[0] != rows.nnz:
+            raise ValueError("sparse rows are truncated")
+        return rows
+
+
+class VectorIndex:
+    """Cosine k-NN over rows 0..n-1: exact while small, projected HNSW + exact re-scoring after.
+
+    While exact, vectors live in a float32 matrix; once the graph exists the
+    exact rows live sparse and the graph holds only their int8 projections.
     """
 
-    def __init__(self, dim: int, *, dtype: str = "f16"):
+    def __init__(self, dim: int, *, dtype: str = "i8", ann_dim: int = ANN_DIM, seed: int = PROJECTION_SEED):
         self.dim = int(dim)
         self.dtype = dtype
+        self.ann_dim = min(self.dim, int(ann_dim))
+        self.seed = int(seed)
+        self._proj = _projection(self.dim, self.ann_dim, self.seed)
         self._small = np.zeros((0, self.dim), dtype=np.float32)
+        self._rows: _SparseRows | None = None
         self._n = 0
         self._ann: Any = None
 
     def __len__(self) -> int:
         return self._n
+
+    def _project(self, vecs: np.ndarray) -> np.ndarray:
+        if self._proj is None:
+            return np.ascontiguousarray(vecs, dtype=np.float32)
+        if vecs.shape[0] == 1:
+            nz = np.flatnonzero(vecs[0])  # sparse rows: ~130 of the projection's rows
+            return np.ascontiguousarray((vecs[0, nz] @ self._proj[nz])[None, :], dtype=np.float32)
+        return np.ascontiguousarray(vecs @ self._proj, dtype=np.float32)
 
     def add(self, vector: np.ndarray) -> int:
         """Store one L2-normalised vector; returns its row."""
@@ -75,7 +199,9 @@ class VectorIndex:
             raise ValueError(f"vector has {vec.shape[0]} dims, index has {self.dim}")
         row = self._n
         if self._ann is not None:
-            self._ann.add(row, vec)
+            assert self._rows is not None
+            self._rows.append(vec[None, :])
+            self._ann.add(row, self._project(vec[None, :])[0])
         else:
             if row >= self._small.shape[0]:
                 grown = np.zeros((max(row + 1, int(row * 1.5) + 256), self.dim), dtype=np.float32)
@@ -100,44 +226,54 @@ class VectorIndex:
         if self._ann is None:  # no usearch: the exact matrix grows instead
             self._small = np.vstack([self._small[: self._n], vecs])
         else:
-            self._ann.add(rows.astype(np.uint64), vecs)
+            assert self._rows is not None
+            self._rows.append(vecs)
+            self._ann.add(rows.astype(np.uint64), self._project(vecs))
         self._n += vecs.shape[0]
         return rows
 
     def search_many(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Batch :meth:`search` (all cores); rows of -1 pad short answers."""
+        """Batch :meth:`search` (the graph walk on all cores); rows of -1 pad short answers."""
         vecs = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
-        if self._ann is None:
-            out_rows = np.full((vecs.shape[0], k), -1, dtype=np.int64)
-            out_sims = np.zeros((vecs.shape[0], k), dtype=np.float32)
+        out_rows = np.full((vecs.shape[0], k), -1, dtype=np.int64)
+        out_sims = np.zeros((vecs.shape[0], k), dtype=np.float32)
+        if self._ann is None or self._n == 0 or k <= 0:
             for i, vec in enumerate(vecs):
                 r, s = self.search(vec, k)
                 out_rows[i, : r.size], out_sims[i, : s.size] = r, s
             return out_rows, out_sims
-        found = self._ann.search(vecs, k)
-        rows = np.asarray(found.keys, dtype=np.int64).reshape(vecs.shape[0], -1)
-        sims = 1.0 - np.asarray(found.distances, dtype=np.float32).reshape(vecs.shape[0], -1)
+        found = self._ann.search(self._project(vecs), min(self._n, RESCORE_FACTOR * k))
+        keys = np.asarray(found.keys, dtype=np.int64).reshape(vecs.shape[0], -1)
         counts = np.asarray(found.counts).reshape(-1)
-        rows[np.arange(rows.shape[1])[None, :] >= counts[:, None]] = -1
-        return rows, sims
+        for i, vec in enumerate(vecs):
+            r, s = self._rescore(keys[i, : counts[i]], vec, k)
+            out_rows[i, : r.size], out_sims[i, : s.size] = r, s
+        return out_rows, out_sims
+
+    def _rescore(self, candidates: np.ndarray, vec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        assert self._rows is not None
+        candidates = candidates[(candidates >= 0) & (candidates < self._n)]
+        sims = self._rows.dot(candidates, vec)
+        top = np.argsort(-sims, kind="stable")[:k]
+        return candidates[top], sims[top]
 
     def _build_ann(self) -> None:
-        ann = _usearch_index(self.dim, self.dtype)
+        ann = _usearch_index(self.ann_dim, self.dtype)
         if ann is None:
             return
         n = self._n
-        ann.add(np.arange(n, dtype=np.uint64), self._small[:n])
-        self._ann = ann
+        rows = _SparseRows(self.dim)
+        rows.append(self._small[:n])
+        if n:
+            ann.add(np.arange(n, dtype=np.uint64), self._project(self._small[:n]))
+        self._ann, self._rows = ann, rows
         self._small = np.zeros((0, self.dim), dtype=np.float32)
 
     def vectors(self, rows: np.ndarray | list[int]) -> np.ndarray:
-        keys = np.asarray(rows, dtype=np.int64)
-        if self._ann is None:
+        keys = np.asarray(rows, dtype=np.int64).reshape(-1)
+        if self._rows is None:
             return self._small[keys]
-        if keys.size == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        got = self._ann.get(keys.astype(np.uint64), dtype="f32")
-        return np.vstack(got).astype(np.float32) if isinstance(got, tuple) else np.asarray(got, np.float32)
+        return self._rows.dense(keys)
 
     def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and cosine similarities of the ``k`` nearest stored vectors, best first."""
@@ -151,54 +287,75 @@ class VectorIndex:
             top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
             top = top[np.argsort(-sims[top], kind="stable")]
             return top.astype(np.int64), sims[top].astype(np.float32)
-        found = self._ann.search(vec, min(k, n))
-        rows = np.asarray(found.keys, dtype=np.int64)
-        return rows, (1.0 - np.asarray(found.distances, dtype=np.float32))
+        found = self._ann.search(self._project(vec[None, :])[0], min(n, RESCORE_FACTOR * k))
+        return self._rescore(np.asarray(found.keys, dtype=np.int64).reshape(-1), vec, k)
 
     def save(self, path: Path) -> None:
-        """usearch's own file (vectors and graph) when available, else an ``.npy``; atomic."""
+        """One zip (numpy ``.npz`` layout): the exact rows, and the graph as usearch's own bytes; atomic."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
-        ann = self._ann
-        if ann is None and self._n:
-            ann = _usearch_index(self.dim, self.dtype)
-            if ann is not None:
-                ann.add(np.arange(self._n, dtype=np.uint64), self._small[: self._n])
-        if ann is not None:
-            ann.save(str(tmp))
+        meta = {"dim": self.dim, "ann_dim": self.ann_dim, "seed": self.seed, "dtype": self.dtype}
+        arrays: dict[str, np.ndarray] = {"meta": np.array(json.dumps(meta))}
+        if self._rows is not None:
+            arrays.update(self._rows.to_arrays())
+            if self._ann is not None:
+                arrays["ann"] = np.frombuffer(bytes(self._ann.save()), dtype=np.uint8)
         else:
-            with open(tmp, "wb") as fh:
-                np.save(fh, self._small[: self._n].astype(np.float16))
+            arrays["small"] = self._small[: self._n].astype(np.float16)
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path, *, dim: int, dtype: str = "f16") -> VectorIndex:
+    def load(cls, path: Path, *, dim: int, dtype: str = "i8") -> VectorIndex:
         path = Path(path)
-        index = cls(dim, dtype=dtype)
         try:
             with open(path, "rb") as fh:
                 magic = fh.read(6)
+            if magic.startswith(b"PK"):
+                return cls._load_npz(path, dim)
+            # Older layouts: a bare .npy of float16 rows, or a full-dimension usearch file.
             if magic == b"\x93NUMPY":
                 data = np.load(path, allow_pickle=False).astype(np.float32)
             else:
                 from usearch.index import Index
 
                 ann = Index.restore(str(path))
-                if ann is None or int(ann.ndim) != index.dim:
+                if ann is None or int(ann.ndim) != dim:
                     raise ValueError("not a usearch index of the right dimension")
                 n = len(ann)
-                if n >= EXACT_BELOW:
-                    index._ann, index._n = ann, n
-                    return index
-                got: Any = ann.get(np.arange(n, dtype=np.uint64), dtype="f32")
+                got: Any = ann.get(np.arange(n, dtype=np.uint64), dtype="f32") if n else None
                 data = np.asarray(np.vstack(got) if isinstance(got, tuple) else got, dtype=np.float32)
-                data = data.reshape(n, index.dim) if n else np.zeros((0, index.dim), np.float32)
-        except (OSError, ValueError, ImportError) as exc:
+                data = data.reshape(n, dim) if n else np.zeros((0, dim), np.float32)
+        except (OSError, ValueError, ImportError, KeyError, zipfile.BadZipFile) as exc:
             raise StoreError(f"cannot read vector index {path}: {exc}") from exc
-        if data.ndim != 2 or data.shape[1] != index.dim:
+        if data.ndim != 2 or data.shape[1] != dim:
             raise StoreError(f"vector index {path} has the wrong shape {data.shape}")
-        index._small = np.ascontiguousarray(data, dtype=np.float32)
-        index._n = int(data.shape[0])
+        index = cls(dim, dtype=dtype)
+        index.add_many(data)
+        return index
+
+    @classmethod
+    def _load_npz(cls, path: Path, dim: int) -> VectorIndex:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if int(meta["dim"]) != dim:
+                raise ValueError(f"index has {meta['dim']} dims, expected {dim}")
+            index = cls(dim, dtype=str(meta["dtype"]), ann_dim=int(meta["ann_dim"]), seed=int(meta["seed"]))
+            if "small" in data.files:
+                small = np.asarray(data["small"], dtype=np.float32).reshape(-1, dim)
+                index._small, index._n = np.ascontiguousarray(small), small.shape[0]
+                return index
+            index._rows = _SparseRows.from_arrays(dim, data["ptr"], data["pos"], data["val"])
+            index._n = index._rows.n
+            if "ann" in data.files:
+                from usearch.index import Index
+
+                index._ann = Index.restore(data["ann"].tobytes())
+                if index._ann is None or len(index._ann) != index._n:
+                    raise ValueError("graph and rows disagree")
+            else:  # saved without usearch: rebuild the small matrix
+                index._small, index._rows = index._rows.dense(np.arange(index._n)), None
         return index
 
 

@@ -82,3 +82,57 @@ def test_batch_add_and_search(monkeypatch):
     assert sims[0, 0] == pytest.approx(1.0, abs=1e-2)
     idx.add(vecs[0])
     assert len(idx) == 601 and idx.search(vecs[0], 2)[0].tolist() in ([0, 600], [600, 0])
+
+
+def _sparse_unit(rng: np.random.Generator, n: int, dim: int, nnz: int) -> np.ndarray:
+    x = np.zeros((n, dim), dtype=np.float32)
+    for row in x:
+        row[rng.choice(dim, nnz, replace=False)] = rng.standard_normal(nnz)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_projected_ann_rescores_exactly_from_sparse_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(index_mod, "EXACT_BELOW", 200)
+    rng = np.random.default_rng(5)
+    dim = 2048  # over ANN_DIM: the graph holds projections, answers come from the exact rows
+    base = _sparse_unit(rng, 40, dim, 60)
+    # 40 topics x 15 noisy reports each: neighbours share most terms
+    vecs = base[np.arange(600) % 40] + 0.05 * _sparse_unit(rng, 600, dim, 60)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    idx = VectorIndex(dim)
+    idx.add_many(vecs[:300])
+    for v in vecs[300:]:
+        idx.add(v)
+    assert idx._ann is not None and idx.ann_dim == index_mod.ANN_DIM and idx._rows is not None
+    assert idx._rows.nnz < 600 * 130  # sparse, not 600 x 2,048
+    exact = vecs @ vecs.T
+    for q in range(0, 600, 37):
+        rows, sims = idx.search(vecs[q], 10)
+        assert np.allclose(sims, exact[q, rows], atol=3e-3)  # similarities are exact (float16 rows)
+        assert (rows % 40 == q % 40).all()  # the 10 nearest are reports of the same topic
+        assert sims[0] == pytest.approx(np.sort(exact[q])[-1], abs=3e-3)
+    assert np.allclose(idx.vectors([7, 450]), vecs[[7, 450]], atol=2e-3)
+    idx.save(tmp_path / "p.idx")
+    again = VectorIndex.load(tmp_path / "p.idx", dim=dim)
+    assert len(again) == 600 and again.search(vecs[450], 1)[0][0] in np.flatnonzero(exact[450] > 0.99)
+    again.add(vecs[3])
+    assert len(again) == 601
+
+
+def test_loads_the_older_layouts(tmp_path, monkeypatch):
+    from usearch.index import Index
+
+    monkeypatch.setattr(index_mod, "EXACT_BELOW", 100)
+    rng = np.random.default_rng(6)
+    vecs = _unit(rng, 300, 16)
+    with open(tmp_path / "old.npy", "wb") as fh:
+        np.save(fh, vecs[:50].astype(np.float16))
+    small = VectorIndex.load(tmp_path / "old.npy", dim=16)
+    assert len(small) == 50 and small.search(vecs[9], 1)[0][0] == 9
+    ann = Index(ndim=16, metric="cos", dtype="f16")
+    ann.add(np.arange(300, dtype=np.uint64), vecs)
+    ann.save(str(tmp_path / "old.usearch"))
+    big = VectorIndex.load(tmp_path / "old.usearch", dim=16)
+    assert len(big) == 300 and big.search(vecs[200], 1)[0][0] == 200
+    with pytest.raises(StoreError):
+        VectorIndex.load(tmp_path / "old.usearch", dim=32)
