@@ -52,6 +52,17 @@ afterwards each tier's probabilities average the prototype softmax and that
 head's softmax. User topics get a one-vs-rest head the same way, with their
 examples as sure positives. No label is involved, so it works on any stream
 of unseen news; benchmarks/topics.py measures what it adds.
+
+The adapted texts themselves are then decided *transductively*: their final
+probabilities (heads included, every tier that adapted) are spread once more
+over the same graph, with the same ``knn`` and ``knn_keep``, and remembered;
+``classify`` and the scoring methods use those for exactly these texts (no
+escalation needed), while any other text gets the fitted heads. A story read
+together with its neighbours is decided better than alone (AG News: zero-shot
+83.5% -> 85.2%, few-shot 86.7% -> 87.8%). Only a batch of at least ``knn``
+texts per top-level subject is settled: in a smaller one a text's neighbours
+are mostly other subjects, and spreading would only blur its own decision.
+Adapting again replaces the memory.
 """
 
 from __future__ import annotations
@@ -340,6 +351,9 @@ class TopicClassifier:
         self.users = self.fast.users
         #: how many texts the last classify call sent to the strong tier
         self.last_escalated = 0
+        #: transductive decisions for the texts of the last ``adapt`` batch:
+        #: text -> (top-level probabilities, user-topic probabilities)
+        self._settled: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._seen = self._escalated = 0  # the escalation budget's running count
 
     @property
@@ -366,18 +380,23 @@ class TopicClassifier:
 
     # ------------------------------------------------------------------ scoring
 
-    def _escalate(self, fast_probs: np.ndarray, users: np.ndarray, everything: bool) -> np.ndarray:
-        """Texts whose decision the fast tier leaves open, least confident first, within budget."""
+    def _escalate(
+        self, fast_probs: np.ndarray, users: np.ndarray, everything: bool, settled: np.ndarray
+    ) -> np.ndarray:
+        """Texts whose decision the fast tier leaves open, least confident first, within budget.
+
+        ``settled`` texts (decided by the last ``adapt``) never need the strong tier.
+        """
         if not self.has_strong:
             return np.zeros(0, dtype=int)
         if everything:
-            return np.arange(len(fast_probs))
+            return np.asarray(np.where(~settled)[0], dtype=int)
         # confidence: how far the text is from flipping any decision
         confidence = fast_probs.max(axis=1) - self.cal.escalate_below
         if users.shape[1]:
             user_gap = np.abs(users - self.cal.user_min_probability).min(axis=1) - self.cal.user_band
             confidence = np.minimum(confidence, user_gap)
-        open_ = np.where(confidence < 0)[0]
+        open_ = np.where((confidence < 0) & ~settled)[0]
         # The budget runs over the whole stream, not per call: ingest classifies one article
         # at a time, and a per-call ceil(15% of 1) would send every open article to MiniLM.
         self._seen += len(fast_probs)
@@ -392,7 +411,8 @@ class TopicClassifier:
         probs = self.fast.probabilities(xf)
         users = self.fast.user_probabilities_adapted(xf, tops_f)
         raw_best = self.fast.best_score(xf, tops_f) - self.fast.null_floor
-        esc = self._escalate(probs, users, strong_for_all)
+        settled = np.asarray([t in self._settled for t in texts], dtype=bool)
+        esc = self._escalate(probs, users, strong_for_all, settled)
         self.last_escalated = len(esc)
         if self.has_strong and len(esc):
             xs = self.strong.embedder.embed([texts[i] for i in esc])
@@ -400,6 +420,8 @@ class TopicClassifier:
             probs[esc] = 0.5 * probs[esc] + 0.5 * self.strong.probabilities(xs)
             if self.users:
                 users[esc] = 0.5 * users[esc] + 0.5 * self.strong.user_probabilities_adapted(xs, tops_s)
+        for i in np.where(settled)[0]:
+            probs[i], users[i] = self._settled[texts[i]]
         return {"xf": xf, "probs": probs, "users": users, "raw_best": raw_best}
 
     def top_level_probabilities(self, texts: list[str], *, strong_for_all: bool = False) -> np.ndarray:
@@ -410,10 +432,14 @@ class TopicClassifier:
         """(n, n_user) user-topic probabilities, averaged over tiers; for forced-choice ranking."""
         texts = list(texts)
         scores = self.fast.user_probabilities_adapted(self.fast.embedder.embed(texts))
-        if self.has_strong and strong_for_all:
-            scores = 0.5 * scores + 0.5 * self.strong.user_probabilities_adapted(
-                self.strong.embedder.embed(texts)
+        settled = np.asarray([t in self._settled for t in texts], dtype=bool)
+        if self.has_strong and strong_for_all and not settled.all():
+            todo = np.where(~settled)[0]
+            scores[todo] = 0.5 * scores[todo] + 0.5 * self.strong.user_probabilities_adapted(
+                self.strong.embedder.embed([texts[i] for i in todo])
             )
+        for i in np.where(settled)[0]:
+            scores[i] = self._settled[texts[i]][1]
         return scores
 
     # ------------------------------------------------------------------ decisions
@@ -457,13 +483,15 @@ class TopicClassifier:
 
     # ------------------------------------------------------------------ adaptation
 
-    def adapt(self, texts: list[str], *, strong: bool = False, rounds: int = 2) -> int:
+    def adapt(self, texts: list[str], *, strong: bool = False, rounds: int = 2, settle: bool = True) -> int:
         """Self-train the tiers' heads on unlabeled texts (see module docstring).
 
         With ``strong`` both tiers embed every text and share pseudo-labels
         (their averaged, graph-smoothed probabilities: two views agree more
         often on the truth than on an error). Without it only the fast tier
-        adapts, which costs no transformer time. Returns how many texts were
+        adapts, which costs no transformer time. With ``settle`` the batch's
+        own texts are then decided transductively (module docstring); without
+        it every text gets the heads alone. Returns how many texts were
         pseudo-labelled with a subject.
         """
         texts = list(texts)
@@ -471,6 +499,7 @@ class TopicClassifier:
         xs = [t.embedder.embed(texts) for t in tiers]
         for tier in tiers:
             tier.head = tier.user_head = None
+        self._settled = {}
         neighbours = _knn(np.concatenate(xs, axis=1) / np.sqrt(len(xs)), self.cal.knn)
         kept = 0
         for _ in range(rounds):
@@ -495,4 +524,13 @@ class TopicClassifier:
             for tier, x in zip(tiers, xs, strict=True):
                 tier.fit_heads(x, np.where(keep, label, -1), user_targets)
             kept = int(keep.sum())
+        if settle and len(texts) >= max(2, self.cal.knn * len(self.tops)):
+            probs = np.mean([t.probabilities(x) for t, x in zip(tiers, xs, strict=True)], axis=0)
+            users = np.mean([t.user_probabilities_adapted(x) for t, x in zip(tiers, xs, strict=True)], axis=0)
+            probs = _smooth(probs, neighbours, self.cal.knn_keep)
+            if users.shape[1]:
+                users = _smooth(users, neighbours, self.cal.knn_keep)
+            self._settled = {
+                t: (probs[i].astype(np.float32), users[i].astype(np.float32)) for i, t in enumerate(texts)
+            }
         return kept

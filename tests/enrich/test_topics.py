@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsdesk.enrich.embed import CachingEmbedder, SentenceTransformerEmbedder
 from newsdesk.enrich.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy, parse_user_topics
-from newsdesk.enrich.topics import TopicClassifier, TopicScore
+from newsdesk.enrich.topics import Calibration, TopicClassifier, TopicScore
 from newsdesk.errors import ConfigError
 from newsdesk.settings import load_settings
 
@@ -316,3 +317,51 @@ def test_adapt_self_trains_without_labels(minilm: CachingEmbedder) -> None:
     results = clf.classify(list(EXAMPLES.values()))
     hits = sum(bool(r) and r[0].name == name for name, r in zip(EXAMPLES, results, strict=True))
     assert hits >= 15
+
+
+def test_adapt_settles_its_own_batch_over_the_neighbour_graph(minilm: CachingEmbedder) -> None:
+    from newsdesk.enrich.topics import _knn, _smooth
+
+    # one neighbour per text, so that one text per subject is a batch big enough to settle
+    cal = Calibration(knn=1)
+    clf = TopicClassifier(minilm, strong=minilm, user_topics=parse_user_topics(AI_TOPICS), calibration=cal)
+    texts = list(EXAMPLES.values())
+    assert len(texts) >= cal.knn * len(clf.tops)
+    x = minilm.embed(texts)
+    outside = _seed_text()
+    clf.adapt(texts, settle=False)
+    heads = clf.fast.probabilities(x)
+    heads_users = clf.user_topic_scores(texts)
+    both_before = clf.top_level_probabilities(texts, strong_for_all=True)
+    outside_before = clf.top_level_probabilities([outside], strong_for_all=True)
+    clf.adapt(texts)
+    settled = clf.top_level_probabilities(texts, strong_for_all=True)
+    # settled texts are decided from the batch: no strong-tier pass, even when asked for all
+    assert clf.last_escalated == 0
+    # each text's heads-only probabilities, spread over its neighbours (the graph adapt uses)
+    graph = _knn(x, clf.cal.knn)
+    np.testing.assert_allclose(settled, _smooth(heads, graph, clf.cal.knn_keep), atol=1e-5)
+    assert not np.allclose(settled, heads, atol=1e-3)
+    np.testing.assert_allclose(
+        clf.user_topic_scores(texts, strong_for_all=True),
+        _smooth(heads_users, graph, clf.cal.knn_keep),
+        atol=1e-5,
+    )
+    # classify uses the settled probabilities; a text outside the batch is untouched
+    top = clf.classify(texts[:1])[0][0]
+    assert top.id == clf.tops[int(settled[0].argmax())].id
+    assert top.score == pytest.approx(float(settled[0].max()), abs=1e-4)
+    np.testing.assert_allclose(
+        clf.top_level_probabilities([outside], strong_for_all=True), outside_before, atol=1e-6
+    )
+    assert clf.last_escalated == 1
+    # adapting without settling forgets the batch's decisions
+    clf.adapt(texts, settle=False)
+    np.testing.assert_allclose(
+        clf.top_level_probabilities(texts, strong_for_all=True), both_before, atol=1e-5
+    )
+    # a batch too small for its neighbourhoods is not settled
+    small = TopicClassifier(minilm, strong=minilm)
+    small.adapt(texts[:10] * 3)
+    small.top_level_probabilities(texts[:10], strong_for_all=True)
+    assert small.last_escalated == 10
