@@ -165,3 +165,25 @@ def test_export_for_a_feed_sets_published_by_its_rules(db: Path, tmp_path: Path)
         assert rferl["published"] is expected, feed
     bad = run("export", "--feed", "nope", "--db", str(db), env=env, check=False)
     assert bad.returncode != 0 and "nope" in bad.stderr
+
+
+def test_classify_adapt_self_trains_on_the_batch(tmp_path: Path) -> None:
+    """--adapt runs the benchmark's transductive step on the file's own texts (no labels read)."""
+    ag = Path(__file__).resolve().parents[2] / "shared" / "data" / "topics-dev-agnews-test.csv"
+    if not ag.exists():
+        pytest.skip("../shared/data not present")
+    import csv
+
+    with ag.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))[1:401]  # 400 items, about 100 a class
+    path = tmp_path / "ag.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for i, (label, title, description) in enumerate(rows):
+            f.write(json.dumps({"id": f"{label}-{i}", "title": title, "text": description}) + "\n")
+    plain = [json.loads(x) for x in run("classify", str(path)).stdout.splitlines()]
+    adapted = [json.loads(x) for x in run("classify", "--adapt", str(path)).stdout.splitlines()]
+    assert [o["id"] for o in adapted] == [o["id"] for o in plain] and len(plain) == 400
+    assert plain != adapted  # the self-training changed decisions
+    sports = [o for o in adapted if o["id"].startswith("2-")]
+    tagged = sum(1 for o in sports if o["topics"] and o["topics"][0]["name"].lower() == "sport")
+    assert tagged >= 0.8 * len(sports)
