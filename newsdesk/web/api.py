@@ -20,6 +20,7 @@ Decisions:
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -58,6 +59,8 @@ from .catalog import require_token
 from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
 #: How many of the newest articles a feed considers, and how many it publishes.
+log = logging.getLogger(__name__)
+
 FEED_SCAN = 500
 FEED_ITEMS = 50
 #: Filtered listings read the store newest first in batches of this size.
@@ -104,6 +107,7 @@ class Desk:
         self._linker: Linker | None = None
         self._linker_stamp: float | None = None
         self._board: StoryBoard | None = None
+        self._refresh: threading.Thread | None = None
 
     @contextmanager
     def store(self) -> Iterator[SQLiteStore]:
@@ -122,14 +126,64 @@ class Desk:
 
     @contextmanager
     def linker(self) -> Iterator[Linker]:
-        """The linker, reloaded when another process saved a newer state; held under the lock."""
+        """The linker in memory, held under the lock for the request.
+
+        A newer state saved by another process (``newsdesk run`` links every poll) is
+        loaded in the background with its story board warmed, while requests go on with
+        the state in memory: loading a large state and ranking every story takes seconds,
+        and no reader should wait for it. The first load happens at once, and so does the
+        reload after this process's own ingest (``POST /api/ingest`` reads its writes).
+        """
         with self._lock:
             stamp = self._state_stamp()
-            if self._linker is None or stamp != self._linker_stamp:
+            if self._linker is None:
                 self._linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
-                self._linker_stamp = stamp
-                self._board = None
+                self._linker_stamp, self._board = stamp, None
+            elif stamp != self._linker_stamp:
+                self._refresh_in_background()
             yield self._linker
+
+    def _refresh_in_background(self) -> None:
+        if self._refresh is not None and self._refresh.is_alive():
+            return
+        started_from = self._linker_stamp
+
+        def work() -> None:
+            try:
+                stamp = self._state_stamp()
+                linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
+                board = StoryBoard(linker)
+                with self.store() as store:
+                    board.listing(store, now=now_utc())  # the front page's ranking, warm
+            except (NewsdeskError, OSError, ValueError) as exc:
+                log.warning("reloading the story state failed, serving the previous one: %s", exc)
+                return
+            with self._lock:
+                if self._linker_stamp == started_from:  # not replaced meanwhile (own ingest)
+                    self._linker, self._linker_stamp, self._board = linker, stamp, board
+
+        self._refresh = threading.Thread(target=work, name="newsdesk-story-refresh", daemon=True)
+        self._refresh.start()
+
+    def wait_for_refresh(self, timeout: float = 120.0) -> bool:
+        """Wait (outside any request's lock) for a background reload; True if one was running."""
+        thread = self._refresh
+        if thread is None or not thread.is_alive():
+            return False
+        thread.join(timeout)
+        return True
+
+    def story_detail(self, story_id: int, *, limit: int, offset: int = 0) -> dict[str, Any]:
+        """One story's page; a story too new for the state in memory waits for the reload."""
+        for _ in range(2):
+            with self.store() as store, self.board() as board:
+                try:
+                    return board.detail(story_id, store, now=now_utc(), limit=limit, offset=offset)
+                except StoryNotFound as exc:
+                    missing = exc
+            if not self.wait_for_refresh():
+                break
+        raise ApiError(404, "not_found", str(missing))
 
     @contextmanager
     def board(self) -> Iterator[StoryBoard]:
@@ -221,15 +275,6 @@ def article_detail(article: Article, store: SQLiteStore, linker: Linker) -> dict
         heat_parts=full.info.get("heat_parts", {}),
     )
     return data
-
-
-def story_page(
-    board: StoryBoard, story_id: int, store: SQLiteStore, *, limit: int, offset: int = 0
-) -> dict[str, Any]:
-    try:
-        return board.detail(story_id, store, now=now_utc(), limit=limit, offset=offset)
-    except StoryNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
 
 
 def feed_decisions(
@@ -364,8 +409,7 @@ def create_app(
 
     @app.get("/api/stories/{story_id}")
     def story(story_id: int, limit: Limit = STORY_PAGE_ARTICLES, offset: Offset = 0) -> dict[str, Any]:
-        with desk.store() as store, desk.board() as board:
-            return story_page(board, story_id, store, limit=limit, offset=offset)
+        return desk.story_detail(story_id, limit=limit, offset=offset)
 
     @app.get("/api/search")
     def search(
@@ -427,8 +471,8 @@ def create_app(
         return Response(dump_json_feed(doc), media_type=JSON_FEED_TYPE)
 
     def story_feed(request: Request, story_id: int, ext: str) -> tuple[FeedInfo, list[Article]]:
-        with desk.store() as store, desk.board() as board:
-            detail = story_page(board, story_id, store, limit=FEED_ITEMS)
+        detail = desk.story_detail(story_id, limit=FEED_ITEMS)
+        with desk.store() as store:
             articles = store.get_many([a["id"] for a in detail["articles"]])
         base = _base(request)
         info = FeedInfo(

@@ -28,7 +28,7 @@ from ..link.linker import decorate
 from ..model import now_utc
 from ..publish.syndication import safe_link
 from ..records import format_datetime
-from .api import feed_decisions, resolve_article, story_page
+from .api import feed_decisions, resolve_article
 from .stories import STORY_PAGE_ARTICLES, article_summary
 
 if TYPE_CHECKING:
@@ -141,8 +141,7 @@ def router(desk: Desk) -> APIRouter:
 
     @r.get("/stories/{story_id}", response_class=HTMLResponse)
     def story(story_id: int, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-        with desk.store() as store, desk.board() as board:
-            detail = story_page(board, story_id, store, limit=STORY_PAGE_ARTICLES, offset=offset)
+        detail = desk.story_detail(story_id, limit=STORY_PAGE_ARTICLES, offset=offset)
         return render("story.html", title=detail["headline"] or f"Story {story_id}", story=detail)
 
     @r.get("/articles/{ref}", response_class=HTMLResponse)

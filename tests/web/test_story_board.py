@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -100,10 +101,15 @@ def test_pages_see_articles_linked_after_the_board_was_built(tmp_path: Path) -> 
         _save(store, late)
         linker.link(late)
         linker.save()  # another process (newsdesk run) saving a newer state
-        after = client.get("/api/stories").json()
-        assert after["total"] == before["total"] + 1
-        sid = next(s["id"] for s in after["items"] if s["lead_article"] == "late")
+        sid = linker.story_of("late")
+        # A story newer than the state in memory waits for the background reload, once.
         assert client.get(f"/api/stories/{sid}").json()["articles"][0]["id"] == "late"
+        deadline = time.monotonic() + 30  # the front page follows as soon as the reload lands
+        while (after := client.get("/api/stories").json())["total"] == before["total"]:
+            assert time.monotonic() < deadline, "the new state was never loaded"
+            time.sleep(0.05)
+        assert after["total"] == before["total"] + 1
+        assert any(s["id"] == sid and s["lead_article"] == "late" for s in after["items"])
         page = client.get(f"/stories/{sid}")
         assert page.status_code == 200 and "Bread" in page.text
         missing = client.get("/api/stories/99999")
@@ -127,4 +133,40 @@ def test_story_pages_refresh_after_their_ttl(tmp_path: Path, monkeypatch: pytest
     assert titles["wire"] == "Bridge closure: updated headline"
     # heat is never cached: it follows the clock
     assert board.detail(story, store, now=T0 + timedelta(days=30))["heat"]["heat"] == -1
+    store.close()
+
+
+def test_readers_keep_the_old_state_while_a_new_one_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from newsdesk.web import api as api_module
+
+    db = tmp_path / "d.db"
+    store, linker = _desk(db)
+    settings = load_settings({"db": str(db), "data_dir": str(tmp_path / "data")}, env={})
+    with TestClient(create_app(settings, enricher=Enricher())) as client:
+        before = client.get("/api/stories").json()
+        release = threading.Event()
+        real_open = api_module.Linker.open
+
+        def slow_open(*args: object, **kwargs: object) -> Linker:
+            assert release.wait(60), "never released"
+            return real_open(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(api_module.Linker, "open", staticmethod(slow_open))
+        late = _article("late", "late.example", 6, "A bakery won the bread prize with a rye loaf. " * 8, "B")
+        _save(store, late)
+        linker.link(late)
+        linker.save()
+        answers: list[dict] = []
+        reader = threading.Thread(target=lambda: answers.append(client.get("/api/stories").json()))
+        reader.start()
+        reader.join(30)
+        assert not reader.is_alive(), "a reader waited for the new state to load"
+        assert answers[0]["total"] == before["total"]  # the state in memory, meanwhile
+        release.set()
+        client.app.state.desk.wait_for_refresh()
+        assert client.get("/api/stories").json()["total"] == before["total"] + 1
     store.close()
