@@ -138,11 +138,9 @@ class Linker:
         return story_timeline(self.engine, story_id, texts, limit=limit)
 
     def heat(self, story_id: int, store: Store, *, now: datetime | None = None) -> HeatResult:
-        rows = [store.get(aid) for aid in self.story_articles(story_id)]
-        triples: Iterable[tuple[datetime | None, str, int]] = (
-            (a.published, a.provider.domain or a.provider.name, a.quality) for a in rows
-        )
-        return self.heat_of(triples, now or now_utc())
+        # Briefs, not whole articles: heat needs dates, outlets and quality, not bodies.
+        briefs = store.briefs(self.story_articles(story_id))
+        return self.heat_of(((b.published, b.outlet, b.quality) for b in briefs), now or now_utc())
 
     def heat_of(self, triples: Iterable[tuple[datetime | None, str, int]], now: datetime) -> HeatResult:
         """Heat from (published, outlet, quality) triples, with this linker's half-life and window."""
