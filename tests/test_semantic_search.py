@@ -147,3 +147,28 @@ def test_queries_from_many_threads_at_once(store: SQLiteStore, embedder: StaticE
         titles = list(pool.map(ask, queries))
     assert titles[:4] == [TEXTS[k][0] for k in ("football", "storm", "bread", "rates")]
     assert titles == titles[:4] * 25
+
+
+def test_the_server_embeds_articles_another_process_linked(
+    tmp_path: Path, store: SQLiteStore, embedder: StaticEmbedder
+) -> None:
+    from newsdesk.link.linker import Linker
+
+    linker = Linker.open(store.path)
+    for a in store.recent(limit=10):
+        linker.link(a)
+    linker.save()
+    settings = load_settings({"db": str(store.path), "data_dir": str(tmp_path / "data")}, env={})
+    with TestClient(create_app(settings, enricher=Enricher(), embedder=embedder)) as client:
+
+        def top(q: str) -> str:
+            items = client.get("/api/search", params={"q": q, "mode": "semantic", "limit": 1}).json()
+            return str(items["items"][0]["article"]["title"])
+
+        assert top("soccer match") == TEXTS["football"][0]
+        museum = _save(store, "museum", "Museum reopens", "The art museum reopened after renovation. " * 3, 9)
+        linker.link(museum)
+        linker.save()  # as `newsdesk run` does after each poll
+        top("anything")  # a query notices the newer state: its articles are embedded in the background
+        client.app.state.desk.wait_for_refresh()
+        assert top("paintings exhibition gallery") == "Museum reopens"

@@ -102,12 +102,12 @@ class Desk:
         self._enricher = enricher
         self._embedder = embedder
         self._semantic: SemanticSearch | None = None
-        self._semantic_stamp: float | None = -1.0
+        self._semantic_stamp: float | None = None
         self._lock = threading.RLock()
         self._linker: Linker | None = None
         self._linker_stamp: float | None = None
         self._board: StoryBoard | None = None
-        self._refresh: threading.Thread | None = None
+        self._background: dict[str, threading.Thread] = {}
 
     @contextmanager
     def store(self) -> Iterator[SQLiteStore]:
@@ -143,9 +143,15 @@ class Desk:
                 self._refresh_in_background()
             yield self._linker
 
-    def _refresh_in_background(self) -> None:
-        if self._refresh is not None and self._refresh.is_alive():
+    def _in_background(self, name: str, work: Callable[[], None]) -> None:
+        """Run ``work`` in a thread of its own, unless one of that name is still running."""
+        running = self._background.get(name)
+        if running is not None and running.is_alive():
             return
+        thread = self._background[name] = threading.Thread(target=work, name=name, daemon=True)
+        thread.start()
+
+    def _refresh_in_background(self) -> None:
         started_from = self._linker_stamp
 
         def work() -> None:
@@ -162,16 +168,14 @@ class Desk:
                 if self._linker_stamp == started_from:  # not replaced meanwhile (own ingest)
                     self._linker, self._linker_stamp, self._board = linker, stamp, board
 
-        self._refresh = threading.Thread(target=work, name="newsdesk-story-refresh", daemon=True)
-        self._refresh.start()
+        self._in_background("newsdesk-story-refresh", work)
 
     def wait_for_refresh(self, timeout: float = 120.0) -> bool:
-        """Wait (outside any request's lock) for a background reload; True if one was running."""
-        thread = self._refresh
-        if thread is None or not thread.is_alive():
-            return False
-        thread.join(timeout)
-        return True
+        """Wait (outside any request's lock) for background reloads; True if one was running."""
+        running = [t for t in list(self._background.values()) if t.is_alive()]
+        for thread in running:
+            thread.join(timeout)
+        return bool(running)
 
     def story_detail(self, story_id: int, *, limit: int, offset: int = 0) -> dict[str, Any]:
         """One story's page; a story too new for the state in memory waits for the reload."""
@@ -194,21 +198,34 @@ class Desk:
             yield self._board
 
     def semantic(self, store: SQLiteStore) -> SemanticSearch:
-        """The semantic searcher, its vectors caught up whenever the linker's state moved on
-        (which is when articles arrived: each ingest links what it added)."""
+        """The semantic searcher, caught up with the store when first used. When the linker's
+        state moves on (each ingest links what it added), the new articles are embedded in the
+        background while queries go on over the vectors already loaded."""
         with self._lock:
-            try:
-                if self._semantic is None:
-                    self._semantic = SemanticSearch(
+            stamp = self._state_stamp()
+            if self._semantic is None:
+                try:
+                    searcher = SemanticSearch(
                         self._embedder or load_static_embedder(self.settings.models_path)
                     )
-                stamp = self._state_stamp()
-                if stamp != self._semantic_stamp:
-                    self._semantic.catch_up(store)
-                    self._semantic_stamp = stamp
-            except EmbeddingError as exc:
-                raise ApiError(503, "unavailable", f"semantic search is unavailable: {exc}") from exc
+                    searcher.catch_up(store)
+                except EmbeddingError as exc:
+                    raise ApiError(503, "unavailable", f"semantic search is unavailable: {exc}") from exc
+                self._semantic, self._semantic_stamp = searcher, stamp
+            elif stamp != self._semantic_stamp:
+                self._semantic_stamp = stamp
+                self._in_background("newsdesk-embed", self._embed_new)
             return self._semantic
+
+    def _embed_new(self) -> None:
+        searcher = self._semantic
+        if searcher is None:
+            return
+        try:
+            with self.store() as store:
+                searcher.catch_up(store)
+        except NewsdeskError as exc:
+            log.warning("embedding new articles for semantic search failed: %s", exc)
 
     def search(self, store: SQLiteStore, q: str, mode: str, limit: int) -> list[dict[str, Any]]:
         """Hits of ``mode`` (``fts``: ranked words; ``semantic``: closest in meaning)."""
@@ -250,6 +267,9 @@ class Desk:
                 )
                 self._linker_stamp = self._state_stamp()
                 self._board = None
+                if self._semantic is not None:
+                    self._semantic.catch_up(store)  # the client searches what it just posted
+                    self._semantic_stamp = self._linker_stamp
         # The temporary path means nothing to the client; its line numbers do.
         failed = [msg.replace(str(path), "body") for msg in report.failed]
         return {
