@@ -9,15 +9,9 @@ from typing import Any
 
 import pytest
 import yaml
+from desk_helpers import SEEDS, app_client, ingest_seeds
 from fastapi.testclient import TestClient
 
-from newsdesk.link.linker import Linker
-from newsdesk.pipeline import Enricher, ingest_paths
-from newsdesk.settings import load_settings
-from newsdesk.store.sqlite import SQLiteStore
-from newsdesk.web.api import create_app
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 TOKEN = "t0ken-for-tests"
 CONFIG = f"""
 api_token = "{TOKEN}"
@@ -33,25 +27,14 @@ name = "everything"
 """
 
 
-def _app(tmp: Path, config: str) -> TestClient:
-    cfg = tmp / "newsdesk.toml"
-    cfg.write_text(config, encoding="utf-8")
-    settings = load_settings(
-        {"db": str(tmp / "desk.db"), "data_dir": str(tmp / "data")}, env={}, config_file=cfg
-    )
-    return TestClient(create_app(settings, enricher=Enricher()))
-
-
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds not present")
     tmp = tmp_path_factory.mktemp("api")
-    db = tmp / "desk.db"
-    with SQLiteStore(db) as store:
-        report = ingest_paths([SEEDS], store, enricher=Enricher(), linker=Linker.open(db))
+    report = ingest_seeds(tmp / "desk.db")
     assert report.ok and report.added == 4
-    with _app(tmp, CONFIG) as c:
+    with app_client(tmp, CONFIG) as c:
         yield c
 
 
@@ -205,7 +188,7 @@ def test_ingest_needs_the_bearer_token(client: TestClient) -> None:
 
 
 def test_writes_disabled_without_a_token(tmp_path: Path) -> None:
-    with _app(tmp_path, "") as c:
+    with app_client(tmp_path, "") as c:
         _error(
             c.post("/api/ingest", content=b"{}\n", headers={"Authorization": "Bearer x"}),
             403,

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import feedparser
 import pytest
+from desk_helpers import SEEDS, app_client, ingest_seeds
 from fastapi.testclient import TestClient
 
-from newsdesk.link.linker import Linker
-from newsdesk.pipeline import Enricher, ingest_paths
-from newsdesk.settings import load_settings
-from newsdesk.store.sqlite import SQLiteStore
-from newsdesk.web.api import create_app
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 TOKEN = "catalog-t0ken"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CONFIG = f"""
@@ -32,13 +25,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds not present")
     tmp = tmp_path_factory.mktemp("catalog")
-    db = tmp / "desk.db"
-    with SQLiteStore(db) as store:
-        assert ingest_paths([SEEDS], store, enricher=Enricher(), linker=Linker.open(db)).ok
-    cfg = tmp / "newsdesk.toml"
-    cfg.write_text(CONFIG, encoding="utf-8")
-    settings = load_settings({"db": str(db), "data_dir": str(tmp / "data")}, env={}, config_file=cfg)
-    with TestClient(create_app(settings, enricher=Enricher())) as c:
+    assert ingest_seeds(tmp / "desk.db").ok
+    with app_client(tmp, CONFIG) as c:
         yield c
 
 
