@@ -74,8 +74,10 @@ class HtmlExtraction:
     published: datetime | None  # tz-aware UTC
     #: "meta:<name>", "jsonld:datePublished", "microdata:datePublished", "url",
     #: "text:header" (the date shown next to the headline), "time:header" (a <time datetime>
-    #: after the headline), "text:label" (a labelled date in the text), "htmldate", "text"
-    #: (first date in the text)
+    #: after the headline), "text:label" (a labelled date in the text), "text:updated" (a
+    #: date labelled as an update, on pages that give no other), "htmldate", "text" (first
+    #: date in the text), "<modified source>+header" (the declared modified date, which the
+    #: header shows as the article's date)
     published_source: str
     authors: list[str]
     provider: Provider

@@ -321,7 +321,10 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
     for el in tree.xpath("//body//*[@itemprop]"):
         if el.tag == "meta":
             continue
-        value = el.get("datetime") or el.get("content") or clean(el.text_content())
+        # <abbr title="2017-09-09T10:52:00+02:00">10:52</abbr>: the abbr design pattern of
+        # microformats (Blogger's templates) keeps the machine-readable value in its title
+        title = el.get("title") if el.tag == "abbr" else None
+        value = el.get("datetime") or el.get("content") or title or clean(el.text_content())
         if value:
             pm.itemprops.setdefault(el.get("itemprop", "").strip(), []).append(clean(value))
     if not pm.lang:
