@@ -21,8 +21,10 @@ Data is read at run time from ``../shared/data`` (see its README); nothing is co
   by its first article's first sentence.
 * scale: what the product runs by default, at 10k, 100k and 1M stored
   articles: the default engine (``LinkParams()``) over the default 4,096-d
-  lexical rows and the default ``VectorIndex`` (rows kept sparse, HNSW over a
-  512-d int8 random projection, exact re-scoring). Synthetic articles are
+  lexical rows and the default ``VectorIndex`` (rows kept sparse, one HNSW
+  graph per 65,536 rows over a 512-d int8 random projection, exact
+  re-scoring; a placement searches the newest two graphs, and the older ones
+  only when no recent event takes the article). Synthetic articles are
   made from the real ones (Giveme5W1H + oil spill): article i is real row
   (i mod n) with each non-zero term kept with probability 0.8, its weight
   scaled by a log-normal factor (sigma 0.3), 12 random hashed terms added,
@@ -48,6 +50,7 @@ Options: ``--no-scale`` (quality only), ``--no-sensitivity``,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import resource
@@ -55,7 +58,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -233,6 +236,22 @@ def run_quality(sensitivity: bool = True) -> tuple[list[tuple[str, str, str, str
         )
     )
 
+    # The same two runs with the store cut into graphs of SMALL_GRAPH rows: most of each set
+    # then lies in older graphs, reached only when no recent event takes a report.
+    with _small_graphs(SMALL_GRAPH):
+        small_ev = recluster(g_items, source)
+        small_st = recluster(items, source)
+    g_ids = [it.article_id for it in g_items]
+    rows.append(
+        (
+            f"same, the index cut into graphs of {SMALL_GRAPH} rows: events / stories F1",
+            f"{bcubed([gold_event[a] for a in g_ids], [small_ev.event_of(a) for a in g_ids])[2]:.3f} / "
+            f"{bcubed([gold_story[a] for a in ids], [small_st.story_of(a) for a in ids])[2]:.3f}",
+            "",
+            f"{small_st.index.generations} graphs; the recent scope holds 2 (see newsdesk/link/ann.py)",
+        )
+    )
+
     # timelines of the oil-spill story
     dfs, rfs, bdfs, brfs, open_dfs = [], [], [], [], []
     bp_items = [it for it in items if gold_story[it.article_id] == "bpoil"]
@@ -268,6 +287,23 @@ def run_quality(sensitivity: bool = True) -> tuple[list[tuple[str, str, str, str
     )
     rows.append(("timeline concat ROUGE-1 F1", f"{np.mean(rfs):.3f}", f"{np.mean(brfs):.3f}", ""))
     return rows, sens
+
+
+#: Rows per graph in the stress rows above (the product's default is ROWS_PER_GRAPH, 65,536).
+SMALL_GRAPH = 128
+
+
+@contextlib.contextmanager
+def _small_graphs(rows: int) -> Iterator[None]:
+    """Index generations of ``rows`` rows, graphs from the first ``rows`` on (quality runs only)."""
+    from newsdesk.link import index as index_mod
+
+    saved = index_mod.EXACT_BELOW, index_mod.ROWS_PER_GRAPH
+    index_mod.EXACT_BELOW, index_mod.ROWS_PER_GRAPH = rows, rows
+    try:
+        yield
+    finally:
+        index_mod.EXACT_BELOW, index_mod.ROWS_PER_GRAPH = saved
 
 
 def _prf(x: tuple[float, float, float]) -> str:
@@ -407,11 +443,13 @@ def scale_worker(n: int, measure: int = 1000) -> dict[str, float]:
     idx = np.arange(n, n + measure)
     vecs = _synthetic(base, idx, rng)
     timings: list[float] = []
+    looked_back = 0
     for j, i in enumerate(idx.tolist()):
         day = 14_610.0 + i / 500.0
         t = time.perf_counter()
-        engine._place(f"a{i}", vecs[j], day, f"o{i % 200}", "en", base.keys(keys, i), None, "")
+        placed = engine._place(f"a{i}", vecs[j], day, f"o{i % 200}", "en", base.keys(keys, i), None, "")
         timings.append(time.perf_counter() - t)
+        looked_back += placed.looked_back
     ms = np.array(timings) * 1000
     rss_mb = _peak_rss_mb()
     recall = _recall(engine, _synthetic(base, np.arange(n + measure, n + measure + 200), rng))
@@ -425,6 +463,8 @@ def scale_worker(n: int, measure: int = 1000) -> dict[str, float]:
         "fill_s": fill_s,
         "events": len(engine.members),
         "recall": recall,
+        "graphs": engine.index.generations,
+        "looked_back": looked_back / measure,
     }
 
 
@@ -507,21 +547,26 @@ def render(
             "",
             "### Scale (add + link one article with the default engine: 4,096-d lexical rows)",
             "",
-            "Placement = ANN query (512-d int8 projection, HNSW) + exact re-scoring of the candidates",
-            "from the sparse rows + event/story assignment + insert. Stores of N synthetic articles (see",
-            "the docstring), 1,000 more placed one by one; each size in its own process (peak RSS is that",
-            "size's). ANN recall: of the exact k nearest neighbours with cosine >= the event threshold,",
-            "the share the index finds; it falls as the store grows (the projection's noise lifts more",
-            "unrelated rows past faint neighbours, which go first): see `newsdesk/link/index.py`.",
+            "Placement = a search of the recent graphs (the index keeps one HNSW graph per 65,536 rows",
+            "in arrival order, over a 512-d int8 projection; the newest two are searched in full) + exact",
+            "re-scoring of the candidates from the sparse rows + event/story assignment + insert into the",
+            "newest graph; a report that no recent event takes also searches the older graphs (the share",
+            "is the 'looked back' column). Stores of N synthetic articles (see the docstring), 1,000 more",
+            "placed one by one; each size in its own process (peak RSS is that size's). ANN recall: of the",
+            "exact k nearest neighbours with cosine >= the event threshold, the share the index's search",
+            "(every graph) finds: see `newsdesk/link/ann.py`.",
             "",
-            "| index size | p50 ms | p99 ms | mean ms | peak RSS MB | events | ANN recall | fill time s |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| index size | p50 ms | p99 ms | mean ms | peak RSS MB | events | graphs | looked back "
+            "| ANN recall | fill time s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in scale:
+            graphs = f"{int(r['graphs'])}" if "graphs" in r else "1"
+            back = f"{r['looked_back']:.0%}" if "looked_back" in r else "-"
             lines.append(
                 f"| {int(r['n']):,} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['mean_ms']:.2f} | "
-                f"{r['rss_mb']:.0f} | {int(r['events']):,} | {r.get('recall', float('nan')):.3f} | "
-                f"{r['fill_s']:.0f} |"
+                f"{r['rss_mb']:.0f} | {int(r['events']):,} | {graphs} | {back} | "
+                f"{r.get('recall', float('nan')):.3f} | {r['fill_s']:.0f} |"
             )
         lo, hi = scale[0], scale[-1]
         ratios = ", ".join(f"{int(r['n']):,}: {r['p50_ms'] / lo['p50_ms']:.2f}x" for r in scale[1:])

@@ -142,6 +142,8 @@ class Placement:
     merged_stories: list[int] = field(default_factory=list)
     split_events: list[int] = field(default_factory=list)
     reason: str = ""
+    #: whether the older graphs of the index were searched too (no recent event took it)
+    looked_back: bool = False
 
 
 def plausible_days(published: datetime | None, now: datetime | None = None) -> tuple[float, str]:
@@ -326,7 +328,7 @@ class StoryEngine:
         date_note: str,
     ) -> Placement:
         p = self.params
-        rows, sims = self.index.search(vec, p.k)
+        rows, sims = self.index.search(vec, p.k, scope="recent")
         row = self.table.add(aid, day, outlet, lang, keys)
         self.index.add(vec)
         if self.art_event.shape[0] <= row:
@@ -339,11 +341,17 @@ class StoryEngine:
 
         # Neighbours grouped by event; other languages never link.
         by_event: dict[int, list[tuple[int, float, float]]] = {}
-        for r, sim in zip(rows.tolist(), sims.tolist(), strict=True):
-            if my_lang and self.table.lang[r] and self.table.lang[r] != my_lang:
-                continue
-            overlap = key_overlap(keys, self.table.keys[r])
-            by_event.setdefault(self.event_of_row(r), []).append((r, sim, overlap))
+        seen: set[int] = {row}
+
+        def group(found: np.ndarray, found_sims: np.ndarray) -> None:
+            for r, sim in zip(found.tolist(), found_sims.tolist(), strict=True):
+                if r in seen or (my_lang and self.table.lang[r] and self.table.lang[r] != my_lang):
+                    continue
+                seen.add(r)
+                overlap = key_overlap(keys, self.table.keys[r])
+                by_event.setdefault(self.event_of_row(r), []).append((r, sim, overlap))
+
+        group(rows, sims)
 
         def event_score(e: int, hits: list[tuple[int, float, float]]) -> float:
             gap = _gap_to_span(day, self.ev_first[e], self.ev_last[e])
@@ -356,7 +364,15 @@ class StoryEngine:
             return content + p.entity_weight * best_overlap
 
         scored = sorted(((event_score(e, h), e) for e, h in by_event.items()), reverse=True)
-        placement = Placement(aid, None, None, reason=date_note)
+        looked_back = False
+        if (not scored or scored[0][0] < p.event_threshold) and self.index.generations > 2:
+            # No recent event takes it: the older graphs may hold the story it continues
+            # (a late development, a backfilled report). Asked only here, so the usual
+            # placement costs the same however many years the store holds.
+            group(*self.index.search(vec, p.k, scope="older"))
+            looked_back = True
+            scored = sorted(((event_score(e, h), e) for e, h in by_event.items()), reverse=True)
+        placement = Placement(aid, None, None, reason=date_note, looked_back=looked_back)
         if scored and scored[0][0] >= p.event_threshold:
             score, e = scored[0]
             self._join(e, row, vec, day)

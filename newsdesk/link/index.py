@@ -9,26 +9,27 @@ within 2 GB (dense float16 rows alone would take 8 GB):
   row costs ~0.5 kB instead of 8 kB (4,096 float16s); dense sources still
   work, at 4 bytes a dimension.
 * **search in a reduced space, answers exact**: below ``EXACT_BELOW`` rows
-  the search is an exact matrix product. Past it, an HNSW graph (usearch,
+  the search is an exact matrix product. Past it, HNSW graphs (usearch,
   M=16, ef=64) over a fixed Gaussian random projection of the rows to
-  ``ANN_DIM`` dims, quantised to int8 (512 bytes a row), proposes
+  ``ANN_DIM`` dims, quantised to int8 (512 bytes a row), propose
   ``RESCORE_FACTOR * k`` candidates and their exact cosines from the sparse
   rows pick the ``k`` returned. Every similarity the linker scores with is
   exact; the projection only decides which rows get looked at. Sources of
   ``ANN_DIM`` dims or fewer are indexed as they are.
+* **one graph per generation**: the graphs cover ``ROWS_PER_GRAPH``
+  consecutive rows each (see :mod:`newsdesk.link.ann`); a search names its
+  scope (the recent graphs, the older ones, or all), so placing an article
+  costs about the same at 10k and at 1M rows.
 
-The price is recall on *weak* neighbours: a random projection adds noise of
-about ``1/sqrt(ANN_DIM)`` to each cosine, and the more rows there are, the
+The price of the projection is recall on *weak* neighbours: it adds noise of
+about ``1/sqrt(ANN_DIM)`` to each cosine, and the more rows a graph holds, the
 more unrelated ones the noise lifts past a neighbour at cosine 0.2. Measured
 (benchmarks/stories.py, synthetic stores from the real dev articles; share of
-the exact 32 nearest with cosine >= 0.16 that are returned), at 100k rows:
-384 dims x8 candidates 0.85, x16 0.92, x32 0.96; 512 dims x8 0.88, x16 0.94
-(query 1.5 ms), x32 0.96 (2.9 ms). At a million rows the shipped 512 x16
-finds only 0.42 of them: fine for the strong neighbours a placement mostly
-turns on (the 1,844 real articles alone, 256 dims x8: 0.89 of those at
-cosine >= 0.15, 0.95 at >= 0.25), weak for the faint ones. A candidate
-generator that keeps weak lexical neighbours at that size (an inverted index
-over the rare terms, or a time-partitioned exact scan) is the next step.
+the exact 32 nearest with cosine >= 0.16 that are returned), in one graph of
+100k rows: 384 dims x8 candidates 0.85, x16 0.92, x32 0.96; 512 dims x8 0.88,
+x16 0.94 (query 1.5 ms), x32 0.96 (2.9 ms). One graph of a million rows found
+only 0.42 of them at 512 x16; the generations keep each graph small, and the
+recent ones get the full candidate budget.
 
 usearch was chosen over faiss's ``IndexHNSWFlat`` by measurement on this
 2-core machine, one insert and one query at a time (100k clustered 256-d
@@ -60,12 +61,17 @@ from typing import Any
 import numpy as np
 
 from ..errors import StoreError
+from .ann import GraphGenerations, SparseRows, usearch_index
 
 EXACT_BELOW = 4096
 #: Dimensions of the projected vectors the ANN graph is built over.
 ANN_DIM = 512
 #: Candidates fetched from the graph per neighbour wanted, then re-scored exactly.
 RESCORE_FACTOR = 16
+#: Candidates per neighbour wanted from each older graph (see ``VectorIndex.search``).
+OLDER_FACTOR = 4
+#: Rows per graph generation (see :mod:`newsdesk.link.ann`).
+ROWS_PER_GRAPH = 65_536
 #: Seed of the fixed random projection (saved with the index).
 PROJECTION_SEED = 20_240_301
 #: Entity-key slots kept per article (the most mentioned names).
@@ -75,15 +81,6 @@ TIME_WEIGHT = 0.05
 TIME_SCALE = 7.0
 
 
-def _usearch_index(ndim: int, dtype: str) -> Any:
-    try:
-        from usearch.index import Index
-    except ImportError:
-        return None
-    # M=16/ef=64: inserts < 1 ms at 1M; exact re-scoring of RESCORE_FACTOR*k candidates keeps recall.
-    return Index(ndim=ndim, metric="cos", dtype=dtype, connectivity=16, expansion_add=64, expansion_search=64)
-
-
 def _projection(dim: int, ann_dim: int, seed: int) -> np.ndarray | None:
     if dim <= ann_dim:
         return None
@@ -91,98 +88,42 @@ def _projection(dim: int, ann_dim: int, seed: int) -> np.ndarray | None:
     return (rng.standard_normal((dim, ann_dim)) / math.sqrt(ann_dim)).astype(np.float32)
 
 
-class _SparseRows:
-    """Append-only rows kept as (position uint16, value float16) runs: CSR without scipy."""
-
-    def __init__(self, dim: int):
-        if dim > 65_536:
-            raise ValueError("sparse rows hold at most 65,536 dimensions")
-        self.dim = dim
-        self.ptr = np.zeros(1, dtype=np.int64)
-        self.pos = np.zeros(0, dtype=np.uint16)
-        self.val = np.zeros(0, dtype=np.float16)
-        self.n = 0
-        self.nnz = 0
-
-    def _reserve(self, rows: int, nnz: int) -> None:
-        if self.n + rows + 1 > self.ptr.shape[0]:
-            self.ptr.resize(max(self.n + rows + 1, int(self.ptr.shape[0] * 1.5) + 1024), refcheck=False)
-        if self.nnz + nnz > self.pos.shape[0]:
-            cap = max(self.nnz + nnz, int(self.pos.shape[0] * 1.5) + 65_536)
-            # In place (realloc, which large buffers grow by remapping): a copy would hold the
-            # old and the new array at once, ~0.6 GB more at a million rows.
-            for arr in (self.pos, self.val):
-                arr.resize(cap, refcheck=False)
-
-    def append(self, matrix: np.ndarray) -> None:
-        matrix = np.asarray(matrix, dtype=np.float32).reshape(-1, self.dim)
-        r, c = np.nonzero(matrix)
-        counts = np.bincount(r, minlength=matrix.shape[0])
-        self._reserve(matrix.shape[0], r.size)
-        self.pos[self.nnz : self.nnz + r.size] = c
-        self.val[self.nnz : self.nnz + r.size] = matrix[r, c]
-        self.ptr[self.n + 1 : self.n + 1 + matrix.shape[0]] = self.nnz + np.cumsum(counts)
-        self.n += matrix.shape[0]
-        self.nnz += r.size
-
-    def _gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Flat positions into pos/val for ``rows``, and each row's run length and owner index."""
-        starts, ends = self.ptr[rows], self.ptr[rows + 1]
-        lens = ends - starts
-        owner = np.repeat(np.arange(rows.size), lens)
-        offsets = np.concatenate(([0], np.cumsum(lens)[:-1]))
-        flat = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(offsets, lens) + np.repeat(starts, lens)
-        return flat, lens, owner
-
-    def dense(self, rows: np.ndarray) -> np.ndarray:
-        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
-        out = np.zeros((rows.size, self.dim), dtype=np.float32)
-        flat, _, owner = self._gather(rows)
-        out[owner, self.pos[flat].astype(np.int64)] = self.val[flat]
-        return out
-
-    def dot(self, rows: np.ndarray, vec: np.ndarray) -> np.ndarray:
-        """Exact ``rows @ vec`` for a dense ``vec``."""
-        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
-        flat, _, owner = self._gather(rows)
-        contrib = self.val[flat].astype(np.float32) * vec[self.pos[flat].astype(np.int64)]
-        return np.bincount(owner, weights=contrib, minlength=rows.size).astype(np.float32)
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return {"ptr": self.ptr[: self.n + 1], "pos": self.pos[: self.nnz], "val": self.val[: self.nnz]}
-
-    @classmethod
-    def from_arrays(cls, dim: int, ptr: np.ndarray, pos: np.ndarray, val: np.ndarray) -> _SparseRows:
-        rows = cls(dim)
-        rows.ptr = np.asarray(ptr, dtype=np.int64).copy()
-        rows.pos = np.asarray(pos, dtype=np.uint16).copy()
-        rows.val = np.asarray(val, dtype=np.float16).copy()
-        rows.n, rows.nnz = rows.ptr.shape[0] - 1, int(rows.ptr[-1])
-        if rows.pos.shape[0] != rows.nnz or rows.val.shape[0] != rows.nnz:
-            raise ValueError("sparse rows are truncated")
-        return rows
-
-
 class VectorIndex:
     """Cosine k-NN over rows 0..n-1: exact while small, projected HNSW + exact re-scoring after.
 
-    While exact, vectors live in a float32 matrix; once the graph exists the
-    exact rows live sparse and the graph holds only their int8 projections.
+    While exact, vectors live in a float32 matrix; once the graphs exist the
+    exact rows live sparse and the graphs (one per generation of
+    ``rows_per_graph`` rows, see :mod:`newsdesk.link.ann`) hold only their int8
+    projections.
     """
 
-    def __init__(self, dim: int, *, dtype: str = "i8", ann_dim: int = ANN_DIM, seed: int = PROJECTION_SEED):
+    def __init__(
+        self,
+        dim: int,
+        *,
+        dtype: str = "i8",
+        ann_dim: int = ANN_DIM,
+        seed: int = PROJECTION_SEED,
+        rows_per_graph: int | None = None,
+    ):
         self.dim = int(dim)
         self.dtype = dtype
         self.ann_dim = min(self.dim, int(ann_dim))
         self.seed = int(seed)
+        self.rows_per_graph = int(rows_per_graph or ROWS_PER_GRAPH)
         self._proj = _projection(self.dim, self.ann_dim, self.seed)
         self._small = np.zeros((0, self.dim), dtype=np.float32)
-        self._rows: _SparseRows | None = None
+        self._rows: SparseRows | None = None
         self._n = 0
-        self._ann: Any = None
+        self._ann: GraphGenerations | None = None
 
     def __len__(self) -> int:
         return self._n
+
+    @property
+    def generations(self) -> int:
+        """How many graphs the index has (0 while it is exact)."""
+        return 0 if self._ann is None else len(self._ann.graphs)
 
     def _project(self, vecs: np.ndarray) -> np.ndarray:
         if self._proj is None:
@@ -228,12 +169,12 @@ class VectorIndex:
         else:
             assert self._rows is not None
             self._rows.append(vecs)
-            self._ann.add(rows.astype(np.uint64), self._project(vecs))
+            self._ann.add_many(self._n, self._project(vecs))
         self._n += vecs.shape[0]
         return rows
 
     def search_many(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Batch :meth:`search` (the graph walk on all cores); rows of -1 pad short answers."""
+        """Batch :meth:`search` of the recent scope; rows of -1 pad short answers."""
         vecs = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
         out_rows = np.full((vecs.shape[0], k), -1, dtype=np.int64)
         out_sims = np.zeros((vecs.shape[0], k), dtype=np.float32)
@@ -242,11 +183,9 @@ class VectorIndex:
                 r, s = self.search(vec, k)
                 out_rows[i, : r.size], out_sims[i, : s.size] = r, s
             return out_rows, out_sims
-        found = self._ann.search(self._project(vecs), min(self._n, RESCORE_FACTOR * k))
-        keys = np.asarray(found.keys, dtype=np.int64).reshape(vecs.shape[0], -1)
-        counts = np.asarray(found.counts).reshape(-1)
+        found = self._ann.candidates_many(self._project(vecs), RESCORE_FACTOR * k)
         for i, vec in enumerate(vecs):
-            r, s = self._rescore(keys[i, : counts[i]], vec, k)
+            r, s = self._rescore(found[i], vec, k)
             out_rows[i, : r.size], out_sims[i, : s.size] = r, s
         return out_rows, out_sims
 
@@ -258,14 +197,14 @@ class VectorIndex:
         return candidates[top], sims[top]
 
     def _build_ann(self) -> None:
-        ann = _usearch_index(self.ann_dim, self.dtype)
-        if ann is None:
+        if usearch_index(self.ann_dim, self.dtype) is None:
             return
         n = self._n
-        rows = _SparseRows(self.dim)
+        rows = SparseRows(self.dim)
         rows.append(self._small[:n])
+        ann = GraphGenerations(self.ann_dim, self.dtype, self.rows_per_graph)
         if n:
-            ann.add(np.arange(n, dtype=np.uint64), self._project(self._small[:n]))
+            ann.add_many(0, self._project(self._small[:n]))
         self._ann, self._rows = ann, rows
         self._small = np.zeros((0, self.dim), dtype=np.float32)
 
@@ -275,31 +214,54 @@ class VectorIndex:
             return self._small[keys]
         return self._rows.dense(keys)
 
-    def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and cosine similarities of the ``k`` nearest stored vectors, best first."""
+    def search(
+        self, vector: np.ndarray, k: int, *, scope: str = "all", near: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and cosine similarities of the ``k`` nearest stored vectors, best first.
+
+        Once the rows span several graphs, ``scope`` says which are searched:
+        ``recent`` (the graph of row ``near``, default the newest, and its
+        neighbours, with ``RESCORE_FACTOR * k`` candidates each), ``older``
+        (the other graphs, ``OLDER_FACTOR * k`` each) or ``all`` (both). While
+        the index is exact every scope but ``older`` is one exact scan, and
+        ``older`` finds nothing.
+        """
         n = self._n
         if n == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         vec = np.asarray(vector, dtype=np.float32).reshape(-1)
         if self._ann is None:
+            if scope == "older":
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
             sims = self._small[:n] @ vec
             k = min(k, n)
             top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
             top = top[np.argsort(-sims[top], kind="stable")]
             return top.astype(np.int64), sims[top].astype(np.float32)
-        found = self._ann.search(self._project(vec[None, :])[0], min(n, RESCORE_FACTOR * k))
-        return self._rescore(np.asarray(found.keys, dtype=np.int64).reshape(-1), vec, k)
+        full, rest = self._ann.scopes(scope, near)
+        if not full and not rest:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        budget = RESCORE_FACTOR * k
+        projected = self._project(vec[None, :])[0]
+        found = self._ann.candidates(projected, full, budget, rest, OLDER_FACTOR * k)
+        return self._rescore(found, vec, k)
 
     def save(self, path: Path) -> None:
-        """One zip (numpy ``.npz`` layout): the exact rows, and the graph as usearch's own bytes; atomic."""
+        """One zip (numpy ``.npz`` layout): the exact rows, and the graphs as usearch's own bytes; atomic."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
-        meta = {"dim": self.dim, "ann_dim": self.ann_dim, "seed": self.seed, "dtype": self.dtype}
+        meta = {
+            "dim": self.dim,
+            "ann_dim": self.ann_dim,
+            "seed": self.seed,
+            "dtype": self.dtype,
+            "rows_per_graph": self.rows_per_graph,
+        }
         arrays: dict[str, np.ndarray] = {"meta": np.array(json.dumps(meta))}
         if self._rows is not None:
             arrays.update(self._rows.to_arrays())
             if self._ann is not None:
-                arrays["ann"] = np.frombuffer(bytes(self._ann.save()), dtype=np.uint8)
+                arrays.update(self._ann.to_arrays())
         else:
             arrays["small"] = self._small[: self._n].astype(np.float16)
         with open(tmp, "wb") as fh:
@@ -327,7 +289,7 @@ class VectorIndex:
                 got: Any = ann.get(np.arange(n, dtype=np.uint64), dtype="f32") if n else None
                 data = np.asarray(np.vstack(got) if isinstance(got, tuple) else got, dtype=np.float32)
                 data = data.reshape(n, dim) if n else np.zeros((0, dim), np.float32)
-        except (OSError, ValueError, ImportError, KeyError, zipfile.BadZipFile) as exc:
+        except (OSError, ValueError, ImportError, KeyError, RuntimeError, zipfile.BadZipFile) as exc:
             raise StoreError(f"cannot read vector index {path}: {exc}") from exc
         if data.ndim != 2 or data.shape[1] != dim:
             raise StoreError(f"vector index {path} has the wrong shape {data.shape}")
@@ -341,19 +303,23 @@ class VectorIndex:
             meta = json.loads(str(data["meta"]))
             if int(meta["dim"]) != dim:
                 raise ValueError(f"index has {meta['dim']} dims, expected {dim}")
-            index = cls(dim, dtype=str(meta["dtype"]), ann_dim=int(meta["ann_dim"]), seed=int(meta["seed"]))
+            index = cls(
+                dim,
+                dtype=str(meta["dtype"]),
+                ann_dim=int(meta["ann_dim"]),
+                seed=int(meta["seed"]),
+                rows_per_graph=int(meta.get("rows_per_graph") or ROWS_PER_GRAPH),
+            )
             if "small" in data.files:
                 small = np.asarray(data["small"], dtype=np.float32).reshape(-1, dim)
                 index._small, index._n = np.ascontiguousarray(small), small.shape[0]
                 return index
-            index._rows = _SparseRows.from_arrays(dim, data["ptr"], data["pos"], data["val"])
+            index._rows = SparseRows.from_arrays(dim, data["ptr"], data["pos"], data["val"])
             index._n = index._rows.n
-            if "ann" in data.files:
-                from usearch.index import Index
-
-                index._ann = Index.restore(data["ann"].tobytes())
-                if index._ann is None or len(index._ann) != index._n:
-                    raise ValueError("graph and rows disagree")
+            if "ann" in data.files or "ann_starts" in data.files:
+                index._ann = GraphGenerations.from_arrays(
+                    index.ann_dim, index.dtype, index.rows_per_graph, data, index._n
+                )
             else:  # saved without usearch: rebuild the small matrix
                 index._small, index._rows = index._rows.dense(np.arange(index._n)), None
         return index
@@ -457,7 +423,7 @@ def related(
     if row is None:
         return []
     vec = index.vectors([row])[0]
-    rows, sims = index.search(vec, pool)
+    rows, sims = index.search(vec, pool, near=row)  # its own time's graphs in full
     own_outlet = table.outlet[row]
     original = table.copy_of[row]
     copies = {int(r) for r in np.nonzero(table.copy_of[: len(table)] == row)[0]}

@@ -184,3 +184,34 @@ def test_sparse_centroids_survive_saving_and_older_dense_states(source):
     old = StoryEngine.from_state(legacy, engine.index, source)
     assert old.events() == engine.events()
     assert old._mean_dot(e, probe) == pytest.approx(want, abs=2e-3)
+
+
+def test_a_late_development_finds_its_story_in_an_older_graph(monkeypatch):
+    from newsdesk.link import index as index_mod
+
+    monkeypatch.setattr(index_mod, "EXACT_BELOW", 50)
+    monkeypatch.setattr(index_mod, "ROWS_PER_GRAPH", 100)
+    dim = 512  # random fillers stay far apart (cosine ~0.04): no story among them
+    rng = np.random.default_rng(11)
+
+    def unit(v: np.ndarray) -> np.ndarray:
+        return (v / np.linalg.norm(v)).astype(np.float32)
+
+    topic = unit(rng.standard_normal(dim))
+    names = {"GPE": {"Kabul": 2}, "ORG": {"Taliban": 3}}
+    engine = StoryEngine(None, dim=dim, now=T0 + timedelta(days=900))
+    for i in range(3):
+        vec = unit(topic + 0.3 * unit(rng.standard_normal(dim)))
+        engine.add(LinkItem(f"old{i}", vector=vec, published=T0 + timedelta(hours=i), entities=names))
+    for i in range(400):  # other news pushes the story out of the recent graphs
+        vec = unit(rng.standard_normal(dim))
+        engine.add(LinkItem(f"f{i}", vector=vec, published=T0 + timedelta(days=1 + i), outlet=f"o{i % 7}"))
+    # Two years on: new words (cosine ~0.19, under the revive bar), the same actors.
+    late = unit(0.2 * topic + unit(rng.standard_normal(dim)))
+    assert engine.index.generations > 2
+    recent, _ = engine.index.search(late, 32, scope="recent")
+    assert not {engine.table.ids[r] for r in recent.tolist()} & {"old0", "old1", "old2"}
+    placed = engine.add(LinkItem("late", vector=late, published=T0 + timedelta(days=800), entities=names))
+    assert placed.new_event and not placed.new_story
+    assert engine.story_of("late") == engine.story_of("old0")
+    assert engine.story_of("f10") != engine.story_of("old0")

@@ -136,3 +136,56 @@ def test_loads_the_older_layouts(tmp_path, monkeypatch):
     assert len(big) == 300 and big.search(vecs[200], 1)[0][0] == 200
     with pytest.raises(StoreError):
         VectorIndex.load(tmp_path / "old.usearch", dim=32)
+
+
+def test_rows_are_split_into_graph_generations(tmp_path, monkeypatch):
+    monkeypatch.setattr(index_mod, "EXACT_BELOW", 100)
+    rng = np.random.default_rng(7)
+    vecs = _unit(rng, 1000, 16)
+    idx = VectorIndex(16, rows_per_graph=200)
+    idx.add_many(vecs[:450])  # crosses two boundaries in one batch
+    for v in vecs[450:]:
+        idx.add(v)
+    assert idx.generations == 5
+    assert idx._ann is not None and idx._ann.starts == [0, 200, 400, 600, 800]
+    # recent: the newest two graphs only; older: the rest; all: every graph
+    recent, _ = idx.search(vecs[900], 5, scope="recent")
+    assert recent[0] == 900 and (recent >= 600).all()
+    assert (idx.search(vecs[50], 5, scope="recent")[0] >= 600).all()
+    older, _ = idx.search(vecs[50], 5, scope="older")
+    assert older[0] == 50 and (older < 600).all()
+    assert idx.search(vecs[50], 1)[0][0] == 50 and idx.search(vecs[950], 1)[0][0] == 950
+    # near: an old row's own graphs are searched in full
+    assert idx.search(vecs[250], 1, scope="recent", near=250)[0][0] == 250
+    with pytest.raises(ValueError):
+        idx.search(vecs[0], 1, scope="everything")
+    idx.save(tmp_path / "g.idx")
+    again = VectorIndex.load(tmp_path / "g.idx", dim=16)
+    assert again.generations == 5 and again.rows_per_graph == 200
+    assert again.search(vecs[123], 1)[0][0] == 123
+    again.add(vecs[1])
+    assert again.generations == 6 and again.search(vecs[1], 2)[0].tolist() in ([1, 1000], [1000, 1])
+
+
+def test_loads_one_graph_layout_and_grows_generations(tmp_path, monkeypatch):
+    from usearch.index import Index
+
+    monkeypatch.setattr(index_mod, "EXACT_BELOW", 100)
+    rng = np.random.default_rng(8)
+    vecs = _unit(rng, 300, 16)
+    idx = VectorIndex(16, rows_per_graph=1000)
+    idx.add_many(vecs)
+    assert idx.generations == 1 and idx._rows is not None
+    graph = Index(ndim=16, metric="cos", dtype="i8")
+    graph.add(np.arange(300, dtype=np.uint64), vecs)
+    meta = {"dim": 16, "ann_dim": 16, "seed": idx.seed, "dtype": "i8"}  # no rows_per_graph: older
+    arrays = {"meta": np.array(__import__("json").dumps(meta)), **idx._rows.to_arrays()}
+    arrays["ann"] = np.frombuffer(bytes(graph.save()), dtype=np.uint8)
+    np.savez(tmp_path / "one.npz", **arrays)
+    old = VectorIndex.load(tmp_path / "one.npz", dim=16)
+    assert len(old) == 300 and old.generations == 1 and old.rows_per_graph == index_mod.ROWS_PER_GRAPH
+    assert old.search(vecs[42], 1)[0][0] == 42
+    arrays["ann"] = arrays["ann"][:-100]  # a torn graph is an error, not a silent empty index
+    np.savez(tmp_path / "torn.npz", **arrays)
+    with pytest.raises(StoreError):
+        VectorIndex.load(tmp_path / "torn.npz", dim=16)
