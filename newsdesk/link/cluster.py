@@ -42,7 +42,10 @@ they are calibrated for the default feature source, :func:`default_source`):
 
 Articles without text are left unclustered with a reason; an article without
 a plausible date (none, before 1990, or far in the future) is placed by
-content alone, at a fixed penalty, and the reason is recorded.
+content alone, at a fixed penalty, and the reason is recorded. The days and
+months it names without a year still count: "mid-July ... early August" is
+the recent past of a development dated 27 September, not of one dated 6 July,
+so an event they cannot precede is scored down (``undated_mismatch_penalty``).
 """
 
 from __future__ import annotations
@@ -52,13 +55,14 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import StoreError
 from ..model import Article
+from .dates import recent_past_share, yearless_mentions
 from .features import FeatureSource, LexicalEmbedder, as_utc, document, entity_keys, key_hashes
 from .index import ArticleTable, VectorIndex, key_overlap
 
@@ -92,6 +96,10 @@ class LinkParams:
     story_time_weight: float = 0.02
     story_tau_days: float = 30.0
     undated_penalty: float = 0.03
+    #: An undated article that names days or months without a year ("late July")
+    #: is scored down by this much for an event those mentions cannot be the
+    #: recent past of (scaled by the share that do not fit; two mentions at least).
+    undated_mismatch_penalty: float = 0.10
     split_max_members: int = 256
 
 
@@ -155,6 +163,10 @@ def plausible_days(published: datetime | None, now: datetime | None = None) -> t
     if dt < EARLIEST or dt > limit:
         return math.nan, f"implausible date {dt.date().isoformat()}: placed by content alone"
     return (dt - EPOCH).total_seconds() / 86400.0, ""
+
+
+def _as_date(days: float) -> date:
+    return (EPOCH + timedelta(days=days)).date()
 
 
 def _find_root(parent: list[int], x: int) -> int:
@@ -266,7 +278,11 @@ class StoryEngine:
             return Placement(aid, None, None, reason=self.unplaced[aid])
         day, date_note = plausible_days(item.published, self.now)
         keys = key_hashes(entity_keys(item.entities))
-        return self._place(aid, vec, day, item.outlet, item.language, keys, item.copy_of, date_note)
+        # Undated: the yearless dates it names still say which developments it cannot be from.
+        hints = yearless_mentions(item.text) if math.isnan(day) and item.text else []
+        return self._place(
+            aid, vec, day, item.outlet, item.language, keys, item.copy_of, date_note, hints=hints
+        )
 
     # ------------------------------------------------------------------ internals
 
@@ -326,6 +342,8 @@ class StoryEngine:
         keys: np.ndarray,
         copy_of: str | None,
         date_note: str,
+        *,
+        hints: list[tuple[int, int]] | None = None,
     ) -> Placement:
         p = self.params
         rows, sims = self.index.search(vec, p.k, scope="recent")
@@ -357,6 +375,9 @@ class StoryEngine:
             gap = _gap_to_span(day, self.ev_first[e], self.ev_last[e])
             best_overlap = max(h[2] for h in hits)
             content = self._mean_dot(e, vec) - self._time_term(gap, p.event_time_weight, p.event_tau_days)
+            if hints and len(hints) >= 2 and not math.isnan(self.ev_first[e]):
+                fit = max(recent_past_share(hints, _as_date(d)) for d in (self.ev_first[e], self.ev_last[e]))
+                content -= p.undated_mismatch_penalty * (1.0 - fit)
             # After a silence only the content can revive an event: shared names
             # (China, the Taliban) say "same story", not "same development".
             if gap > self._silence(e) and content < p.event_revive_threshold:

@@ -68,8 +68,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel",
         re.compile(
+            # "today's most volatile regions" names no day: the possessive is left out.
             r"\b(?P<rel>today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|tomorrow"
-            r"|(?:last|this|next) (?:week|month)|earlier this (?:week|month))\b",
+            r"|(?:last|this|next) (?:week|month)|earlier this (?:week|month))\b(?!\s?['’]s\b)",
             re.IGNORECASE,
         ),
     ),
@@ -191,3 +192,58 @@ def _resolve(kind: str, m: re.Match[str], text: str, published: date) -> tuple[d
 def mentioned_days(text: str, published: date) -> list[date]:
     """Only the day-granular mentions' days, in text order (repeats kept)."""
     return [m.day for m in date_mentions(text, published) if m.granularity == "day"]
+
+
+# "late July", "mid-September", "early August", "in May" (capitalised, no year after it).
+_MONTH_ALONE = re.compile(
+    rf"\b(?:(?P<part>(?i:early|mid|late|the end of|end of|the beginning of|beginning of))[\s-]+)?{_MONTH}\b"
+    r"(?!\s*,?\s*(?:19|20)\d\d)"
+)
+_PART_DAY = {"early": 5, "beginning of": 5, "the beginning of": 5, "mid": 15, "late": 25}
+
+
+def yearless_mentions(text: str) -> list[tuple[int, int]]:
+    """``(month, day)`` of the dates a text names without a year, future clauses left out.
+
+    "September 17" gives (9, 17); "late July" (7, 25), "mid-July" (7, 15),
+    "early August" (8, 5), a bare "August" (8, 15). Such a mention reads as
+    the recent past of the unknown publication day, which is what lets an
+    undated report be told from the developments of its story it cannot be
+    from (see :func:`recent_past_share`).
+    """
+    out: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for kind in ("md", "dm"):
+        for m in dict(_PATTERNS)[kind].finditer(text):
+            taken.append(m.span())
+            month = _month_number(m.group("mon"))
+            if m.group("year") or month is None or _future_clause(text, m.start()):
+                continue
+            out.append((month, int(m.group("day"))))
+    for m in _MONTH_ALONE.finditer(text):
+        a, b = m.span()
+        if any(not (b <= s or a >= e) for s, e in taken) or _future_clause(text, a):
+            continue
+        month = _month_number(m.group("mon"))
+        if month is None or (m.group("mon") == "May" and not m.group("part")):
+            continue  # "may" the verb, capitalised at a sentence start
+        part = (m.group("part") or "").lower()
+        out.append((month, _PART_DAY.get(part, 28 if "end" in part else 15)))
+    return out
+
+
+def recent_past_share(mentions: list[tuple[int, int]], published: date, *, within: int = 120) -> float:
+    """Share of yearless ``mentions`` that fall in the ``within`` days up to ``published`` (3 days' slack).
+
+    Each is placed in the year that puts it closest to ``published``; news
+    reports the past, so "late July" fits an article of 27 September but not
+    one of 6 July.
+    """
+    if not mentions:
+        return 1.0
+    fits = 0
+    for month, day in mentions:
+        d = _closest_year(month, day, published)
+        if d is not None and -3 <= (published - d).days <= within:
+            fits += 1
+    return fits / len(mentions)

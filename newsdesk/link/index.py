@@ -71,7 +71,7 @@ RESCORE_FACTOR = 16
 #: Candidates per neighbour wanted from each older graph (see ``VectorIndex.search``).
 OLDER_FACTOR = 4
 #: Rows per graph generation (see :mod:`newsdesk.link.ann`).
-ROWS_PER_GRAPH = 65_536
+ROWS_PER_GRAPH = 16_384
 #: Seed of the fixed random projection (saved with the index).
 PROJECTION_SEED = 20_240_301
 #: Entity-key slots kept per article (the most mentioned names).

@@ -136,13 +136,24 @@ def story_timeline(
             sents = sentences(text)
             sent_days = [mentioned_days(s, pub) if pub else [] for s in sents]
             docs.append(_Doc(aid, r, pub, clean_text(title), sents, sent_days))
-    ranked = [
-        (day, score)
-        for day, score in rank_days((d.published, (x for ds in d.sent_days for x in ds)) for d in docs)
-        if (start is None or day >= start) and (end is None or day <= end)
-    ]
-    keep = limit if limit is not None else len(events)
-    chosen = sorted(day for day, _ in ranked[:keep])
+
+    def best_days(group: list[_Doc]) -> list[date]:
+        return [
+            day
+            for day, _ in rank_days((d.published, (x for ds in d.sent_days for x in ds)) for d in group)
+            if (start is None or day >= start) and (end is None or day <= end)
+        ]
+
+    if limit is None:
+        # Every development of the story: one per dated event, on that event's best day.
+        # Ranking the whole story's days instead lets one long article that names many
+        # days of its own week crowd out a later development with few mentions.
+        per_event: dict[int, list[_Doc]] = {}
+        for d in docs:
+            per_event.setdefault(engine.event_of_row(d.row), []).append(d)
+        chosen = sorted({days[0] for group in per_event.values() if (days := best_days(group))})
+    else:
+        chosen = sorted(best_days(docs)[:limit])
     attached: dict[date | None, list[_Doc]] = {day: [] for day in chosen}
     for doc in docs:
         attached.setdefault(_attach(doc, chosen), []).append(doc)

@@ -56,3 +56,25 @@ def test_rank_days_mentions_beat_publications():
     assert ranked[0] == (date(2010, 4, 28), 2.0)
     assert date(1979, 6, 3) not in dict(ranked)
     assert ranked[1][0] == date(2010, 5, 2)
+
+
+def test_yearless_mentions_and_the_recent_past_they_fit():
+    from newsdesk.link.dates import recent_past_share, yearless_mentions
+
+    text = (
+        "Officials met in mid-July and again in late July. On September 17 the envoy said more. "
+        "The deal of March 2020 stands. May brings rain. Talks will resume in early October."
+    )
+    # the year-dated month and the future clause are left out; "May" at a sentence start is no date
+    assert yearless_mentions(text) == [(9, 17), (7, 15), (7, 25)]
+    assert recent_past_share(yearless_mentions(text), date(2021, 9, 27)) == 1.0
+    # in early July none of them has happened yet; a year later they are too old
+    assert recent_past_share(yearless_mentions(text), date(2025, 7, 6)) == 0.0
+    assert recent_past_share(yearless_mentions(text), date(2022, 3, 1)) == 0.0
+    assert recent_past_share([], date(2025, 7, 6)) == 1.0
+
+
+def test_possessive_today_names_no_day():
+    assert _days("one of today's most volatile regions") == []
+    assert _days("tomorrow 's talks , today 's agenda") == []
+    assert _days("BP said today it would sell assets") == [("2010-05-15", "day")]
