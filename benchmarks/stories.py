@@ -573,7 +573,7 @@ def render(
         ]
         for r in scale:
             graphs = f"{int(r['graphs'])}" if "graphs" in r else "1"
-            back = f"{r['looked_back']:.0%}" if "looked_back" in r else "-"
+            back = f"{r['looked_back']:.1%}" if "looked_back" in r else "-"
             lines.append(
                 f"| {int(r['n']):,} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['mean_ms']:.2f} | "
                 f"{r['rss_mb']:.0f} | {int(r['events']):,} | {graphs} | {back} | "
@@ -606,7 +606,7 @@ def write_readme(section: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write-readme", action="store_true")
-    ap.add_argument("--scale-1m", action="store_true", help="also run the 1M store (about 30 min)")
+    ap.add_argument("--scale-1m", action="store_true", help="also run the 1M store (about 12 min)")
     ap.add_argument("--no-scale", action="store_true", help="quality only")
     ap.add_argument("--no-sensitivity", action="store_true", help="skip the one-parameter-moved table")
     ap.add_argument(
@@ -638,7 +638,7 @@ def main() -> None:
     if args.scale_from:
         note = (
             f"Rows not measured by this run come from `{args.scale_from.name}` (`--scale-worker N` lines "
-            "from the same code, each run on its own; the 1M store takes about 25 min to fill on 2 cores)."
+            "from the same code, each run on its own; the 1M store takes about 10 min to fill on 2 cores)."
         )
     section = render(rows, sens, scale, note)
     print(section)
