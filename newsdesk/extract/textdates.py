@@ -247,15 +247,13 @@ def text_dates(text: str, *, now: datetime | None = None) -> TextDates:
         if m is None or m.end() < year.end():
             continue
         seen_end = m.end()
-        dt = _match_date(m)
-        if dt is None or plausible(dt, now) is None:
+        found = _labelled(text, m, now)
+        if found is None:
             continue
-        before = _label_window(text, m.start())
-        if _PROFILE_LABEL.search(before):
-            continue
-        if _UPDATE_LABEL.search(before):
+        dt, kind = found
+        if kind == "upd":
             updated = updated or dt
-        elif _PUBLISH_LABEL.search(before) or _DATELINE_DASH.match(text, m.end()):
+        elif kind == "pub" or _DATELINE_DASH.match(text, m.end()):
             return TextDates(dt, first or dt, updated)
         first = first or dt
     return TextDates(None, first, updated)
@@ -272,15 +270,20 @@ def _dates_in(text: str, start: int, end: int, now: datetime) -> list[tuple[int,
     """(offset, date, 'pub'/'upd'/'') for each date in text[start:end]."""
     found = []
     for m in _TEXT_DATE.finditer(text, max(0, start), end):
-        dt = _match_date(m)
-        if dt is None or plausible(dt, now) is None:
-            continue
-        before = _label_window(text, m.start())
-        if _PROFILE_LABEL.search(before):
-            continue
-        kind = "upd" if _UPDATE_LABEL.search(before) else "pub" if _PUBLISH_LABEL.search(before) else ""
-        found.append((m.start(), dt, kind))
+        if (labelled := _labelled(text, m, now)) is not None:
+            found.append((m.start(), *labelled))
     return found
+
+
+def _labelled(text: str, m: re.Match[str], now: datetime) -> tuple[datetime, str] | None:
+    """A matched date and its label ('upd', 'pub' or ''); None when implausible or a profile's date."""
+    dt = _match_date(m)
+    if dt is None or plausible(dt, now) is None:
+        return None
+    before = _label_window(text, m.start())
+    if _PROFILE_LABEL.search(before):
+        return None
+    return dt, "upd" if _UPDATE_LABEL.search(before) else "pub" if _PUBLISH_LABEL.search(before) else ""
 
 
 def _headline_at(text: str, h1_offsets: list[int], headline: str) -> int:
