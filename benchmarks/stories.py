@@ -462,6 +462,18 @@ def scale_worker(n: int, measure: int = 1000) -> dict[str, float]:
         timings.append(time.perf_counter() - t)
         looked_back += placed.looked_back
     ms = np.array(timings) * 1000
+    # Articles unlike anything stored (a later epoch: fresh terms, fresh names): no recent
+    # event takes them, so each one also searches every older graph; the dearest placement.
+    fresh_idx = np.arange(200) + (n + measure) // (EPOCH_COPIES * base.n) * EPOCH_COPIES * base.n
+    fresh_idx += 3 * EPOCH_COPIES * base.n
+    fresh = _synthetic(base, fresh_idx, rng)
+    fresh_ms, fresh_back = [], 0
+    for j, i in enumerate(fresh_idx.tolist()):
+        day = 14_610.0 + (n + measure) / 500.0
+        t = time.perf_counter()
+        placed = engine._place(f"x{i}", fresh[j], day, f"o{i % 200}", "en", base.keys(keys, i), None, "")
+        fresh_ms.append((time.perf_counter() - t) * 1000)
+        fresh_back += placed.looked_back
     rss_mb = _peak_rss_mb()
     recall = _recall(engine, _synthetic(base, np.arange(n + measure, n + measure + 200), rng))
     return {
@@ -476,6 +488,8 @@ def scale_worker(n: int, measure: int = 1000) -> dict[str, float]:
         "recall": recall,
         "graphs": engine.index.generations,
         "looked_back": looked_back / measure,
+        "fresh_p50_ms": float(np.median(fresh_ms)),
+        "fresh_looked_back": fresh_back / len(fresh_ms),
     }
 
 
@@ -565,18 +579,21 @@ def render(
             "is the 'looked back' column). Stores of N synthetic articles (see the docstring), 1,000 more",
             "placed one by one; each size in its own process (peak RSS is that size's). ANN recall: of the",
             "exact k nearest neighbours with cosine >= the event threshold, the share the index's search",
-            "(every graph) finds: see `newsdesk/link/ann.py`.",
+            "(every graph) finds: see `newsdesk/link/ann.py`. 'New story p50': 200 more articles unlike",
+            "anything stored (fresh terms and names), each of which searches every older graph too: the",
+            "dearest placement (in the real-data stress row above, about one placement in ten looks back).",
             "",
             "| index size | p50 ms | p99 ms | mean ms | peak RSS MB | events | graphs | looked back "
-            "| ANN recall | fill time s |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| new story p50 ms | ANN recall | fill time s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in scale:
             graphs = f"{int(r['graphs'])}" if "graphs" in r else "1"
             back = f"{r['looked_back']:.1%}" if "looked_back" in r else "-"
+            fresh = f"{r['fresh_p50_ms']:.2f}" if "fresh_p50_ms" in r else "-"
             lines.append(
                 f"| {int(r['n']):,} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['mean_ms']:.2f} | "
-                f"{r['rss_mb']:.0f} | {int(r['events']):,} | {graphs} | {back} | "
+                f"{r['rss_mb']:.0f} | {int(r['events']):,} | {graphs} | {back} | {fresh} | "
                 f"{r.get('recall', float('nan')):.3f} | {r['fill_s']:.0f} |"
             )
         lo, hi = scale[0], scale[-1]
