@@ -195,14 +195,7 @@ class GraphGenerations:
                 found = graph.search(projected, min(count, len(graph)))
                 keys.append(np.asarray(found.keys, dtype=np.int64).reshape(-1))
                 dists.append(np.asarray(found.distances, dtype=np.float32).reshape(-1))
-        if not keys:
-            return np.zeros(0, dtype=np.int64)
-        if len(keys) == 1:
-            return keys[0][:full_count]
-        k, d = np.concatenate(keys), np.concatenate(dists)
-        # One projection and one quantisation for every graph: their distances compare.
-        order = np.argsort(d, kind="stable")[:full_count]
-        return k[order]
+        return _nearest_first(keys, dists, full_count)
 
     def candidates_many(self, projected: np.ndarray, count: int) -> list[np.ndarray]:
         """Per query row, the recent graphs' candidates (batch; usearch walks on all cores)."""
@@ -218,15 +211,7 @@ class GraphGenerations:
             counts = np.asarray(found.counts).reshape(-1)
             for q in range(projected.shape[0]):
                 per_query[q].append((keys[q, : counts[q]], dists[q, : counts[q]]))
-        out = []
-        for parts in per_query:
-            if not parts:
-                out.append(np.zeros(0, dtype=np.int64))
-                continue
-            k = np.concatenate([p[0] for p in parts])
-            d = np.concatenate([p[1] for p in parts])
-            out.append(k[np.argsort(d, kind="stable")[:count]])
-        return out
+        return [_nearest_first([p[0] for p in parts], [p[1] for p in parts], count) for parts in per_query]
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {"ann_starts": np.asarray(self.starts, dtype=np.int64)}
@@ -256,3 +241,14 @@ class GraphGenerations:
             raise ValueError("graphs and rows disagree")
         gens._end = n
         return gens
+
+
+def _nearest_first(keys: list[np.ndarray], dists: list[np.ndarray], count: int) -> np.ndarray:
+    """Several graphs' answers merged: the ``count`` keys of smallest distance, nearest first."""
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    if len(keys) == 1:
+        return keys[0][:count]
+    # One projection and one quantisation for every graph: their distances compare.
+    order = np.argsort(np.concatenate(dists), kind="stable")[:count]
+    return np.concatenate(keys)[order]
