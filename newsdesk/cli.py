@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_common import DbOption, err, fail, one_line, open_store, out, settings_for
 from .cli_feeds import feed_named, feeds_app, mark_published
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
@@ -40,7 +40,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich help prints a type such as `<bool>` beside every flag.
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"newsdesk {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print newsdesk's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news from many outlets into clean, trustworthy records and story feeds."""
 
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
@@ -48,6 +68,10 @@ def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
+
+
+def _parenthesised(text: str) -> str:
+    return f"({text})" if text else ""
 
 
 def _dump(obj: Any) -> str:
@@ -93,7 +117,7 @@ def ingest(
             )
         total = store.count()
     for failure in report.failed:
-        err.print(f"[red]failed:[/red] {failure}", markup=True, highlight=False)
+        err.print(f"[red]failed:[/red] {one_line(failure)}", markup=True, highlight=False)
     out.print(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.failed)} failed; {total} articles in {settings.db_path}"
@@ -166,9 +190,8 @@ def show(
         ("published", f"{data['publishedDateTime'] or '—'} ({article.published_source or 'unknown source'})"),
         (
             "provider",
-            f"{article.provider.name} ({article.provider.domain})"
-            if not article.provider.is_empty()
-            else "—",
+            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain))))
+            or "—",
         ),
         ("authors", ", ".join(article.authors) or "—"),
         ("url", article.url or "—"),
@@ -486,7 +509,9 @@ def story(
             try:
                 story_id = linker.story_of(store.resolve(ref).id)
             except NotFound as exc:
-                raise fail(str(exc), 1) from exc
+                # A number is a story id first; only say "article" when an article was meant.
+                message = f"no story {ref}" if ref.isdigit() else f"no story or article {ref!r}"
+                raise fail(message, 1) from exc
         if story_id is None:
             raise fail(f"{ref!r} is in no story", 1)
         timeline = linker.timeline(story_id, store)

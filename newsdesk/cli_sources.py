@@ -28,7 +28,9 @@ from .pipeline import Enricher, link_new
 from .store.sources import SOURCE_KINDS, source_to_json
 
 sources_app = typer.Typer(
-    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.", no_args_is_help=True
+    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 

@@ -183,7 +183,10 @@ def ingest_paths(
         except StoreError:
             raise  # the store itself failed: going on would only fail every input after this one
         except NewsdeskError as exc:
-            message = str(exc) if isinstance(exc, InputError) and exc.source else f"{item.source}: {exc}"
+            message = str(exc)
+            # Errors that already name their input (an InputError, a record's error) are not prefixed again.
+            if not (isinstance(exc, InputError) and exc.source) and not message.startswith(f"{item.source}:"):
+                message = f"{item.source}: {message}"
             report.failed.append(message)
             if progress:
                 progress(item.source, "failed")

@@ -549,7 +549,10 @@ def load_record(text: str | bytes, *, source: str = "<record>") -> Article:
     try:
         data = yaml.safe_load(yaml_text)
     except yaml.YAMLError as exc:
-        raise RecordError(f"{source}: front matter is not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (front matter line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RecordError(f"{source}: front matter is not valid YAML: {problem}{where}") from exc
     f = _Fields(source)
     fm = f.mapping(data, "<front matter>")
     article = _article_from_front_matter(fm, f)
