@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -62,11 +63,16 @@ def ingest(
     ],
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option("--follow-symlinks", help="Follow symlinks that lead out of the given folders."),
+    ] = None,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
     settings = settings_for(db)
+    follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
-        files = list(discover(paths))
+        files = list(discover(paths, follow_symlinks=follow))
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     with open_store(settings) as store:
@@ -88,10 +94,13 @@ def ingest(
                 progress=progress,
                 enricher=Enricher.from_settings(settings),
                 linker=Linker.open(settings.db_path, heat=settings.heat),
+                follow_symlinks=follow,
+                time_budget_s=settings.input_time_budget,
             )
         total = store.count()
     for failure in report.failed:
-        err.print(f"[red]failed:[/red] {failure}", markup=True, highlight=False)
+        # the failure text is data (a file name may hold "[/y]"): never read as markup
+        err.print(f"[red]failed:[/red] {escape(failure)}", markup=True, highlight=False)
     out.print(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.failed)} failed; {total} articles in {settings.db_path}"
@@ -384,7 +393,7 @@ def classify(
     for doc in docs:
         if not isinstance(doc, RawDocument):
             failed += 1
-            err.print(f"[red]failed:[/red] {doc}", markup=True, highlight=False)
+            err.print(f"[red]failed:[/red] {escape(str(doc))}", markup=True, highlight=False)
             continue
         try:
             article = extract_article(doc)
