@@ -9,28 +9,27 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from . import __version__
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
-from .cli_feeds import feed_named, feeds_app, mark_published
+from .cli_feeds import feeds_app
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
-from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
-from .extract.article import extract_article
-from .ingest.files import discover, read_file
-from .link.linker import Linker, decorate
 from .model import Article, RawDocument, now_utc
-from .pipeline import Enricher, ingest_paths, link_new, topic_text
 from .records import article_to_json, dump_record
-from .secured import Keyring, verify_record
 from .settings import Settings, load_settings
-from .store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from .link.linker import Linker
+    from .store.sqlite import SQLiteStore
+
+# Commands import what they need inside their bodies: extraction, enrichment and
+# linking pull in trafilatura, numpy, scipy and the models' code, seconds that
+# `newsdesk list`, `show` or `--help` must not pay (benchmarks/README.md, start-up).
 
 app = typer.Typer(
     name="newsdesk",
@@ -43,6 +42,9 @@ app = typer.Typer(
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     """The story state beside the store, caught up with whatever the store holds."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
@@ -64,6 +66,12 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .ingest.files import discover
+    from .link.linker import Linker
+    from .pipeline import Enricher, ingest_paths
+
     settings = settings_for(db)
     try:
         files = list(discover(paths))
@@ -108,6 +116,8 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """List stored articles, newest first."""
+    from rich.table import Table
+
     with open_store(settings_for(db)) as store:
         articles = store.recent(limit=limit, offset=offset)
     if as_json:
@@ -242,6 +252,10 @@ def export(
     ] = None,
 ) -> None:
     """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
+    from .cli_feeds import feed_named, mark_published
+    from .link.linker import decorate
+    from .secured import Keyring
+
     if fmt not in ("md", "json", "jsonl"):
         raise fail(f"unknown format {fmt!r}: use md, json or jsonl")
     settings = settings_for(db)
@@ -293,6 +307,9 @@ def extract(
     url: Annotated[str | None, typer.Option(help="The page's URL, if known.")] = None,
 ) -> None:
     """Print one page's extraction as JSON, storing nothing."""
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+
     settings = load_settings()
     try:
         first = next(iter(read_file(file, max_bytes=settings.max_input_bytes)))
@@ -334,6 +351,8 @@ def verify(
     db: DbOption = None,
 ) -> None:
     """Check records' `secured` envelopes: exit 0 when every one is intact."""
+    from .secured import Keyring, verify_record
+
     keyring = Keyring.from_settings(settings_for(db))
     worst = 0
     for path in records:
@@ -373,6 +392,11 @@ def classify(
     ] = False,
 ) -> None:
     """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
+    from .enrich.language import detect_language
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+    from .pipeline import Enricher, topic_text
+
     settings = load_settings()
     enricher = Enricher.from_settings(settings)
     failed = 0
@@ -495,6 +519,9 @@ def story(
 @app.command()
 def recluster(db: DbOption = None) -> None:
     """Rebuild events and stories from every stored article (for backfills)."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     settings = settings_for(db)
     with open_store(settings) as store:
         linker = Linker.rebuild(settings.db_path, heat=settings.heat)

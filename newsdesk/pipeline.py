@@ -18,7 +18,6 @@ from .enrich.provenance import apply_provenance
 from .enrich.quality import apply_quality
 from .enrich.topics import TopicClassifier
 from .errors import ConfigError, InputError, NewsdeskError, StoreError
-from .extract.article import extract_article
 from .ingest.files import discover, read_file
 from .ingest.identity import article_id, keys_for, same_article
 from .ingest.merge import merge_inputs
@@ -124,6 +123,10 @@ def content_sha256(raw: RawDocument) -> str:
 
 def ingest_document(raw: RawDocument, store: Store, enricher: Enricher | None = None) -> tuple[str, str]:
     """Extract one input and merge it into the store; returns (article id, outcome)."""
+    # Here, not at the top: extraction pulls in trafilatura, which readers of the store
+    # (export, stories, the web pages) that import link_new must not pay for.
+    from .extract.article import extract_article
+
     digest = content_sha256(raw)
     if store.has_input(digest):
         return "", "unchanged"
