@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -152,15 +153,24 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print all stored fields as JSON.")] = False,
 ) -> None:
     """Show one article: metadata, then its clean text."""
-    with open_store(settings_for(db)) as store:
+    settings = settings_for(db)
+    with open_store(settings) as store:
         try:
             article = store.resolve(ref)
         except NotFound as exc:
             raise fail(str(exc), 1) from exc
+        if as_json:
+            from .link.linker import decorate
+            from .secured import Keyring, seal
+
+            # As a record shows it: related coverage, heat and a fresh `secured` envelope.
+            full = decorate(article, store, _linker(settings, store))
+            full.secured = seal(full, full.text, Keyring.from_settings(settings))
+            data = article_to_json(full)
+            data.update({k: full.info.get(k) for k in ("story_id", "event_id", "copy_of")})
+            out.print(_dump(data))
+            return
     data = article_to_json(article)
-    if as_json:
-        out.print(_dump(data))
-        return
     out.print(f"[bold]{article.title}[/bold]", markup=True)
     for label, value in (
         ("id", article.id),
@@ -254,6 +264,7 @@ def export(
     """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
     from .cli_feeds import feed_named, mark_published
     from .link.linker import decorate
+    from .publish.export import export_json, write_json_array
     from .secured import Keyring
 
     if fmt not in ("md", "json", "jsonl"):
@@ -268,35 +279,46 @@ def export(
     count = 0
     with open_store(settings) as store:
         linker = _linker(settings, store)
-        jsonl_file = (
-            (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
-        )
-        try:
+
+        def articles() -> Iterator[Article]:
             for stored in store.iter_articles():
                 article = decorate(stored, store, linker)
                 if feed is not None:
                     mark_published(article, feed, now=now)
+                yield article
+
+        if fmt == "md":
+            for article in articles():
                 count += 1
-                if fmt == "md":
-                    text = dump_record(article, keyring=keyring)
-                    if target:
-                        (target / f"{article.id}.md").write_text(text, encoding="utf-8")
-                    else:
-                        sys.stdout.write(text)
-                    continue
-                data = article_to_json(article)
-                if fmt == "jsonl":
-                    line = _dump(data) + "\n"
-                    (jsonl_file.write(line) if jsonl_file else sys.stdout.write(line))
-                elif target:
-                    (target / f"{article.id}.json").write_text(
-                        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
-                    )
+                text = dump_record(article, keyring=keyring)
+                if target:
+                    (target / f"{article.id}.md").write_text(text, encoding="utf-8")
                 else:
-                    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        finally:
-            if jsonl_file:
-                jsonl_file.close()
+                    sys.stdout.write(text)
+        elif fmt == "jsonl":
+            lines = (_dump(export_json(a, keyring=keyring)) + "\n" for a in articles())
+            if target:
+                with (target / "articles.jsonl").open("w", encoding="utf-8") as jsonl_file:
+                    for line in lines:
+                        count += 1
+                        jsonl_file.write(line)
+            else:
+                for line in lines:
+                    count += 1
+                    sys.stdout.write(line)
+        elif target:
+            for article in articles():
+                count += 1
+                data = export_json(article, keyring=keyring)
+                (target / f"{article.id}.json").write_text(
+                    json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+        else:
+            # One JSON document on standard output: an array, streamed object by object.
+            docs = (
+                json.dumps(export_json(a, keyring=keyring), ensure_ascii=False, indent=2) for a in articles()
+            )
+            count = write_json_array(docs, sys.stdout)
     if target:
         err.print(f"{count} articles written to {target}")
 
