@@ -8,30 +8,29 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from . import __version__
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
-from .cli_feeds import feed_named, feeds_app, mark_published
+from .cli_feeds import feeds_app
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
-from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
-from .extract.article import extract_article
-from .ingest.files import discover, read_file
-from .link.linker import Linker, decorate
 from .model import Article, RawDocument, now_utc
-from .pipeline import Enricher, ingest_paths, link_new, topic_text
 from .records import article_to_json, dump_record
-from .secured import Keyring, verify_record
 from .settings import Settings, load_settings
-from .store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from .link.linker import Linker
+    from .store.sqlite import SQLiteStore
+
+# Commands import what they need inside their bodies: extraction, enrichment and
+# linking pull in trafilatura, numpy, scipy and the models' code, seconds that
+# `newsdesk list`, `show` or `--help` must not pay (benchmarks/README.md, start-up).
 
 app = typer.Typer(
     name="newsdesk",
@@ -44,6 +43,9 @@ app = typer.Typer(
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     """The story state beside the store, caught up with whatever the store holds."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
@@ -69,6 +71,13 @@ def ingest(
     ] = None,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .ingest.files import discover
+    from .link.linker import Linker
+    from .pipeline import Enricher, ingest_paths
+
     settings = settings_for(db)
     follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
@@ -117,6 +126,8 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """List stored articles, newest first."""
+    from rich.table import Table
+
     with open_store(settings_for(db)) as store:
         articles = store.recent(limit=limit, offset=offset)
     if as_json:
@@ -151,15 +162,24 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print all stored fields as JSON.")] = False,
 ) -> None:
     """Show one article: metadata, then its clean text."""
-    with open_store(settings_for(db)) as store:
+    settings = settings_for(db)
+    with open_store(settings) as store:
         try:
             article = store.resolve(ref)
         except NotFound as exc:
             raise fail(str(exc), 1) from exc
+        if as_json:
+            from .link.linker import decorate
+            from .secured import Keyring, seal
+
+            # As a record shows it: related coverage, heat and a fresh `secured` envelope.
+            full = decorate(article, store, _linker(settings, store))
+            full.secured = seal(full, full.text, Keyring.from_settings(settings))
+            data = article_to_json(full)
+            data.update({k: full.info.get(k) for k in ("story_id", "event_id", "copy_of")})
+            out.print(_dump(data))
+            return
     data = article_to_json(article)
-    if as_json:
-        out.print(_dump(data))
-        return
     out.print(f"[bold]{article.title}[/bold]", markup=True)
     for label, value in (
         ("id", article.id),
@@ -251,6 +271,11 @@ def export(
     ] = None,
 ) -> None:
     """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
+    from .cli_feeds import feed_named, mark_published
+    from .link.linker import decorate
+    from .publish.export import export_json, write_json_array
+    from .secured import Keyring
+
     if fmt not in ("md", "json", "jsonl"):
         raise fail(f"unknown format {fmt!r}: use md, json or jsonl")
     settings = settings_for(db)
@@ -263,35 +288,46 @@ def export(
     count = 0
     with open_store(settings) as store:
         linker = _linker(settings, store)
-        jsonl_file = (
-            (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
-        )
-        try:
+
+        def articles() -> Iterator[Article]:
             for stored in store.iter_articles():
                 article = decorate(stored, store, linker)
                 if feed is not None:
                     mark_published(article, feed, now=now)
+                yield article
+
+        if fmt == "md":
+            for article in articles():
                 count += 1
-                if fmt == "md":
-                    text = dump_record(article, keyring=keyring)
-                    if target:
-                        (target / f"{article.id}.md").write_text(text, encoding="utf-8")
-                    else:
-                        sys.stdout.write(text)
-                    continue
-                data = article_to_json(article)
-                if fmt == "jsonl":
-                    line = _dump(data) + "\n"
-                    (jsonl_file.write(line) if jsonl_file else sys.stdout.write(line))
-                elif target:
-                    (target / f"{article.id}.json").write_text(
-                        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
-                    )
+                text = dump_record(article, keyring=keyring)
+                if target:
+                    (target / f"{article.id}.md").write_text(text, encoding="utf-8")
                 else:
-                    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        finally:
-            if jsonl_file:
-                jsonl_file.close()
+                    sys.stdout.write(text)
+        elif fmt == "jsonl":
+            lines = (_dump(export_json(a, keyring=keyring)) + "\n" for a in articles())
+            if target:
+                with (target / "articles.jsonl").open("w", encoding="utf-8") as jsonl_file:
+                    for line in lines:
+                        count += 1
+                        jsonl_file.write(line)
+            else:
+                for line in lines:
+                    count += 1
+                    sys.stdout.write(line)
+        elif target:
+            for article in articles():
+                count += 1
+                data = export_json(article, keyring=keyring)
+                (target / f"{article.id}.json").write_text(
+                    json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+        else:
+            # One JSON document on standard output: an array, streamed object by object.
+            docs = (
+                json.dumps(export_json(a, keyring=keyring), ensure_ascii=False, indent=2) for a in articles()
+            )
+            count = write_json_array(docs, sys.stdout)
     if target:
         err.print(f"{count} articles written to {target}")
 
@@ -302,6 +338,9 @@ def extract(
     url: Annotated[str | None, typer.Option(help="The page's URL, if known.")] = None,
 ) -> None:
     """Print one page's extraction as JSON, storing nothing."""
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+
     settings = load_settings()
     try:
         first = next(iter(read_file(file, max_bytes=settings.max_input_bytes)))
@@ -343,6 +382,8 @@ def verify(
     db: DbOption = None,
 ) -> None:
     """Check records' `secured` envelopes: exit 0 when every one is intact."""
+    from .secured import Keyring, verify_record
+
     keyring = Keyring.from_settings(settings_for(db))
     worst = 0
     for path in records:
@@ -382,6 +423,13 @@ def classify(
     ] = False,
 ) -> None:
     """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
+    from rich.markup import escape
+
+    from .enrich.language import detect_language
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+    from .pipeline import Enricher, topic_text
+
     settings = load_settings()
     enricher = Enricher.from_settings(settings)
     failed = 0
@@ -504,6 +552,9 @@ def story(
 @app.command()
 def recluster(db: DbOption = None) -> None:
     """Rebuild events and stories from every stored article (for backfills)."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     settings = settings_for(db)
     with open_store(settings) as store:
         linker = Linker.rebuild(settings.db_path, heat=settings.heat)

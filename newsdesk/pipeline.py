@@ -18,7 +18,6 @@ from .enrich.provenance import apply_provenance
 from .enrich.quality import apply_quality
 from .enrich.topics import TopicClassifier
 from .errors import ConfigError, InputError, NewsdeskError, StoreError
-from .extract.article import extract_article
 from .extract.limits import time_budget
 from .extract.sanitise import clean_str, sanitise_article
 from .ingest.files import discover, display_name, read_file
@@ -136,6 +135,10 @@ def ingest_document(
     time_budget_s: float = INPUT_TIME_BUDGET,
 ) -> tuple[str, str]:
     """Extract one input and merge it into the store; returns (article id, outcome)."""
+    # Here, not at the top: extraction pulls in trafilatura, which readers of the store
+    # (export, stories, the web pages) that import link_new must not pay for.
+    from .extract.article import extract_article
+
     raw.source = clean_str(raw.source)
     digest = content_sha256(raw)
     if store.has_input(digest):
