@@ -205,7 +205,7 @@ def test_time_budget_ends_one_input_and_the_run_goes_on(
             time.sleep(30)
         return real(raw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("newsdesk.pipeline.extract_article", slow)
+    monkeypatch.setattr(article_module, "extract_article", slow)
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a-slow.html").write_text(ARTICLE_HTML, encoding="utf-8")
