@@ -10,29 +10,27 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from . import __version__
-from .cli_common import DbOption, err, fail, one_line, open_store, out, settings_for
-from .cli_feeds import feed_named, feeds_app, mark_published
+from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_feeds import feeds_app
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
-from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
-from .extract.article import extract_article
-from .ingest.files import discover, read_file
-from .link.linker import Linker, decorate
 from .model import Article, RawDocument, now_utc
-from .pipeline import Enricher, ingest_paths, link_new, topic_text
-from .publish.export import export_json, write_json_array
 from .records import article_to_json, dump_record
-from .secured import Keyring, seal, verify_record
 from .settings import Settings, load_settings
-from .store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from .link.linker import Linker
+    from .store.sqlite import SQLiteStore
+
+# Commands import what they need inside their bodies: extraction, enrichment and
+# linking pull in trafilatura, numpy, scipy and the models' code, seconds that
+# `newsdesk list`, `show` or `--help` must not pay (benchmarks/README.md, start-up).
 
 app = typer.Typer(
     name="newsdesk",
@@ -65,6 +63,9 @@ def _global_options(
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     """The story state beside the store, caught up with whatever the store holds."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
@@ -88,11 +89,23 @@ def ingest(
     ],
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option("--follow-symlinks", help="Follow symlinks that lead out of the given folders."),
+    ] = None,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .ingest.files import discover
+    from .link.linker import Linker
+    from .pipeline import Enricher, ingest_paths
+
     settings = settings_for(db)
+    follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
-        files = list(discover(paths))
+        files = list(discover(paths, follow_symlinks=follow))
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     with open_store(settings) as store:
@@ -114,10 +127,13 @@ def ingest(
                 progress=progress,
                 enricher=Enricher.from_settings(settings),
                 linker=Linker.open(settings.db_path, heat=settings.heat),
+                follow_symlinks=follow,
+                time_budget_s=settings.input_time_budget,
             )
         total = store.count()
     for failure in report.failed:
-        err.print(f"[red]failed:[/red] {one_line(failure)}", markup=True, highlight=False)
+        # the failure text is data (a file name may hold "[/y]"): never read as markup
+        err.print(f"[red]failed:[/red] {escape(failure)}", markup=True, highlight=False)
     out.print(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.failed)} failed; {total} articles in {settings.db_path}"
@@ -134,6 +150,8 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """List stored articles, newest first."""
+    from rich.table import Table
+
     with open_store(settings_for(db)) as store:
         articles = store.recent(limit=limit, offset=offset)
     if as_json:
@@ -175,6 +193,9 @@ def show(
         except NotFound as exc:
             raise fail(str(exc), 1) from exc
         if as_json:
+            from .link.linker import decorate
+            from .secured import Keyring, seal
+
             # As a record shows it: related coverage, heat and a fresh `secured` envelope.
             full = decorate(article, store, _linker(settings, store))
             full.secured = seal(full, full.text, Keyring.from_settings(settings))
@@ -273,6 +294,11 @@ def export(
     ] = None,
 ) -> None:
     """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
+    from .cli_feeds import feed_named, mark_published
+    from .link.linker import decorate
+    from .publish.export import export_json, write_json_array
+    from .secured import Keyring
+
     if fmt not in ("md", "json", "jsonl"):
         raise fail(f"unknown format {fmt!r}: use md, json or jsonl")
     settings = settings_for(db)
@@ -335,6 +361,9 @@ def extract(
     url: Annotated[str | None, typer.Option(help="The page's URL, if known.")] = None,
 ) -> None:
     """Print one page's extraction as JSON, storing nothing."""
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+
     settings = load_settings()
     try:
         first = next(iter(read_file(file, max_bytes=settings.max_input_bytes)))
@@ -376,6 +405,8 @@ def verify(
     db: DbOption = None,
 ) -> None:
     """Check records' `secured` envelopes: exit 0 when every one is intact."""
+    from .secured import Keyring, verify_record
+
     keyring = Keyring.from_settings(settings_for(db))
     worst = 0
     for path in records:
@@ -415,6 +446,13 @@ def classify(
     ] = False,
 ) -> None:
     """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
+    from rich.markup import escape
+
+    from .enrich.language import detect_language
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+    from .pipeline import Enricher, topic_text
+
     settings = load_settings()
     enricher = Enricher.from_settings(settings)
     failed = 0
@@ -426,7 +464,7 @@ def classify(
     for doc in docs:
         if not isinstance(doc, RawDocument):
             failed += 1
-            err.print(f"[red]failed:[/red] {doc}", markup=True, highlight=False)
+            err.print(f"[red]failed:[/red] {escape(str(doc))}", markup=True, highlight=False)
             continue
         try:
             article = extract_article(doc)
@@ -539,6 +577,9 @@ def story(
 @app.command()
 def recluster(db: DbOption = None) -> None:
     """Rebuild events and stories from every stored article (for backfills)."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     settings = settings_for(db)
     with open_store(settings) as store:
         linker = Linker.rebuild(settings.db_path, heat=settings.heat)

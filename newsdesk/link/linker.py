@@ -74,12 +74,15 @@ class Linker:
     def catch_up(self, store: Store) -> int:
         """Link the stored articles the saved state lacks (after a crash or an older version)."""
         known = self.engine.table.rows
+        missing = [store.get(i) for i in store.ids() if i not in known]
+        if not missing:
+            # Nothing to place: readers (export, stories) skip re-hashing the last week's texts.
+            return 0
         newest = store.newest_published()
         if newest is not None:
             for a in store.published_since(newest - timedelta(days=COPY_WINDOW_DAYS)):
                 if a.id in known:
                     self.copies.add(a.id, a.text, a.published)
-        missing = [store.get(i) for i in store.ids() if i not in known]
         # Date order, as live: events grow forwards in time and the earliest copy is the original.
         missing.sort(key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0))
         for article in missing:
