@@ -523,6 +523,8 @@ def stories(
             heat = linker.heat(story_id, store).heat if story_id is not None else -1
             label = f"story {story_id}" if story_id is not None else "unclustered"
             out.print(f"[bold]{label}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            if story_id is not None:
+                out.print(f"  {linker.lead_of(members).title}", markup=False)
             for a in sorted(members, key=lambda x: x.published.isoformat() if x.published else ""):
                 when = a.published.date().isoformat() if a.published else "undated"
                 out.print(f"  {when}  event {linker.event_of(a.id)}  {a.id}  {a.title}", markup=False)
@@ -555,11 +557,15 @@ def story(
         timeline = linker.timeline(story_id, store)
         heat = linker.heat(story_id, store)
         titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
+        lead = linker.lead_of(store.briefs(linker.story_articles(story_id)))
     if as_json:
         out.print(
             _dump(
                 {
                     "story_id": story_id,
+                    "headline": lead.title,
+                    "lead_article": lead.id,
+                    "excerpt": lead.excerpt,
                     "heat": heat.to_json(),
                     "timeline": [dev.to_json() for dev in timeline],
                 }
@@ -567,6 +573,9 @@ def story(
         )
         return
     out.print(f"[bold]story {story_id}[/bold]  heat {heat.heat}", markup=True)
+    out.print(lead.title, markup=False)
+    if lead.excerpt:
+        out.print(lead.excerpt, markup=False)
     for dev in timeline:
         out.print(f"\n{dev.date.isoformat() if dev.date else 'undated'}  {dev.headline}", markup=False)
         for aid in dev.article_ids:

@@ -12,7 +12,7 @@ its memory bounded however large the store grows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +23,7 @@ from .cluster import LinkItem, Placement, StoryEngine, default_source
 from .copies import CopyIndex, fold_related
 from .heat import HeatParams, HeatResult, story_heat
 from .index import related
+from .lead import C, centrality, pick_lead
 from .timeline import Development, story_timeline
 
 COPY_WINDOW_DAYS = 7.0
@@ -124,6 +125,19 @@ class Linker:
         if row is None or table.copy_of[row] < 0:
             return None
         return table.ids[int(table.copy_of[row])]
+
+    def lead_of(self, candidates: Sequence[C]) -> C:
+        """The article that fronts a story of these members (:mod:`newsdesk.link.lead`)."""
+        table = self.engine.table
+        found = [(i, table.rows[c.id]) for i, c in enumerate(candidates) if c.id in table.rows]
+        known = [i for i, _ in found]
+        central = [0.0] * len(candidates)
+        if known:
+            scores = centrality(self.engine.index.vectors([row for _, row in found]))
+            for i, score in zip(known, scores.tolist(), strict=True):
+                central[i] = score
+        copies = [self.original_of(c.id) is not None for c in candidates]
+        return pick_lead(candidates, central, copies)
 
     def story_articles(self, story_id: int) -> list[str]:
         root = self.engine._find_story(story_id)
