@@ -18,6 +18,7 @@ from rich.table import Table
 from . import __version__
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
 from .cli_feeds import feed_named, feeds_app, mark_published
+from .cli_follows import follows_app, images_command
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
 from .enrich.language import detect_language
@@ -511,6 +512,8 @@ def version() -> None:
 
 app.add_typer(sources_app, name="sources")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(follows_app, name="follows")
+app.command("images")(images_command)
 app.command("run")(run_command)
 app.command("serve")(serve_command)
 

@@ -25,6 +25,8 @@ from .ingest.scheduler import Scheduler
 from .link.linker import Linker
 from .model import now_utc
 from .pipeline import Enricher, link_new
+from .publish.feeds import load_feeds
+from .publish.follows import check_follows
 from .store.sources import SOURCE_KINDS, source_to_json
 
 sources_app = typer.Typer(
@@ -172,6 +174,8 @@ def run_command(
         with scheduler.signals():
             report = scheduler.run(once=once)
         link_new(store, linker)
+        # what the run brought, announced to the follows (their feeds and webhooks)
+        check_follows(store, linker, feeds={f.name: f for f in load_feeds(settings)}, fetcher=fetcher)
         total = store.count()
     failed = sum(1 for p in report.polls if p.error)
     stopped = " (stopped by signal)" if report.stopped_by_signal else ""

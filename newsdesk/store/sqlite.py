@@ -19,6 +19,7 @@ from ..errors import NotFound, StoreError
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
+from .follows import FollowsMixin
 from .sources import SourcesMixin
 from .vectors import VectorsMixin
 
@@ -38,7 +39,7 @@ def _iso(article: Article) -> str | None:
     return article.published.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class SQLiteStore(SourcesMixin, VectorsMixin):
+class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin):
     """The default store; one file, safe for one writer and many readers."""
 
     def __init__(self, path: str | Path):

@@ -37,10 +37,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..enrich.embed import Embedder, EmbeddingError, load_static_embedder
 from ..errors import NewsdeskError, NotFound
+from ..ingest.fetch import Fetcher
 from ..link.linker import Linker, decorate
 from ..model import Article, now_utc
 from ..pipeline import Enricher, ingest_paths, link_new
 from ..publish.feeds import Decision, Feed, decide, load_feeds
+from ..publish.follows import check_follows, deliver
 from ..publish.syndication import (
     ATOM_TYPE,
     JSON_FEED_TYPE,
@@ -56,6 +58,7 @@ from ..store.base import ArticleQuery
 from ..store.semantic import SemanticSearch
 from ..store.sqlite import SQLiteStore
 from .catalog import require_token
+from .pictures import Pictures
 from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
 #: How many of the newest articles a feed considers, and how many it publishes.
@@ -108,6 +111,7 @@ class Desk:
         self._linker_stamp: float | None = None
         self._board: StoryBoard | None = None
         self._background: dict[str, threading.Thread] = {}
+        self.pictures = Pictures(settings.data_path / "images")
 
     @contextmanager
     def store(self) -> Iterator[SQLiteStore]:
@@ -167,8 +171,29 @@ class Desk:
             with self._lock:
                 if self._linker_stamp == started_from:  # not replaced meanwhile (own ingest)
                     self._linker, self._linker_stamp, self._board = linker, stamp, board
+            self.check_follows_in_background()
 
         self._in_background("newsdesk-story-refresh", work)
+
+    def check_follows_in_background(self) -> None:
+        """Announce what is new to the follows: events recorded under the lock (they need the
+        linker), webhooks posted outside it (a slow endpoint must not hold up readers)."""
+
+        def work() -> None:
+            try:
+                with self.store() as store:
+                    with self.linker() as linker:
+                        report = check_follows(store, linker, feeds=self.feeds)
+                    if report.follows:
+                        with Fetcher.from_settings(self.settings) as fetcher:
+                            for follow in store.list_follows():
+                                deliver(follow, store, fetcher)
+                for problem in report.failed:
+                    log.warning("%s", problem)
+            except (NewsdeskError, OSError) as exc:
+                log.warning("checking follows failed: %s", exc)
+
+        self._in_background("newsdesk-follows", work)
 
     def wait_for_refresh(self, timeout: float = 120.0) -> bool:
         """Wait (outside any request's lock) for background reloads; True if one was running."""
@@ -270,6 +295,7 @@ class Desk:
                 if self._semantic is not None:
                     self._semantic.catch_up(store)  # the client searches what it just posted
                     self._semantic_stamp = self._linker_stamp
+        self.check_follows_in_background()
         # The temporary path means nothing to the client; its line numbers do.
         failed = [msg.replace(str(path), "body") for msg in report.failed]
         return {
@@ -325,7 +351,7 @@ def create_app(
 ) -> FastAPI:
     """The whole site for the store ``settings`` names; ``enricher`` (for ingest) and ``embedder``
     (for semantic search) replace the configured ones (tests, tuning)."""
-    from . import catalog, views  # the pages build on this module's helpers
+    from . import catalog, follow_pages, views  # the pages build on this module's helpers
 
     desk = Desk(settings, enricher=enricher, embedder=embedder)
     # Swagger/ReDoc pages load scripts from a CDN and inline, which the CSP forbids; the
@@ -429,7 +455,10 @@ def create_app(
 
     @app.get("/api/stories/{story_id}")
     def story(story_id: int, limit: Limit = STORY_PAGE_ARTICLES, offset: Offset = 0) -> dict[str, Any]:
-        return desk.story_detail(story_id, limit=limit, offset=offset)
+        detail = dict(desk.story_detail(story_id, limit=limit, offset=offset))
+        if detail.get("chart"):  # the page's SVG stays on the page; the API gives the counts behind it
+            detail["chart"] = {k: v for k, v in detail["chart"].items() if k != "svg"}
+        return detail
 
     @app.get("/api/search")
     def search(
@@ -523,6 +552,8 @@ def create_app(
         return await run_in_threadpool(desk.ingest, body)
 
     app.include_router(catalog.router(desk))
+    app.include_router(follow_pages.router(desk))
+    app.include_router(desk.pictures.router())
     app.include_router(views.router(desk))
     app.mount("/static", views.static_files(), name="static")
     return app
