@@ -17,12 +17,10 @@ from rich.table import Table
 
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
 from .errors import FetchError, NewsdeskError, NotFound
-from .ingest.fetch import Fetcher
-from .ingest.images import ImageCache, cache_stored
-from .link.linker import Linker
-from .publish.feeds import load_feeds
-from .publish.follows import check_follows
 from .store.follows import FOLLOW_KINDS, follow_to_json
+
+# The fetcher, the linker and Pillow load inside the commands that use them: `newsdesk --help`
+# and the other commands must not pay for them (tests/test_startup.py).
 
 follows_app = typer.Typer(
     help="Follow a story, topic or topic feed: each follow has an Atom/JSON feed and an optional webhook.",
@@ -40,6 +38,11 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Follow something; what exists now is recorded as the follow's start (not sent to the webhook)."""
+    from .ingest.fetch import Fetcher
+    from .link.linker import Linker
+    from .publish.feeds import load_feeds
+    from .publish.follows import check_follows
+
     if kind not in FOLLOW_KINDS:
         raise fail(f"unknown kind {kind!r}: use {', '.join(FOLLOW_KINDS)}")
     settings = settings_for(db)
@@ -99,6 +102,11 @@ def remove(follow_id: Annotated[int, typer.Argument(help="The follow's id.")], d
 @follows_app.command("check")
 def check(db: DbOption = None) -> None:
     """Record what is new for every follow and post it to the webhooks."""
+    from .ingest.fetch import Fetcher
+    from .link.linker import Linker
+    from .publish.feeds import load_feeds
+    from .publish.follows import check_follows
+
     settings = settings_for(db)
     with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:
         linker = Linker.open(settings.db_path, heat=settings.heat)
@@ -116,6 +124,9 @@ def check(db: DbOption = None) -> None:
 
 def images_command(db: DbOption = None) -> None:
     """Cache the images of stored articles (thumbnails for the pages; `newsdesk run` does it as it goes)."""
+    from .ingest.fetch import Fetcher
+    from .ingest.images import ImageCache, cache_stored
+
     settings = settings_for(db)
     try:
         with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:

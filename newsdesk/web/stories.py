@@ -138,7 +138,8 @@ class StoryBoard:
             briefs = [every[aid] for aid in ids if aid in every]
             if not briefs:
                 continue
-            lead = min(briefs, key=lambda b: _newest_first(b.published))
+            newest = min(briefs, key=lambda b: _newest_first(b.published))
+            lead = self.linker.lead_of(briefs)  # the best, most original, most central article
             stories.append(
                 {
                     "id": story_id,
@@ -146,7 +147,7 @@ class StoryBoard:
                     "heat": self._heat(briefs, now).heat,
                     "articles": len(briefs),
                     "outlets": len({b.outlet for b in briefs} - {""}),
-                    "latest": format_datetime(lead.published),
+                    "latest": format_datetime(newest.published),
                     "lead_article": lead.id,
                     "topics": list(lead.topics),
                 }
@@ -197,6 +198,7 @@ class StoryBoard:
             coverage[outlet] = coverage.get(outlet, 0) + 1
         by_id = {b.id: b for b in briefs}
         related = self.linker.related_items(store.get(briefs[0].id), store) if briefs else []
+        lead = self.linker.lead_of(briefs) if briefs else None
         timeline = [
             dict(dev.to_json(), **self._folded(dev.article_ids, by_id))
             for dev in self.timeline(story_id, store)
@@ -204,9 +206,12 @@ class StoryBoard:
         placed = {aid for dev in timeline for aid in dev["articles"]}
         sample = store.get_many([b.id for b in briefs[:COUNTRY_SAMPLE]])
         first_seen, last_seen = seen(briefs)
+        lead_ids = [b.id for b in sorted(briefs, key=lambda b: -b.quality)[:12]]
         static = {
             "briefs": briefs,
-            "headline": briefs[0].title if briefs else "",
+            "headline": lead.title if lead else "",
+            "lead_article": lead.id if lead else None,
+            "excerpt": lead.excerpt if lead else "",
             "timeline": timeline,
             # articles no development took (undated, or far from every chosen day): listed once, apart
             "others": self._folded([b.id for b in briefs if b.id not in placed], by_id),
@@ -214,7 +219,8 @@ class StoryBoard:
             "countries": countries(sample),
             "first_seen": first_seen,
             "last_seen": last_seen,
-            "lead_ids": [b.id for b in sorted(briefs, key=lambda b: -b.quality)[:12]],
+            # the lead first: its picture fronts the story when it has one
+            "lead_ids": ([lead.id] if lead else []) + [i for i in lead_ids if not lead or i != lead.id],
             "coverage": dict(sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))),
             "related": [
                 {
@@ -247,6 +253,8 @@ class StoryBoard:
         return {
             "id": story_id,
             "headline": static["headline"],
+            "lead_article": static["lead_article"],
+            "excerpt": static["excerpt"],
             "heat": heat,
             "timeline": static["timeline"],
             "coverage": static["coverage"],
