@@ -25,8 +25,8 @@ from ..store.base import ArticleBrief
 CHART_OUTLETS = 6
 #: bars the chart aims for at most: a longer span is counted per week, then per month
 MAX_BARS = 60
-WIDTH, HEIGHT = 720, 240
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 10, 28
+WIDTH, HEIGHT = 560, 220
+LEFT, RIGHT, TOP, BOTTOM = 30, 6, 12, 30
 
 
 def _bucket(day: date, unit: str) -> date:

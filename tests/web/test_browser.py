@@ -350,7 +350,7 @@ def _ids(db: Path) -> dict[str, str]:
 def _story_of(site: Site, title_part: str) -> int:
     with urllib.request.urlopen(f"{site.url}/api/stories?limit=200", timeout=10) as response:
         items = json.load(response)["items"]
-    return next(int(s["id"]) for s in items if title_part in s["headline"])
+    return next(int(s["id"]) for s in items if title_part.lower() in s["headline"].lower())
 
 
 def _check_page(page: Any, name: str, shots: Path, *, pictures: int) -> None:
