@@ -39,7 +39,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich help prints a type such as `<bool>` beside every flag.
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"newsdesk {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print newsdesk's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news from many outlets into clean, trustworthy records and story feeds."""
 
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
@@ -50,6 +70,10 @@ def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
+
+
+def _parenthesised(text: str) -> str:
+    return f"({text})" if text else ""
 
 
 def _dump(obj: Any) -> str:
@@ -187,9 +211,8 @@ def show(
         ("published", f"{data['publishedDateTime'] or '—'} ({article.published_source or 'unknown source'})"),
         (
             "provider",
-            f"{article.provider.name} ({article.provider.domain})"
-            if not article.provider.is_empty()
-            else "—",
+            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain))))
+            or "—",
         ),
         ("authors", ", ".join(article.authors) or "—"),
         ("url", article.url or "—"),
@@ -498,6 +521,8 @@ def stories(
             heat = linker.heat(story_id, store).heat if story_id is not None else -1
             label = f"story {story_id}" if story_id is not None else "unclustered"
             out.print(f"[bold]{escape(str(label))}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            if story_id is not None:
+                out.print(f"  {linker.lead_of(members).title}", markup=False)
             for a in sorted(members, key=lambda x: x.published.isoformat() if x.published else ""):
                 when = a.published.date().isoformat() if a.published else "undated"
                 out.print(f"  {when}  event {linker.event_of(a.id)}  {a.id}  {a.title}", markup=False)
@@ -522,17 +547,23 @@ def story(
             try:
                 story_id = linker.story_of(store.resolve(ref).id)
             except NotFound as exc:
-                raise fail(str(exc), 1) from exc
+                # A number is a story id first; only say "article" when an article was meant.
+                message = f"no story {ref}" if ref.isdigit() else f"no story or article {ref!r}"
+                raise fail(message, 1) from exc
         if story_id is None:
             raise fail(f"{ref!r} is in no story", 1)
         timeline = linker.timeline(story_id, store)
         heat = linker.heat(story_id, store)
         titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
+        lead = linker.lead_of(store.briefs(linker.story_articles(story_id)))
     if as_json:
         echo(
             _dump(
                 {
                     "story_id": story_id,
+                    "headline": lead.title,
+                    "lead_article": lead.id,
+                    "excerpt": lead.excerpt,
                     "heat": heat.to_json(),
                     "timeline": [dev.to_json() for dev in timeline],
                 }
@@ -540,6 +571,9 @@ def story(
         )
         return
     out.print(f"[bold]story {story_id}[/bold]  heat {heat.heat}", markup=True)
+    out.print(lead.title, markup=False)
+    if lead.excerpt:
+        out.print(lead.excerpt, markup=False)
     for dev in timeline:
         out.print(f"\n{dev.date.isoformat() if dev.date else 'undated'}  {dev.headline}", markup=False)
         for aid in dev.article_ids:

@@ -17,7 +17,8 @@ from .store.sqlite import SQLiteStore
 # so a title holding "[/red]" or ":x:" prints as it is; styled text opts in with markup=True
 # and escapes what it interpolates.
 out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
-err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+# soft_wrap: an error line is one line however narrow the terminal (rich would break it mid-sentence)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def echo(line: str) -> None:
@@ -43,7 +44,12 @@ def open_store(settings: Settings) -> SQLiteStore:
     return SQLiteStore(settings.db_path)
 
 
+def one_line(message: str) -> str:
+    """A message on one line: a library's multi-line explanation (YAML's, say) joined up."""
+    return " ".join(message.split())
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error and return the Exit to raise (so callers can chain `from exc`)."""
-    err.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
+    err.print(f"[red]error:[/red] {escape(one_line(message))}", markup=True, highlight=False)
     return typer.Exit(code)

@@ -25,7 +25,9 @@ from .store.sources import SOURCE_KINDS, source_to_json
 # use them: importing them costs most of a second that every other command would pay.
 
 sources_app = typer.Typer(
-    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.", no_args_is_help=True
+    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -111,6 +113,26 @@ def remove(
     out.print(f"removed: {source.id} {source.url}")
 
 
+@sources_app.command("retry")
+def retry(
+    ref: Annotated[str | None, typer.Argument(help="Source id or URL.", show_default=False)] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every source.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Clear a source's backoff after its cause was fixed: the next `newsdesk run` polls it at once."""
+    if (ref is None) == (not every):
+        raise fail("name one source (ID or URL) or give --all")
+    with closing(open_store(settings_for(db))) as store:
+        try:
+            sources = store.list_sources() if every else [store.get_source(ref or "")]
+        except NotFound as exc:
+            raise fail(str(exc), 1) from exc
+        for source in sources:
+            store.retry_source(source.id)
+            was = f" (had {source.consecutive_failures} failures)" if source.consecutive_failures else ""
+            out.print(f"due now: {source.id} {source.url}{was}", markup=False)
+
+
 @sources_app.command("import-opml")
 def import_opml(
     file: Annotated[Path, typer.Argument(help="An OPML file (feed readers export their subscriptions so).")],
@@ -155,6 +177,9 @@ def run_command(
     once: Annotated[bool, typer.Option("--once", help="Poll what is due once, then exit.")] = False,
     images: Annotated[bool, typer.Option(help="Cache articles' images (and thumbnails).")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-source lines.")] = False,
+    now: Annotated[
+        bool, typer.Option("--now", help="Poll every source at once first, whatever its schedule or backoff.")
+    ] = False,
 ) -> None:
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
     from .ingest.fetch import Fetcher
@@ -167,6 +192,9 @@ def run_command(
     with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:
         linker = Linker.open(settings.db_path, heat=settings.heat)
         link_new(store, linker)  # catch up with anything a killed run committed but did not link
+        if now:
+            for source in store.list_sources():
+                store.retry_source(source.id)
         scheduler = Scheduler.from_settings(
             settings,
             store,
@@ -188,3 +216,11 @@ def run_command(
         f"{len(report.polls)} polls, {report.added} added, {failed} failed{stopped}; "
         f"{total} articles in {settings.db_path}"
     )
+    if report.polls and failed == len(report.polls):
+        # Nothing was reached: a cron job or a supervisor must see it (some failures are normal).
+        err.print(
+            "error: every poll failed (see `newsdesk sources list`; after fixing the cause, "
+            "`newsdesk sources retry --all` or `newsdesk run --now`)",
+            markup=False,
+        )
+        raise typer.Exit(1)

@@ -395,7 +395,11 @@ class Fetcher:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             reason = blocked_reason(ip, self.policy.allow_networks)
             if reason:
-                raise BlockedAddress(url, f"{host} resolves to {ip}, a {reason}: refused")
+                raise BlockedAddress(
+                    url,
+                    f"{host} resolves to {ip}, a {reason}: refused (to allow it, set "
+                    f"NEWSDESK_FETCH_ALLOW_NETWORKS={ip} or fetch_allow_networks in the config file)",
+                )
         return addresses[0]
 
     def _gate(self, host: str) -> _HostGate:
