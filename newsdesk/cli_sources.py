@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
 from .errors import NewsdeskError, NotFound
 from .model import now_utc
 from .store.sources import SOURCE_KINDS, source_to_json
@@ -79,7 +79,7 @@ def list_(
         sources = store.list_sources()
     if as_json:
         for s in sources:
-            out.print(json.dumps(source_to_json(s), ensure_ascii=False), markup=False)
+            echo(json.dumps(source_to_json(s), ensure_ascii=False))
         return
     table = Table(box=None)
     for name in ("id", "kind", "url", "last success", "failures", "last error", "next due", "items"):
