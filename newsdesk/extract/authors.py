@@ -14,7 +14,7 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean
+from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|/|\||&|\+|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
 _AUTHOR_PREFIX = re.compile(
@@ -55,6 +55,42 @@ _NOT_AUTHORS = frozenset(
 )
 
 
+# Words that open a job title after a name ("Keith Barry Senior Autos Reporter", "Jane Doe,
+# Staff Writer"): the name ends before them. Only read after two words of name, so "Bishop"
+# or "Editor" as a surname of a one-word field are left to the other checks.
+_ROLE_WORDS = frozenset(
+    """senior junior chief deputy managing associate assistant executive contributing staff
+    reporter reporters editor editors correspondent correspondents writer writers columnist
+    contributor contributors producer journalist photographer photojournalist analyst
+    critic intern anchor host presenter editorial redakteur redakteurin korrespondent
+    korrespondentin autor autorin rédacteur rédactrice journaliste periodista redactor
+    redactora""".split()
+)
+# Page furniture that byline markup sometimes holds instead of a name.
+_NOT_NAMES = frozenset(
+    {
+        "sign in", "log in", "login", "sign up", "register", "subscribe", "menu", "share",
+        "follow", "home", "search", "more", "read more", "contact", "about", "about us",
+        "newsletter", "profile", "view profile", "all posts", "view all posts", "comments",
+        "facebook", "twitter", "instagram", "linkedin", "email", "print", "x", "bio",
+        "staff writer", "staff reporter", "news desk", "newsdesk", "web desk", "desk",
+        "press release", "sponsored", "advertisement", "editorial team", "editorial staff",
+    }
+)  # fmt: skip
+
+
+# "Dylan Bailey, MS, RD, FAND": letters after a name, split off by its commas
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{1,5}|Ph\.?\s?D\.?|M\.?D\.?|M\.?S\.?|B\.?A\.?|Jr\.?|Sr\.?|[A-Z]-[A-Z]+ \d+)$")
+
+
+def _strip_role(name: str) -> str:
+    words = name.split()
+    for i, word in enumerate(words):
+        if i >= 2 and word.casefold().strip(".,") in _ROLE_WORDS:
+            return " ".join(words[:i])
+    return name
+
+
 def split_authors(value: str) -> list[str]:
     """Person names from a byline or author field ('By A and B | Site' → ['A', 'B'])."""
     value = clean(value)
@@ -66,8 +102,13 @@ def split_authors(value: str) -> list[str]:
         name = _AUTHOR_JUNK.sub("", _AUTHOR_TAIL.sub("", _AUTHOR_PREFIX.sub("", part))).strip(
             " \t-–—:·•|~\"'“”"
         )
-        name = clean(name)
-        if not name or len(name) > 60 or len(name.split()) > 5 or name.casefold() in _NOT_AUTHORS:
+        name = _strip_role(clean(name)).rstrip(" ,")
+        folded = name.casefold()
+        if not name or len(name) > 60 or len(name.split()) > 5 or folded in _NOT_AUTHORS or folded in _NOT_NAMES:
+            continue
+        if not any(ch.isalpha() for ch in name) or _CREDENTIAL.match(name):
+            continue
+        if all(w.casefold().strip(".,") in _ROLE_WORDS for w in name.split()):
             continue
         if name not in out:
             out.append(name)
@@ -193,14 +234,34 @@ def byline_authors(tree: HtmlElement, html: str | None = None) -> list[str]:
     return []
 
 
-def choose_authors(pm: PageMeta, tree: HtmlElement | None = None, html: str | None = None) -> list[str]:
-    """Authors from JSON-LD, meta tags or microdata; else from the visible byline."""
+def choose_authors(
+    pm: PageMeta,
+    tree: HtmlElement | None = None,
+    html: str | None = None,
+    *,
+    site_keys: list[str] | None = None,
+) -> list[str]:
+    """Authors from JSON-LD, meta tags or microdata; else from the visible byline.
+
+    A name that is the site's own name or domain (``site_keys``, as :func:`.metadata.site_keys`
+    folds them) is the publisher, not a byline: "Five Books" on fivebooks.com.
+    """
+    keys = site_keys or []
     for _source, raws in author_candidates(pm):
         names: list[str] = []
         for raw in raws:
             for n in split_authors(raw):
-                if n not in names:
+                if n not in names and not _names_site(n, keys):
                     names.append(n)
         if names:
             return names[:10]
-    return byline_authors(tree, html) if tree is not None else []
+    if tree is None:
+        return []
+    return [n for n in byline_authors(tree, html) if not _names_site(n, keys)]
+
+
+def _names_site(name: str, keys: list[str]) -> bool:
+    f = fold(name)
+    return bool(f) and any(
+        f == k or (len(f) >= 6 and f in k) or (len(k) >= 6 and k in f and len(f) <= len(k) + 6) for k in keys
+    )
