@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,8 +28,9 @@ from .ingest.files import discover, read_file
 from .link.linker import Linker, decorate
 from .model import Article, RawDocument, now_utc
 from .pipeline import Enricher, ingest_paths, link_new, topic_text
+from .publish.export import export_json, write_json_array
 from .records import article_to_json, dump_record
-from .secured import Keyring, verify_record
+from .secured import Keyring, seal, verify_record
 from .settings import Settings, load_settings
 from .store.sqlite import SQLiteStore
 
@@ -142,15 +144,21 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print all stored fields as JSON.")] = False,
 ) -> None:
     """Show one article: metadata, then its clean text."""
-    with open_store(settings_for(db)) as store:
+    settings = settings_for(db)
+    with open_store(settings) as store:
         try:
             article = store.resolve(ref)
         except NotFound as exc:
             raise fail(str(exc), 1) from exc
+        if as_json:
+            # As a record shows it: related coverage, heat and a fresh `secured` envelope.
+            full = decorate(article, store, _linker(settings, store))
+            full.secured = seal(full, full.text, Keyring.from_settings(settings))
+            data = article_to_json(full)
+            data.update({k: full.info.get(k) for k in ("story_id", "event_id", "copy_of")})
+            out.print(_dump(data))
+            return
     data = article_to_json(article)
-    if as_json:
-        out.print(_dump(data))
-        return
     out.print(f"[bold]{article.title}[/bold]", markup=True)
     for label, value in (
         ("id", article.id),
@@ -254,35 +262,46 @@ def export(
     count = 0
     with open_store(settings) as store:
         linker = _linker(settings, store)
-        jsonl_file = (
-            (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
-        )
-        try:
+
+        def articles() -> Iterator[Article]:
             for stored in store.iter_articles():
                 article = decorate(stored, store, linker)
                 if feed is not None:
                     mark_published(article, feed, now=now)
+                yield article
+
+        if fmt == "md":
+            for article in articles():
                 count += 1
-                if fmt == "md":
-                    text = dump_record(article, keyring=keyring)
-                    if target:
-                        (target / f"{article.id}.md").write_text(text, encoding="utf-8")
-                    else:
-                        sys.stdout.write(text)
-                    continue
-                data = article_to_json(article)
-                if fmt == "jsonl":
-                    line = _dump(data) + "\n"
-                    (jsonl_file.write(line) if jsonl_file else sys.stdout.write(line))
-                elif target:
-                    (target / f"{article.id}.json").write_text(
-                        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
-                    )
+                text = dump_record(article, keyring=keyring)
+                if target:
+                    (target / f"{article.id}.md").write_text(text, encoding="utf-8")
                 else:
-                    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        finally:
-            if jsonl_file:
-                jsonl_file.close()
+                    sys.stdout.write(text)
+        elif fmt == "jsonl":
+            lines = (_dump(export_json(a, keyring=keyring)) + "\n" for a in articles())
+            if target:
+                with (target / "articles.jsonl").open("w", encoding="utf-8") as jsonl_file:
+                    for line in lines:
+                        count += 1
+                        jsonl_file.write(line)
+            else:
+                for line in lines:
+                    count += 1
+                    sys.stdout.write(line)
+        elif target:
+            for article in articles():
+                count += 1
+                data = export_json(article, keyring=keyring)
+                (target / f"{article.id}.json").write_text(
+                    json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+        else:
+            # One JSON document on standard output: an array, streamed object by object.
+            docs = (
+                json.dumps(export_json(a, keyring=keyring), ensure_ascii=False, indent=2) for a in articles()
+            )
+            count = write_json_array(docs, sys.stdout)
     if target:
         err.print(f"{count} articles written to {target}")
 

@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExtractionError, MalformedInput
+from ..errors import MalformedInput
 from ..model import Article, Provider, RawDocument, now_utc, utc
 from ..records import load_record
 from .captures import clean_capture
 from .decode import decode_bytes
+from .derived_title import derive_title
 from .html import extract_html, lead_excerpt, registered_domain
 from .metadata import fold
 
@@ -40,7 +41,10 @@ def extract_article(raw: RawDocument) -> Article:
     if not article.web_url and article.url:
         article.web_url = article.url
     if not article.title.strip():
-        raise ExtractionError("no title found", source=raw.source)
+        # Titleless input (wire copy, transcripts, plain captures) is normal input.
+        article.title, how = derive_title(article.text, source=raw.source)
+        article.info["title_source"] = "derived"
+        article.info["title_derivation"] = how
     if raw.kind != "record":  # a record is kept as it was written
         article.text = drop_repeated_headline(article.text, article.title)
     return article

@@ -79,8 +79,24 @@ def merge_inputs(inputs: Sequence[Article]) -> Article:
     info["inputs"] = [{"source": a.source, "kind": a.source_kind} for a in inputs]
     merged.extra = extra
     merged.info = info
+    _prefer_given_title(merged, [a for _, a in by_meta])
     merged.source = by_text[0][1].source if merged.text else by_meta[0][1].source
     merged.source_kind = by_meta[0][1].source_kind
     merged.ingested_at = max((a.ingested_at for a in inputs if a.ingested_at), default=None)
     merged.secured = ""
     return merged
+
+
+def _prefer_given_title(merged: Article, ranked: Sequence[Article]) -> None:
+    """A headline some input states beats one derived from another input's text."""
+    given = [a for a in ranked if a.title.strip() and a.info.get("title_source") != "derived"]
+    if given:
+        merged.title = given[0].title
+        merged.info.pop("title_source", None)
+        merged.info.pop("title_derivation", None)
+    else:
+        derived = next((a for a in ranked if a.title.strip()), None)
+        if derived is not None:
+            merged.title = derived.title
+            merged.info["title_source"] = "derived"
+            merged.info["title_derivation"] = derived.info.get("title_derivation", "")
