@@ -118,7 +118,9 @@ def _trafilatura_rows(tarball: Path, target: Path) -> list[tuple[dict[str, str],
     evaldata = json.loads((tests / "evaldata.json").read_text(encoding="utf-8"))
     rows = []
     for url, item in evaldata.items():
-        path = next((p for p in (tests / "eval" / item["file"], tests / "cache" / item["file"]) if p.exists()), None)
+        path = next(
+            (p for p in (tests / "eval" / item["file"], tests / "cache" / item["file"]) if p.exists()), None
+        )
         if path is None:
             continue
         # decoded here as newsdesk decodes a saved page, so the JSONL line carries the same text

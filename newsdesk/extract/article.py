@@ -6,7 +6,6 @@ others or of Article's provenance fields.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from .captures import clean_capture
 from .decode import decode_bytes
 from .derived_title import derive_title
 from .html import extract_html, lead_excerpt, registered_domain
-from .metadata import fold
+from .metadata import drop_repeated_headline
 
 
 def extract_article(raw: RawDocument) -> Article:
@@ -50,46 +49,6 @@ def extract_article(raw: RawDocument) -> Article:
     return article
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
-#: paragraphs before the repeated headline that may be a kicker or a date, not the lead
-_MAX_LEAD_IN = 2
-_LEAD_IN_CHARS = 60
-
-
-_TAIL_SEP = re.compile(r"\s[|–—·:-]\s")
-
-
-def _glued_tail(paragraph: str, extra: int) -> bool:
-    return extra <= 12 or (extra <= 40 and _TAIL_SEP.search(paragraph) is not None)
-
-
-def drop_repeated_headline(text: str, title: str) -> str:
-    """The text without a paragraph that repeats the headline at its start.
-
-    Extractors keep the page's <h1> as the body's first paragraph on many pages (and
-    JSONL dumps often start ``text`` with the title), so a reader saw the headline twice.
-    The repeat may follow a short kicker or date line, which stays; a paragraph that
-    merely begins with the headline's words is text and stays too.
-    """
-    key = fold(title)
-    if not key or not text:
-        return text
-    pos = 0
-    for _ in range(_MAX_LEAD_IN + 1):
-        m = _PARAGRAPH_BREAK.search(text, pos)
-        end = m.start() if m else len(text)
-        paragraph = text[pos:end]
-        f = fold(paragraph)
-        # equal, or the headline with a short tail glued on ("Headline | Site", "Headline (video)")
-        if f == key or (f.startswith(key) and _glued_tail(paragraph, len(f) - len(key))):
-            rest = text[m.end() :] if m else ""
-            return (text[:pos] + rest).strip() if rest.strip() else text
-        if m is None or len(paragraph.strip()) > _LEAD_IN_CHARS:
-            return text
-        pos = m.end()
-    return text
-
-
 def capture_article(path: Path) -> Article:
     """One text-capture file as ingest extracts it (benchmarks and tests share this path)."""
     return extract_article(RawDocument(source=str(path), kind="capture", content=path.read_bytes()))
@@ -98,6 +57,8 @@ def capture_article(path: Path) -> Article:
 def _from_html(content: bytes | str, *, url: str | None, source: str) -> Article:
     page = extract_html(content, url=url, source=source)
     info: dict[str, Any] = {}
+    if page.title:
+        info["title_source"] = "page"  # the headline the page shows or declares
     if page.url:
         info["canonical_url"] = page.url
     if page.categories:

@@ -10,10 +10,10 @@ year/month/day in the URL; that header date; a date a label or a dateline dash
 introduces in the visible text ("Veröffentlicht am 16.08.2019", "Published: ...",
 "29.11.2022 – Text"); a date labelled as an update there ("Aktualisiert am ...");
 htmldate's markup heuristics; the first plausible date in the visible text; the declared
-modified date when nothing else. Published is published: a later update, declared or
-shown, never replaces a publication date the page gives; :func:`updated_date` keeps it
-as its own field. Dates labelled as updates ("Aktualisiert", "Updated")
-are never taken for the header date, nor are a profile's dates ("Registriert: ...").
+modified date when nothing else. Published is published: a later update never replaces
+a publication date the page gives; :func:`updated_date` keeps it as its own field. Dates
+labelled as updates ("Aktualisiert", "Updated") are never taken for the header date, nor
+are a profile's dates ("Registriert: ...").
 Visible dates are read by :mod:`.textdates`.
 
 Every result is a tz-aware UTC datetime: a declared offset is applied, a date without a
@@ -280,7 +280,8 @@ def published_date(
                 strong = _with_time(dt, cands[i + 1 :], now) or strong
             break
     if strong is not None:
-        # a later update (even one the header shows instead) is `updated`, never `published`
+        # published is published: a later update, even one the header shows in its place, is
+        # `updated` (updated_date); measured both ways in benchmarks/README.md
         return strong
     text, h1s, times = page_text(tree)
     shown, _kind = header_date(text, h1s, headline, now=now)

@@ -32,7 +32,9 @@ from .metadata import (
     choose_title,
     clean,
     collect,
+    drop_repeated_headline,
     fold,
+    not_headline,
     site_keys,
 )
 
@@ -168,6 +170,14 @@ def extract_html(html: str | bytes, *, url: str | None = None, source: str = "<h
     host, domain = _host(base), registered_domain(base)
     site = _site_name(pm)
     title = choose_title(pm, [site] if site else [], host, domain) or clean(extract_title(tree) or "")
+    if not_headline(title) or (site and fold(title) == fold(site)):
+        # an error, login or section page's title, or the site's name: no headline at all,
+        # so the article gets a title derived from its text (extract.article)
+        title = ""
+    # the page's <h1> often opens the extracted text too: the reader sees the headline once
+    body = drop_repeated_headline(
+        body, title, *(h for h, logo in zip(pm.h1, pm.h1_logo, strict=False) if not logo)
+    )
     published, published_source = published_date(tree, pm, url, headline=title)
     updated, _updated_source = updated_date(pm, published)
     return HtmlExtraction(

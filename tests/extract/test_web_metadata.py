@@ -37,18 +37,38 @@ PARAS = "".join(
 
 
 def page(head: str, body: str) -> str:
-    return f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    )
 
 
 # ---------------------------------------------------------------- published is published
 
 
-def test_update_shown_in_the_header_is_updated_not_published() -> None:
-    # the header shows the update day (without a label); the page declares both dates
+DATED_HEAD = (
+    "<title>Ferry terminal opens</title>"
+    "<meta property='article:published_time' content='2023-03-10T09:00:00Z'>"
+    "<meta property='article:modified_time' content='2023-05-02T16:30:00Z'>"
+)
+
+
+def test_labelled_update_is_updated_not_published() -> None:
     html = page(
-        "<title>Ferry terminal opens</title>"
-        "<meta property='article:published_time' content='2023-03-10T09:00:00Z'>"
-        "<meta property='article:modified_time' content='2023-05-02T16:30:00Z'>",
+        DATED_HEAD,
+        "<article><h1>Ferry terminal opens</h1><p class='date'>Last updated: 2 May 2023</p>"
+        + PARAS
+        + "</article>",
+    )
+    result = extract_html(html, url="https://port.example.org/news/ferry")
+    assert result.published == datetime(2023, 3, 10, 9, tzinfo=UTC)
+    assert result.published_source == "meta:article:published_time"
+    assert result.updated == datetime(2023, 5, 2, 16, 30, tzinfo=UTC)
+
+
+def test_header_showing_the_update_day_does_not_replace_publication() -> None:
+    # the header shows the (unlabelled) modified day; the page still declares its publication
+    html = page(
+        DATED_HEAD,
         "<article><h1>Ferry terminal opens</h1><p class='date'>2 May 2023</p>" + PARAS + "</article>",
     )
     result = extract_html(html, url="https://port.example.org/news/ferry")
@@ -58,7 +78,8 @@ def test_update_shown_in_the_header_is_updated_not_published() -> None:
 
 def test_update_only_page_gives_it_as_published_and_no_separate_update() -> None:
     html = page(
-        "<title>Ferry terminal opens</title><meta property='article:modified_time' content='2023-05-02T16:30:00Z'>",
+        "<title>Ferry terminal opens</title>"
+        "<meta property='article:modified_time' content='2023-05-02T16:30:00Z'>",
         "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
     )
     result = extract_html(html, url="https://port.example.org/news/ferry")
@@ -74,7 +95,9 @@ def test_updated_travels_through_json_and_back() -> None:
         "<meta property='article:modified_time' content='2023-05-02T16:30:00Z'>",
         "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
     )
-    article = extract_article(RawDocument(source="p.html", kind="html", content=html.encode(), url="https://x.example/a"))
+    article = extract_article(
+        RawDocument(source="p.html", kind="html", content=html.encode(), url="https://x.example/a")
+    )
     data = article_to_json(article)
     assert data["updated"] == "2023-05-02T16:30:00Z"
     assert data["publishedDateTime"] == "2023-03-10T09:00:00Z"
@@ -89,14 +112,19 @@ def test_body_does_not_begin_with_the_headline() -> None:
         "<title>Ferry terminal opens | Harbour Gazette</title>",
         "<div class='content'><h2>Ferry terminal opens</h2>" + PARAS + "</div>",
     )
-    article = extract_article(RawDocument(source="p.html", kind="html", content=html.encode(), url="https://x.example/a"))
+    article = extract_article(
+        RawDocument(source="p.html", kind="html", content=html.encode(), url="https://x.example/a")
+    )
     assert article.title == "Ferry terminal opens"
     assert not article.text.startswith("Ferry terminal opens")
     assert article.text.startswith("The harbour authority opened")
 
 
 def test_jsonl_text_that_starts_with_its_title() -> None:
-    fields = {"title": "Ferry terminal opens", "text": "Ferry terminal opens\nThe harbour authority opened it."}
+    fields = {
+        "title": "Ferry terminal opens",
+        "text": "Ferry terminal opens\nThe harbour authority opened it.",
+    }
     raw = RawDocument(source="x.jsonl:1", kind="jsonl", content=b"{}", fields=fields)
     assert extract_article(raw).text == "The harbour authority opened it."
 
@@ -110,7 +138,11 @@ def test_jsonl_text_that_starts_with_its_title() -> None:
         # a sentence that begins with the headline's words is text
         ("Ferry terminal opens are rare events in a town this size, said the mayor on Friday.", None),
         # a long first paragraph before it: the headline further down is not a repeat at the start
-        ("A long first paragraph that is clearly the lead of the article and not a kicker.\n\nFerry terminal opens", None),
+        (
+            "A long first paragraph that is clearly the lead of the article, not a kicker.\n\n"
+            "Ferry terminal opens",
+            None,
+        ),
         # nothing but the headline: keep it rather than an empty body
         ("Ferry terminal opens", None),
     ],
@@ -164,3 +196,116 @@ def _wcxb_pages(ids: set[str]) -> dict[str, dict]:
                 if len(found) == len(ids):
                     break
     return found
+
+
+def test_json_ld_author_given_by_reference() -> None:
+    ld = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "Article", "headline": "Ferry terminal opens", "author": {"@id": "https://x.example/#p1"}},'
+        '{"@type": "Person", "@id": "https://x.example/#p1", "name": "Mara Quist"}]}'
+    )
+    html = page(
+        f"<title>Ferry terminal opens</title><script type='application/ld+json'>{ld}</script>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
+
+
+def test_byline_label_and_name_in_separate_elements() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1><div><p>Photo by Lena Hart</p><p>Written by</p>"
+        "<p>Mara Quist</p></div>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
+
+
+def test_rel_author_in_the_articles_own_footer() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "<footer class='meta'>"
+        "<a rel='author' href='/author/mq'>Mara Quist</a></footer></article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
+
+
+# ---------------------------------------------------------------- titles
+
+
+@pytest.mark.parametrize(
+    "declared", ["Error", "404 Not Found", "Sign In", "Just a moment...", "Page not found", "About"]
+)
+def test_error_and_login_titles_are_no_headline(declared: str) -> None:
+    html = page(f"<title>{declared}</title>", "<div>" + PARAS + "</div>")
+    article = extract_article(
+        RawDocument(source="p.html", kind="html", content=html.encode(), url="https://x.example/a")
+    )
+    assert article.title != declared
+    assert article.info["title_source"] == "derived"
+    assert article.title.startswith("The harbour authority opened")
+
+
+def test_site_name_alone_is_no_headline() -> None:
+    html = page(
+        "<title>Harbour Gazette</title><meta property='og:site_name' content='Harbour Gazette'>",
+        "<div>" + PARAS + "</div>",
+    )
+    article = extract_article(
+        RawDocument(
+            source="p.html", kind="html", content=html.encode(), url="https://harbourgazette.example/a"
+        )
+    )
+    assert article.title != "Harbour Gazette" and article.info["title_source"] == "derived"
+
+
+def test_h1_in_capitals_takes_the_declared_spelling() -> None:
+    html = page(
+        "<title>Ferry Terminal Opens | Harbour Gazette</title>",
+        "<article><h1>FERRY TERMINAL OPENS</h1>" + PARAS + "</article>",
+    )
+    result = extract_html(html, url="https://x.example/news/ferry")
+    assert result.title == "Ferry Terminal Opens"
+
+
+def test_menu_h1_and_title_label_are_skipped() -> None:
+    html = page(
+        "<title>Ferry terminal opens - Harbour Gazette</title>",
+        "<header><h1>Open Menu Close Menu</h1></header><article><h1>Title: Ferry terminal opens</h1>"
+        + PARAS
+        + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").title == "Ferry terminal opens"
+
+
+def test_product_page_slogan_h1_gives_way_to_agreeing_declared_titles() -> None:
+    head = (
+        "<title>Ferry Tickets and Timetables | Harbour Lines</title>"
+        "<meta property='og:title' content='Ferry Tickets and Timetables'>"
+        "<meta property='og:type' content='website'>"
+    )
+    html = page(head, "<main><h1>Sail away this summer</h1>" + PARAS + "</main>")
+    assert extract_html(html, url="https://x.example/tickets").title == "Ferry Tickets and Timetables"
+    # on an article, the visible headline stays the title
+    html = page(
+        head.replace("website", "article"), "<main><h1>Sail away this summer</h1>" + PARAS + "</main>"
+    )
+    assert extract_html(html, url="https://x.example/tickets").title == "Sail away this summer"
+
+
+@pytest.mark.slow
+def test_real_wcxb_pages_must_and_must_not() -> None:
+    pages = _wcxb_pages({"wcxb-0007", "wcxb-0058", "wcxb-0277", "wcxb-0341"})
+    by_id = {
+        pid: extract_article(
+            RawDocument(source=pid, kind="jsonl", content=b"{}", fields={"url": o["url"], "html": o["html"]})
+        )
+        for pid, o in pages.items()
+    }
+    # "Last updated: August 19, 2025" is shown; the page declares its publication in January
+    photo = by_id["wcxb-0007"]
+    assert photo.published is not None and photo.published.date().isoformat() == "2025-01-29"
+    assert photo.updated is not None and photo.updated.date().isoformat() == "2025-08-19"
+    assert not photo.text.startswith(photo.title)
+    assert by_id["wcxb-0058"].authors == ["Edzel Tabing"]  # "Written by" and the name apart
+    assert by_id["wcxb-0277"].authors == ["Shivkumar M"]  # JSON-LD author by @id
+    assert "menu" not in by_id["wcxb-0341"].title.casefold()
