@@ -255,10 +255,16 @@ def _acc(cell: list[int]) -> str:
 # ---------------------------------------------------------------- newsdesk, through the CLI
 
 
+#: the code whose change can change what is extracted and exported (the cache key)
+_EXTRACTION_CODE = ("extract", "ingest/files.py", "model.py", "records.py", "publish/export.py")
+
+
 def _source_hash(options: dict[str, Any]) -> str:
     h = hashlib.sha1(json.dumps(options, sort_keys=True).encode())
-    for path in sorted((ROOT / "newsdesk").rglob("*.py")):
-        h.update(path.read_bytes())
+    for part in _EXTRACTION_CODE:
+        base = ROOT / "newsdesk" / part
+        for path in sorted(base.rglob("*.py")) if base.is_dir() else [base]:
+            h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 
