@@ -268,7 +268,19 @@ def _source_hash(options: dict[str, Any]) -> str:
     return h.hexdigest()[:12]
 
 
-def run_newsdesk(ds: DevSet, options: dict[str, Any], *, fresh: bool) -> tuple[dict[str, Result], float]:
+def _join_shards(cache: Path) -> None:
+    """The set's cache from the shards that ``--shard K/N`` runs wrote, when all N are there."""
+    for first in sorted(cache.parent.glob(f"{cache.stem}.shard1of*.jsonl")):
+        n = int(first.name.rsplit("of", 1)[1].split(".")[0])
+        parts = [cache.parent / f"{cache.stem}.shard{k}of{n}.jsonl" for k in range(1, n + 1)]
+        if all(p.exists() for p in parts):
+            cache.write_text("".join(p.read_text(encoding="utf-8") for p in parts), encoding="utf-8")
+            return
+
+
+def run_newsdesk(
+    ds: DevSet, options: dict[str, Any], *, fresh: bool, shard: tuple[int, int] | None = None
+) -> tuple[dict[str, Result], float]:
     """Ingest the set's JSONL as `newsdesk ingest` does into a scratch store; read back its export.
 
     The ingest is the CLI's own ``ingest_paths`` (input reading, extraction, identity and
@@ -277,6 +289,14 @@ def run_newsdesk(ds: DevSet, options: dict[str, Any], *, fresh: bool) -> tuple[d
     out: they change no extracted field and cost most of the time on a shared 2-core machine.
     """
     cache = CACHE / "newsdesk" / f"{ds.name}-{len(ds.gold)}-{_source_hash(options)}.jsonl"
+    inputs = ds.inputs
+    if shard is not None:
+        # one of N parallel processes: every N-th input file
+        k, n = shard
+        cache = cache.with_name(f"{cache.stem}.shard{k}of{n}.jsonl")
+        inputs = ds.inputs[k - 1 :: n]
+    elif not fresh and not cache.exists():
+        _join_shards(cache)
     seconds = 0.0
     if fresh or not cache.exists():
         work = Path(tempfile.mkdtemp(prefix="nd-extraction-"))
@@ -284,7 +304,7 @@ def run_newsdesk(ds: DevSet, options: dict[str, Any], *, fresh: bool) -> tuple[d
             store = SQLiteStore(work / "bench.db")
             start = time.perf_counter()
             report = ingest_paths(
-                ds.inputs, store, max_bytes=load_settings().max_input_bytes, enricher=Enricher()
+                inputs, store, max_bytes=load_settings().max_input_bytes, enricher=Enricher()
             )
             seconds = time.perf_counter() - start
             lines = [json.dumps(export_json(a), ensure_ascii=False) + "\n" for a in store.iter_articles()]
@@ -483,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         "--speed-pages", type=int, default=100, help="pages per set timed for throughput (0: none)"
     )
     ap.add_argument("--fresh", action="store_true", help="ignore the cached results")
+    ap.add_argument("--shard", default=None, metavar="K/N", help="with --only newsdesk: the K-th of N parts")
     ap.add_argument(
         "--only",
         choices=("newsdesk", "plain"),
@@ -508,7 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.only == "plain":
             run_plain(ds, fresh=args.fresh)
             continue
-        ours, seconds = run_newsdesk(ds, dict(html_mod.TEXT_OPTIONS), fresh=args.fresh)
+        shard = tuple(int(x) for x in args.shard.split("/")) if args.shard else None
+        ours, seconds = run_newsdesk(ds, dict(html_mod.TEXT_OPTIONS), fresh=args.fresh, shard=shard)  # type: ignore[arg-type]
         if args.only == "newsdesk":
             continue
         if seconds:
