@@ -52,6 +52,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("models_dir", str, None, "Cache of models distilled on first use (default: per-user cache dir)."),
     Setting(
+        "topic_head",
+        str,
+        None,
+        "Learned topic heads (.npz from benchmarks/train_topics.py; default: the shipped file; "
+        "'none': zero-shot only).",
+    ),
+    Setting(
         "max_input_bytes",
         int,
         20 * 1024 * 1024,

@@ -68,6 +68,7 @@ Adapting again replaces the memory.
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ import numpy as np
 from ..model import TopicScore
 from .embed import Embedder
 from .taxonomy import Taxonomy, Topic, load_taxonomy, parse_user_topics
+from .topic_head import TopicHeads
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,11 @@ class Calibration:
     #: neighbours per text, and the weight a text keeps on its own pseudo-label, in ``adapt``
     knn: int = 20
     knn_keep: float = 0.3
+    #: with a learned head: fewer words than this is "too short to tell" (no topic)
+    min_words: int = 8
+    #: with a learned head: English text where fewer than this share of the words are
+    #: everyday English (wordfreq) is not news (placeholder text, keyboard mash)
+    min_known_share: float = 0.5
 
 
 def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
@@ -338,7 +345,13 @@ class TopicClassifier:
         strong: Embedder | Callable[[], Embedder] | None = None,
         user_topics: Sequence[Topic] = (),
         calibration: Calibration | None = None,
+        heads: TopicHeads | None = None,
+        multilingual: Callable[[], Any] | None = None,
     ):
+        #: learned heads (``topic_head.py``); None: the zero-shot path alone
+        self.heads = heads
+        self._multilingual_factory = multilingual
+        self._multilingual: Any = None
         self.taxonomy = (taxonomy or load_taxonomy()).with_user_topics(user_topics)
         self.cal = calibration or Calibration()
         self.fast = _Tier(fast, self.taxonomy, self.cal)
@@ -370,12 +383,18 @@ class TopicClassifier:
     def from_settings(cls, settings: Any, *, strong: bool = True) -> TopicClassifier:
         """The product's classifier: fast static tier, MiniLM strong tier, config user topics."""
         from .embed import SentenceTransformerEmbedder, load_static_embedder
+        from .multilingual import MultilingualEncoder
+        from .topic_head import load_heads
 
         users = parse_user_topics(settings.sections.get("topics"))
+        choice = settings.topic_head
+        heads = None if choice is not None and choice.lower() == "none" else load_heads(choice)
         return cls(
             load_static_embedder(settings.models_path),
             strong=SentenceTransformerEmbedder if strong else None,
             user_topics=users,
+            heads=heads,
+            multilingual=MultilingualEncoder,
         )
 
     # ------------------------------------------------------------------ scoring
@@ -405,7 +424,51 @@ class TopicClassifier:
         self._escalated += len(chosen)
         return chosen
 
+    def _head_mix(self, head_probs: np.ndarray, classes: list[str], zero_shot: np.ndarray) -> np.ndarray:
+        """Learned probabilities for the subjects the head knows, zero-shot for the rest.
+
+        The zero-shot mass on subjects no labelled set covers (conflict, disaster,
+        labour, weather ...) keeps its place; the head shares out the remainder.
+        """
+        index = {t.name: i for i, t in enumerate(self.tops)}
+        covered = np.zeros(len(self.tops), dtype=bool)
+        mixed = np.zeros((len(head_probs), len(self.tops)))
+        for j, name in enumerate(classes):
+            if name in index:
+                covered[index[name]] = True
+                mixed[:, index[name]] = head_probs[:, j]
+        if zero_shot.shape[1] != len(self.tops):
+            return mixed
+        rest = zero_shot[:, ~covered].sum(axis=1, keepdims=True)
+        mixed *= 1.0 - rest
+        mixed[:, ~covered] = zero_shot[:, ~covered]
+        return mixed
+
+    def _words_ok(self, texts: list[str], language: str | None = None) -> np.ndarray:
+        """+1 where a text is long enough (and, for English, made of words) to tell, else -1."""
+        ok = []
+        for text in texts:
+            words = re.findall(r"[^\W\d_]+", text)
+            good = len(words) >= self.cal.min_words
+            if good and language == "en":
+                from wordfreq import zipf_frequency
+
+                known = sum(zipf_frequency(w.lower(), "en") >= 2.0 for w in words[:200])
+                good = known >= self.cal.min_known_share * min(len(words), 200)
+            ok.append(good)
+        return np.asarray(ok, dtype=float) * 2 - 1
+
     def _score(self, texts: list[str], strong_for_all: bool) -> dict[str, Any]:
+        head = self.heads.get("static") if self.heads is not None else None
+        if head is not None:
+            # The learned head decides: no escalation to the slow tier, and no
+            # abstention for news long enough to tell (the zero-shot null floor
+            # left a third of real articles without a topic).
+            xf = self.fast.embedder.embed(texts)
+            probs = self._head_mix(head.probabilities(xf), head.classes, self.fast.probabilities(xf))
+            users = self.fast.user_probabilities_adapted(xf, self.fast.top_scores(xf))
+            self.last_escalated = 0
+            return {"xf": xf, "probs": probs, "users": users, "raw_best": self._words_ok(texts, "en")}
         xf = self.fast.embedder.embed(texts)
         tops_f = self.fast.top_scores(xf)
         probs = self.fast.probabilities(xf)
@@ -456,9 +519,11 @@ class TopicClassifier:
             result: list[TopicScore] = []
             if raw_best[n] > 0:
                 order = np.argsort(-probs[n])[: self.cal.max_topics]
-                for i in order:
+                for rank, i in enumerate(order):
                     p = float(probs[n, i])
-                    if p < self.cal.min_probability:
+                    # with a learned head, the best subject always stands (coverage);
+                    # further ones only above the threshold
+                    if p < self.cal.min_probability and not (rank == 0 and self.heads is not None):
                         break
                     top = self.tops[i]
                     result.append(TopicScore(top.name, top.id, round(p, 4)))
@@ -469,6 +534,36 @@ class TopicClassifier:
                     if users[n, j] >= self.cal.user_min_probability:
                         result.append(TopicScore(u.name, u.id, round(float(users[n, j]), 4)))
             out.append(sorted(result, key=lambda t: -t.score))
+        return out
+
+    def classify_multilingual(self, texts: list[str]) -> list[list[TopicScore]]:
+        """Top-level topics of texts in any language e5 covers, from the e5 head.
+
+        Only the subjects the head learned (MasakhaNEWS: business, entertainment,
+        health, politics, sport, technology); no second level and no user topics,
+        whose descriptions and examples are English.
+        """
+        texts = list(texts)
+        head = self.heads.get("e5") if self.heads is not None else None
+        if head is None or self._multilingual_factory is None:
+            raise ValueError("this classifier has no multilingual head")
+        if not texts:
+            return []
+        if self._multilingual is None:
+            self._multilingual = self._multilingual_factory()
+        probs = head.probabilities(self._multilingual.embed(texts))
+        ok = self._words_ok(texts)
+        out: list[list[TopicScore]] = []
+        for n in range(len(texts)):
+            result: list[TopicScore] = []
+            if ok[n] > 0:
+                for rank, j in enumerate(np.argsort(-probs[n])[: self.cal.max_topics]):
+                    p = float(probs[n, j])
+                    if rank and p < self.cal.min_probability:
+                        break
+                    top = self.taxonomy.by_name(head.classes[j])
+                    result.append(TopicScore(top.name, top.id, round(p, 4)))
+            out.append(result)
         return out
 
     def _child(self, x: np.ndarray, top_index: int) -> tuple[Topic, float] | None:
