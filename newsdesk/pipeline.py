@@ -145,7 +145,7 @@ def ingest_document(
         return "", "unchanged"
     with time_budget(time_budget_s, source=raw.source):
         article = extract_article(raw)
-    sanitise_article(article)
+        sanitise_article(article)
     keys = keys_for(article)
     existing = store.find_article(keys)
     if existing is not None and not same_article(existing, article):
