@@ -35,6 +35,9 @@ from hypothesis import strategies as st
 from .errors import NewsdeskError
 
 HANG_SECONDS = 10.0
+#: wall-clock seconds past which an input counts as hung whatever its CPU time (on a machine shared
+#: with other work, wall time overstates the cost, so the 10 s limit is judged on CPU time)
+HANG_WALL_SECONDS = 30.0
 
 # ------------------------------------------------------------------------------- building blocks
 
@@ -322,17 +325,17 @@ class FileRunner:
         self.count += 1
         path = self.folder / f"in{self.count}{SUFFIX[kind]}"
         path.write_bytes(data)
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
         try:
-            report = ingest_paths([path], self.store, enricher=self.enricher, time_budget_s=HANG_SECONDS - 2)
+            report = ingest_paths([path], self.store, enricher=self.enricher, time_budget_s=HANG_SECONDS / 2)
         except Exception as exc:  # an exception escaping ingest_paths aborts a user's run
             tally.add("crash", time.monotonic() - started, f"{type(exc).__name__}: {exc}")
             return
         finally:
             path.unlink(missing_ok=True)
-        seconds = time.monotonic() - started
-        if seconds > HANG_SECONDS:
-            tally.add("hung", seconds, f"{seconds:.1f} s")
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+        if cpu > HANG_SECONDS or seconds > HANG_WALL_SECONDS:
+            tally.add("hung", seconds, f"{seconds:.1f} s wall, {cpu:.1f} s CPU")
         elif any("internal error" in f for f in report.failed):
             tally.add("internal", seconds, next(f for f in report.failed if "internal error" in f))
         elif any(path.name not in f or "\n" in f for f in report.failed):
@@ -376,18 +379,20 @@ PARSERS: dict[str, Callable[[bytes], None]] = {
 
 def run_parser(kind: str, data: bytes, tally: Tally) -> None:
     started = time.monotonic()
+    cpu = time.process_time()
     try:
         PARSERS[kind](data)
     except NewsdeskError as exc:
         seconds = time.monotonic() - started
-        tally.add("hung" if seconds > HANG_SECONDS else ("clear" if "\n" not in str(exc) else "unnamed"),
+        tally.add("hung" if seconds > HANG_WALL_SECONDS else ("clear" if "\n" not in str(exc) else "unnamed"),
                   seconds, str(exc))  # fmt: skip
         return
     except Exception as exc:
         tally.add("crash", time.monotonic() - started, f"{type(exc).__name__}: {exc}")
         return
-    seconds = time.monotonic() - started
-    tally.add("hung" if seconds > HANG_SECONDS else "ok", seconds, f"{seconds:.1f} s")
+    seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+    hung = cpu > HANG_SECONDS or seconds > HANG_WALL_SECONDS
+    tally.add("hung" if hung else "ok", seconds, f"{seconds:.1f} s wall, {cpu:.1f} s CPU")
 
 
 STRATEGIES: dict[str, st.SearchStrategy[bytes]] = {
