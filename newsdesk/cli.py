@@ -20,6 +20,7 @@ from .cli_common import DbOption, err, fail, open_store, out, settings_for
 from .cli_feeds import feed_named, feeds_app, mark_published
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
+from .cli_store import migrate_command
 from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
 from .extract.article import extract_article
@@ -30,7 +31,7 @@ from .pipeline import Enricher, ingest_paths, link_new, topic_text
 from .records import article_to_json, dump_record
 from .secured import Keyring, verify_record
 from .settings import Settings, load_settings
-from .store.sqlite import SQLiteStore
+from .store.desk import DeskStore
 
 app = typer.Typer(
     name="newsdesk",
@@ -41,9 +42,9 @@ app = typer.Typer(
 )
 
 
-def _linker(settings: Settings, store: SQLiteStore) -> Linker:
+def _linker(settings: Settings, store: DeskStore) -> Linker:
     """The story state beside the store, caught up with whatever the store holds."""
-    linker = Linker.open(settings.db_path, heat=settings.heat)
+    linker = Linker.open(store, heat=settings.heat)
     link_new(store, linker)
     return linker
 
@@ -69,7 +70,7 @@ def ingest(
         files = list(discover(paths))
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
-    with open_store(settings) as store:
+    with open_store(settings, create=True) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
             task = bar.add_task("ingesting", total=len(files))
@@ -87,14 +88,15 @@ def ingest(
                 max_bytes=settings.max_input_bytes,
                 progress=progress,
                 enricher=Enricher.from_settings(settings),
-                linker=Linker.open(settings.db_path, heat=settings.heat),
+                linker=Linker.open(store, heat=settings.heat),
             )
         total = store.count()
+        label = store.label
     for failure in report.failed:
         err.print(f"[red]failed:[/red] {failure}", markup=True, highlight=False)
     out.print(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.failed)} failed; {total} articles in {settings.db_path}"
+        f"{len(report.failed)} failed; {total} articles in {label}"
     )
     if report.failed:
         raise typer.Exit(1)
@@ -497,7 +499,7 @@ def recluster(db: DbOption = None) -> None:
     """Rebuild events and stories from every stored article (for backfills)."""
     settings = settings_for(db)
     with open_store(settings) as store:
-        linker = Linker.rebuild(settings.db_path, heat=settings.heat)
+        linker = Linker.rebuild(heat=settings.heat)
         added = link_new(store, linker)
         n_stories = len(linker.engine.stories())
     out.print(f"{added} articles linked into {n_stories} stories")
@@ -513,6 +515,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(feeds_app, name="feeds")
 app.command("run")(run_command)
 app.command("serve")(serve_command)
+app.command("migrate")(migrate_command)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from .publish.feeds import Decision, Feed, decide, load_feeds
 from .records import dump_record
 from .secured import Keyring
 from .settings import Settings
-from .store.sqlite import SQLiteStore
+from .store.desk import DeskStore
 
 feeds_app = typer.Typer(
     help="Topic feeds declared in the config file: their rules and what they publish.",
@@ -69,14 +69,14 @@ def rules(feed: Feed) -> str:
     return "; ".join(parts)
 
 
-def _linker(settings: Settings, store: SQLiteStore) -> Linker:
-    linker = Linker.open(settings.db_path, heat=settings.heat)
+def _linker(settings: Settings, store: DeskStore) -> Linker:
+    linker = Linker.open(store, heat=settings.heat)
     link_new(store, linker)
     return linker
 
 
 def decisions(
-    store: SQLiteStore, linker: Linker, feed: Feed, *, now: datetime
+    store: DeskStore, linker: Linker, feed: Feed, *, now: datetime
 ) -> Iterator[tuple[Article, Decision]]:
     """Every stored article, newest first, with ``feed``'s decision on it."""
     offset = 0
@@ -97,7 +97,7 @@ def mark_published(article: Article, feed: Feed, *, now: datetime) -> Decision:
 
 
 def export_feed_records(
-    store: SQLiteStore,
+    store: DeskStore,
     linker: Linker,
     feed: Feed,
     out_dir: Path | None,

@@ -61,7 +61,7 @@ def add(
         raise fail(f"unknown kind {kind!r}: use {', '.join(SOURCE_KINDS)}")
     _check_url(url)
     settings = settings_for(db)
-    with closing(open_store(settings)) as store:
+    with closing(open_store(settings, create=True)) as store:
         source, created = store.add_source(
             url, kind, title=title, interval=interval or settings.poll_interval
         )
@@ -126,7 +126,7 @@ def import_opml(
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     added = 0
-    with closing(open_store(settings)) as store:
+    with closing(open_store(settings, create=True)) as store:
         for o in outlines:
             _, created = store.add_source(o.url, o.kind, title=o.title, interval=settings.poll_interval)
             added += created
@@ -155,8 +155,8 @@ def run_command(
 ) -> None:
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
     settings = settings_for(db)
-    with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:
-        linker = Linker.open(settings.db_path, heat=settings.heat)
+    with closing(open_store(settings, create=True)) as store, Fetcher.from_settings(settings) as fetcher:
+        linker = Linker.open(store, heat=settings.heat)
         link_new(store, linker)  # catch up with anything a killed run committed but did not link
         scheduler = Scheduler.from_settings(
             settings,
@@ -177,5 +177,5 @@ def run_command(
     stopped = " (stopped by signal)" if report.stopped_by_signal else ""
     out.print(
         f"{len(report.polls)} polls, {report.added} added, {failed} failed{stopped}; "
-        f"{total} articles in {settings.db_path}"
+        f"{total} articles in {store.label}"
     )

@@ -26,6 +26,7 @@ from .link.linker import Linker
 from .model import Article, RawDocument
 from .settings import Settings
 from .store.base import Store, StoredInput
+from .store.desk import DeskStore
 
 
 class Enricher:
@@ -162,7 +163,7 @@ def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int) -> Iterable[RawD
 
 def ingest_paths(
     paths: Iterable[str | Path],
-    store: Store,
+    store: DeskStore,
     *,
     max_bytes: int = 20 * 1024 * 1024,
     progress: Progress | None = None,
@@ -205,9 +206,15 @@ def ingest_paths(
     return report
 
 
-def link_new(store: Store, linker: Linker) -> int:
+def link_new(store: DeskStore, linker: Linker) -> int:
     """Link what the store holds and the linker does not, after the run's merges (so each
-    article is placed with all its inputs' text), in date order; then save the state."""
-    added = linker.catch_up(store)
-    linker.save()
+    article is placed with all its inputs' text), in date order; then save the state.
+
+    One linker at a time, under the store's link lock: a newer state another process saved
+    meanwhile is taken over first, so two writers never place articles into diverging
+    copies of the stories."""
+    with store.link_lock():
+        linker.sync(store)
+        added = linker.catch_up(store)
+        linker.save(store)
     return added

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..enrich.embed import Embedder, pack_embedding, unpack_embedding
 from ..model import Article
-from .sqlite import SQLiteStore
+from .desk import DeskStore
 
 #: characters of the body embedded with the headline and excerpt (where an article says what it is about)
 LEAD_CHARS = 1500
@@ -63,7 +63,7 @@ class SemanticSearch:
         return len(self._ids)
 
     def catch_up(
-        self, store: SQLiteStore, *, batch: int = 256, progress: Callable[[int], None] | None = None
+        self, store: DeskStore, *, batch: int = 256, progress: Callable[[int], None] | None = None
     ) -> int:
         """Embed the stored articles that have no vector yet (or changed since); returns how many."""
         done = 0
@@ -78,7 +78,7 @@ class SemanticSearch:
             if progress is not None:
                 progress(done)
 
-    def refresh(self, store: SQLiteStore) -> int:
+    def refresh(self, store: DeskStore) -> int:
         """Load the vectors stored since the last refresh; returns how many."""
         with self._lock:
             fresh = store.vectors_since(self.model, self._loaded_until)
@@ -99,7 +99,7 @@ class SemanticSearch:
             self._loaded_until = fresh[-1].batch
             return len(fresh)
 
-    def search(self, store: SQLiteStore, query: str, *, limit: int = 20) -> list[SemanticHit]:
+    def search(self, store: DeskStore, query: str, *, limit: int = 20) -> list[SemanticHit]:
         """The ``limit`` articles closest in meaning to ``query``, best first."""
         query = query.strip()
         if not query:

@@ -1,0 +1,146 @@
+"""The store suite both backends pass: sources and health, vectors, the linker's saved state."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from newsdesk.errors import NotFound, StoreError
+from newsdesk.link.linker import Linker
+from newsdesk.model import Article, Provider
+from newsdesk.pipeline import link_new
+from newsdesk.store.base import IdentityKeys, StoredInput
+from newsdesk.store.desk import DeskStore
+from newsdesk.store.target import open_target
+from newsdesk.store.vectors import ToEmbed
+
+T0 = datetime(2025, 3, 1, 12, tzinfo=UTC)
+BRIDGE = (
+    "The council voted on Tuesday to close the harbour bridge for two years after engineers found "
+    "cracks in its steel supports; a shuttle bus will run at peak hours while repairs go on."
+)
+BREAD = "A bakery in the old town won the national bread prize with a dark rye loaf baked overnight."
+
+
+def article(i: int, text: str, hours: float, outlet: str) -> Article:
+    return Article(
+        id=f"{i:016x}",
+        title=text.split(";")[0][:60],
+        text=text,
+        url=f"https://{outlet}/{i}",
+        published=T0 + timedelta(hours=hours),
+        provider=Provider(outlet.split(".")[0].title(), outlet),
+        language="en",
+        quality=50,
+    )
+
+
+def save(store: DeskStore, a: Article) -> bool:
+    digest = hashlib.sha256((a.id + a.title + a.text).encode()).hexdigest()
+    return store.save(a, IdentityKeys(text_sha256=digest), StoredInput(a.id, a.id, "jsonl", digest, a))
+
+
+def coverage() -> list[Article]:
+    return [
+        article(1, BRIDGE, 0, "wire.example"),
+        article(
+            2, "Harbour bridge shut: " + BRIDGE.replace("Tuesday", "Tuesday evening"), 2, "herald.example"
+        ),
+        article(3, BREAD, 1, "food.example"),
+        article(4, BREAD.replace("dark", "sourdough"), 3, "daily.example"),
+    ]
+
+
+def test_articles_round_trip_and_resolve(store_url: str) -> None:
+    with open_target(store_url, create=True) as store:
+        a = coverage()[0]
+        a.text = a.text + " \x00"  # NUL: SQLite keeps it, PostgreSQL text cannot; neither fails
+        assert save(store, a) is True
+        assert save(store, a.replace(title="Bridge closes")) is False  # an update, not a new article
+        got = store.get(a.id)
+        assert got.title == "Bridge closes" and got.provider.domain == "wire.example"
+        assert store.resolve(a.id[:10]).id == a.id
+        with pytest.raises(NotFound):
+            store.resolve("ffff")
+        assert store.count() == 1 and store.count_inputs() == 2
+        assert [x.id for x in store.iter_articles()] == [a.id] == store.ids()
+
+
+def test_sources_items_and_health(store_url: str) -> None:
+    with open_target(store_url, create=True) as store:
+        src, created = store.add_source("https://news.example/feed", "feed", title="", interval=600)
+        assert created and store.add_source("https://news.example/feed", "feed")[1] is False
+        with pytest.raises(StoreError):
+            store.add_source("https://x.example/", "podcast")
+        assert store.pending_items(src.id, ["a", "b", "a"]) == ["a", "b"]
+        store.item_done(src.id, "a", None)
+        assert store.item_failed(src.id, "b", "boom", give_up_after=2) is False
+        assert store.item_failed(src.id, "b", "boom again", give_up_after=2) is True
+        assert store.pending_items(src.id, ["a", "b", "c"]) == ["c"]
+        later = T0 + timedelta(days=1)
+        store.record_success(
+            src.id, interval=900, next_due=later, etag='"e1"', last_modified=None, added=2, title="News"
+        )
+        store.record_failure(src.id, "HTTP 503", next_due=later)
+        got = store.get_source(src.id)
+        assert (got.title, got.etag, got.items_seen, got.items_added) == ("News", '"e1"', 3, 2)
+        assert got.consecutive_failures == 1 and got.last_error == "HTTP 503"
+        assert store.due_sources(later) == [got] and store.due_sources(T0) == []
+        assert store.next_due() == later
+        assert store.remove_source("https://news.example/feed").id == src.id
+        assert store.list_sources() == []
+
+
+def test_vectors_are_stored_and_loaded_in_batches(store_url: str) -> None:
+    with open_target(store_url, create=True) as store:
+        for a in coverage():
+            save(store, a)
+        todo = store.articles_to_embed("m/3", limit=10)
+        assert len(todo) == 4
+        blob = np.arange(3, dtype=np.float32).tobytes()
+        store.save_vectors("m/3", [(t, blob) for t in todo[:2]])
+        store.save_vectors("m/3", [(t, blob) for t in todo[2:]] + [(ToEmbed(999, 1, "", "", ""), blob)])
+        first = store.vectors_since("m/3")
+        assert [v.batch for v in first] == [1, 1, 2, 2] and first[0].vector == blob
+        assert len(store.vectors_since("m/3", 1)) == 2 and store.articles_to_embed("m/3") == []
+        save(store, coverage()[0].replace(title="changed"))  # a new revision is embedded again
+        assert [t.seq for t in store.articles_to_embed("m/3")] == [todo[0].seq]
+
+
+def test_story_state_lives_in_the_store(store_url: str) -> None:
+    with open_target(store_url, create=True) as store:
+        for a in coverage():
+            save(store, a)
+        linker = Linker.open(store)
+        assert link_new(store, linker) == 4 and linker.generation == 1
+        stories = {a: linker.story_of(a) for a in store.ids()}
+    assert stories[f"{1:016x}"] == stories[f"{2:016x}"] != stories[f"{3:016x}"] == stories[f"{4:016x}"]
+    with open_target(store_url) as store:  # another process, any machine: the same stories
+        again = Linker.open(store)
+        assert again.generation == 1 and {a: again.story_of(a) for a in store.ids()} == stories
+        assert again.original_of(f"{2:016x}") in (None, f"{1:016x}")
+        # A second writer that loaded before the first saved takes the newer state over first.
+        stale = Linker.open(store)
+        late = article(5, BRIDGE.replace("two years", "two full years"), 5, "gazette.example")
+        save(store, late)
+        assert link_new(store, again) == 1 and again.generation == 2
+        assert link_new(store, stale) == 0 and stale.story_of(late.id) == stories[f"{1:016x}"]
+        assert store.link_generation() == 2  # nothing new to save: no generation written
+
+
+def test_a_state_that_does_not_open_is_rebuilt_from_the_store(store_url: str) -> None:
+    with open_target(store_url, create=True) as store:
+        for a in coverage():
+            save(store, a)
+        link_new(store, Linker.open(store))
+        good = Linker.open(store)
+        blobs = {"engine": b"PK not a zip", "index": b""}
+        store.save_link_state(blobs, articles=4, format=1)  # what a bug or a bad disk could leave
+        linker = Linker.open(store)
+        assert len(linker.engine.table) == 0 and linker.changed  # set aside, not trusted
+        assert link_new(store, linker) == 4
+        assert linker.story_of(f"{1:016x}") is not None
+        assert Linker.open(store).engine.stories().keys() == good.engine.stories().keys()
