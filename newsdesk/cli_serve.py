@@ -16,8 +16,20 @@ def serve_command(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8080,
     db: DbOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Server processes (uvicorn workers) sharing the port and the store; each sees the "
+            "others' writes through the store. Use PostgreSQL for several writers.",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
 ) -> None:
     """Serve the stories, articles, feeds and search as web pages, JSON and Atom/JSON Feed."""
+    import os
+
     import uvicorn  # only this command needs the server
 
     from .web.api import create_app, link_on_start
@@ -31,4 +43,17 @@ def serve_command(
         raise fail(str(exc)) from exc
     if not settings.api_token:
         err.print("write endpoints are disabled (no api_token configured)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+        return
+    # Worker processes build their own app from the environment: the store given here travels as
+    # NEWSDESK_DB (the other settings come from the same config file and environment).
+    os.environ["NEWSDESK_DB"] = settings.db_target
+    uvicorn.run(
+        "newsdesk.web.api:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

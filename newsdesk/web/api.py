@@ -51,7 +51,7 @@ from ..publish.syndication import (
 )
 from ..records import article_to_json, dump_record
 from ..secured import Keyring
-from ..settings import Settings
+from ..settings import Settings, load_settings
 from ..store.base import ArticleQuery
 from ..store.desk import DeskStore
 from ..store.semantic import SemanticSearch
@@ -526,6 +526,11 @@ def create_app(
     app.include_router(views.router(desk))
     app.mount("/static", views.static_files(), name="static")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `newsdesk serve --workers N` process, from the config file and environment."""
+    return create_app(load_settings())
 
 
 def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:
