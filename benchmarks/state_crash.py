@@ -32,13 +32,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsdesk.errors import StoreError  # noqa: E402
-from newsdesk.link.linker import Linker, engine_from_snapshot  # noqa: E402
-from newsdesk.model import Article, Provider  # noqa: E402
-from newsdesk.pipeline import link_new  # noqa: E402
-from newsdesk.store.base import IdentityKeys, StoredInput  # noqa: E402
-from newsdesk.store.desk import DeskStore  # noqa: E402
-from newsdesk.store.target import open_target  # noqa: E402
+from newsdesk.errors import StoreError
+from newsdesk.link.linker import Linker, engine_from_snapshot
+from newsdesk.model import Article, Provider
+from newsdesk.pipeline import link_new
+from newsdesk.store.base import IdentityKeys, StoredInput
+from newsdesk.store.desk import DeskStore
+from newsdesk.store.target import open_target
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 TOPICS = ["harbour bridge closure repairs", "bread prize bakery rye", "election count recount votes"]

@@ -8,30 +8,30 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from . import __version__
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
-from .cli_feeds import feed_named, feeds_app, mark_published
+from .cli_feeds import feeds_app
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
 from .cli_store import migrate_command
-from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
-from .extract.article import extract_article
-from .ingest.files import discover, read_file
-from .link.linker import Linker, decorate
 from .model import Article, RawDocument, now_utc
-from .pipeline import Enricher, ingest_paths, link_new, topic_text
 from .records import article_to_json, dump_record
-from .secured import Keyring, verify_record
 from .settings import Settings, load_settings
-from .store.desk import DeskStore
+
+if TYPE_CHECKING:
+    from .link.linker import Linker
+    from .store.desk import DeskStore
+
+# Commands import what they need inside their bodies: extraction, enrichment and
+# linking pull in trafilatura, numpy, scipy and the models' code, seconds that
+# `newsdesk list`, `show` or `--help` must not pay (benchmarks/README.md, start-up).
 
 app = typer.Typer(
     name="newsdesk",
@@ -39,14 +39,41 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich help prints a type such as `<bool>` beside every flag.
+    rich_markup_mode=None,
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"newsdesk {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print newsdesk's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news from many outlets into clean, trustworthy records and story feeds."""
+
+
 def _linker(settings: Settings, store: DeskStore) -> Linker:
-    """The story state beside the store, caught up with whatever the store holds."""
+    """The story state saved in the store, caught up with whatever the store holds."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     linker = Linker.open(store, heat=settings.heat)
     link_new(store, linker)
     return linker
+
+
+def _parenthesised(text: str) -> str:
+    return f"({text})" if text else ""
 
 
 def _dump(obj: Any) -> str:
@@ -63,11 +90,23 @@ def ingest(
     ],
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option("--follow-symlinks", help="Follow symlinks that lead out of the given folders."),
+    ] = None,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .ingest.files import discover
+    from .link.linker import Linker
+    from .pipeline import Enricher, ingest_paths
+
     settings = settings_for(db)
+    follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
-        files = list(discover(paths))
+        files = list(discover(paths, follow_symlinks=follow))
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     with open_store(settings, create=True) as store:
@@ -89,11 +128,14 @@ def ingest(
                 progress=progress,
                 enricher=Enricher.from_settings(settings),
                 linker=Linker.open(store, heat=settings.heat),
+                follow_symlinks=follow,
+                time_budget_s=settings.input_time_budget,
             )
         total = store.count()
         label = store.label
     for failure in report.failed:
-        err.print(f"[red]failed:[/red] {failure}", markup=True, highlight=False)
+        # the failure text is data (a file name may hold "[/y]"): never read as markup
+        err.print(f"[red]failed:[/red] {escape(failure)}", markup=True, highlight=False)
     out.print(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.failed)} failed; {total} articles in {label}"
@@ -110,6 +152,8 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """List stored articles, newest first."""
+    from rich.table import Table
+
     with open_store(settings_for(db)) as store:
         articles = store.recent(limit=limit, offset=offset)
     if as_json:
@@ -144,15 +188,24 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print all stored fields as JSON.")] = False,
 ) -> None:
     """Show one article: metadata, then its clean text."""
-    with open_store(settings_for(db)) as store:
+    settings = settings_for(db)
+    with open_store(settings) as store:
         try:
             article = store.resolve(ref)
         except NotFound as exc:
             raise fail(str(exc), 1) from exc
+        if as_json:
+            from .link.linker import decorate
+            from .secured import Keyring, seal
+
+            # As a record shows it: related coverage, heat and a fresh `secured` envelope.
+            full = decorate(article, store, _linker(settings, store))
+            full.secured = seal(full, full.text, Keyring.from_settings(settings))
+            data = article_to_json(full)
+            data.update({k: full.info.get(k) for k in ("story_id", "event_id", "copy_of")})
+            out.print(_dump(data))
+            return
     data = article_to_json(article)
-    if as_json:
-        out.print(_dump(data))
-        return
     out.print(f"[bold]{article.title}[/bold]", markup=True)
     for label, value in (
         ("id", article.id),
@@ -160,9 +213,8 @@ def show(
         ("published", f"{data['publishedDateTime'] or '—'} ({article.published_source or 'unknown source'})"),
         (
             "provider",
-            f"{article.provider.name} ({article.provider.domain})"
-            if not article.provider.is_empty()
-            else "—",
+            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain))))
+            or "—",
         ),
         ("authors", ", ".join(article.authors) or "—"),
         ("url", article.url or "—"),
@@ -244,6 +296,11 @@ def export(
     ] = None,
 ) -> None:
     """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
+    from .cli_feeds import feed_named, mark_published
+    from .link.linker import decorate
+    from .publish.export import export_json, write_json_array
+    from .secured import Keyring
+
     if fmt not in ("md", "json", "jsonl"):
         raise fail(f"unknown format {fmt!r}: use md, json or jsonl")
     settings = settings_for(db)
@@ -256,35 +313,46 @@ def export(
     count = 0
     with open_store(settings) as store:
         linker = _linker(settings, store)
-        jsonl_file = (
-            (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
-        )
-        try:
+
+        def articles() -> Iterator[Article]:
             for stored in store.iter_articles():
                 article = decorate(stored, store, linker)
                 if feed is not None:
                     mark_published(article, feed, now=now)
+                yield article
+
+        if fmt == "md":
+            for article in articles():
                 count += 1
-                if fmt == "md":
-                    text = dump_record(article, keyring=keyring)
-                    if target:
-                        (target / f"{article.id}.md").write_text(text, encoding="utf-8")
-                    else:
-                        sys.stdout.write(text)
-                    continue
-                data = article_to_json(article)
-                if fmt == "jsonl":
-                    line = _dump(data) + "\n"
-                    (jsonl_file.write(line) if jsonl_file else sys.stdout.write(line))
-                elif target:
-                    (target / f"{article.id}.json").write_text(
-                        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
-                    )
+                text = dump_record(article, keyring=keyring)
+                if target:
+                    (target / f"{article.id}.md").write_text(text, encoding="utf-8")
                 else:
-                    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        finally:
-            if jsonl_file:
-                jsonl_file.close()
+                    sys.stdout.write(text)
+        elif fmt == "jsonl":
+            lines = (_dump(export_json(a, keyring=keyring)) + "\n" for a in articles())
+            if target:
+                with (target / "articles.jsonl").open("w", encoding="utf-8") as jsonl_file:
+                    for line in lines:
+                        count += 1
+                        jsonl_file.write(line)
+            else:
+                for line in lines:
+                    count += 1
+                    sys.stdout.write(line)
+        elif target:
+            for article in articles():
+                count += 1
+                data = export_json(article, keyring=keyring)
+                (target / f"{article.id}.json").write_text(
+                    json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+        else:
+            # One JSON document on standard output: an array, streamed object by object.
+            docs = (
+                json.dumps(export_json(a, keyring=keyring), ensure_ascii=False, indent=2) for a in articles()
+            )
+            count = write_json_array(docs, sys.stdout)
     if target:
         err.print(f"{count} articles written to {target}")
 
@@ -295,6 +363,9 @@ def extract(
     url: Annotated[str | None, typer.Option(help="The page's URL, if known.")] = None,
 ) -> None:
     """Print one page's extraction as JSON, storing nothing."""
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+
     settings = load_settings()
     try:
         first = next(iter(read_file(file, max_bytes=settings.max_input_bytes)))
@@ -336,6 +407,8 @@ def verify(
     db: DbOption = None,
 ) -> None:
     """Check records' `secured` envelopes: exit 0 when every one is intact."""
+    from .secured import Keyring, verify_record
+
     keyring = Keyring.from_settings(settings_for(db))
     worst = 0
     for path in records:
@@ -375,6 +448,13 @@ def classify(
     ] = False,
 ) -> None:
     """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
+    from rich.markup import escape
+
+    from .enrich.language import detect_language
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+    from .pipeline import Enricher, topic_text
+
     settings = load_settings()
     enricher = Enricher.from_settings(settings)
     failed = 0
@@ -386,7 +466,7 @@ def classify(
     for doc in docs:
         if not isinstance(doc, RawDocument):
             failed += 1
-            err.print(f"[red]failed:[/red] {doc}", markup=True, highlight=False)
+            err.print(f"[red]failed:[/red] {escape(str(doc))}", markup=True, highlight=False)
             continue
         try:
             article = extract_article(doc)
@@ -445,6 +525,8 @@ def stories(
             heat = linker.heat(story_id, store).heat if story_id is not None else -1
             label = f"story {story_id}" if story_id is not None else "unclustered"
             out.print(f"[bold]{label}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            if story_id is not None:
+                out.print(f"  {linker.lead_of(members).title}", markup=False)
             for a in sorted(members, key=lambda x: x.published.isoformat() if x.published else ""):
                 when = a.published.date().isoformat() if a.published else "undated"
                 out.print(f"  {when}  event {linker.event_of(a.id)}  {a.id}  {a.title}", markup=False)
@@ -469,17 +551,23 @@ def story(
             try:
                 story_id = linker.story_of(store.resolve(ref).id)
             except NotFound as exc:
-                raise fail(str(exc), 1) from exc
+                # A number is a story id first; only say "article" when an article was meant.
+                message = f"no story {ref}" if ref.isdigit() else f"no story or article {ref!r}"
+                raise fail(message, 1) from exc
         if story_id is None:
             raise fail(f"{ref!r} is in no story", 1)
         timeline = linker.timeline(story_id, store)
         heat = linker.heat(story_id, store)
         titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
+        lead = linker.lead_of(store.briefs(linker.story_articles(story_id)))
     if as_json:
         out.print(
             _dump(
                 {
                     "story_id": story_id,
+                    "headline": lead.title,
+                    "lead_article": lead.id,
+                    "excerpt": lead.excerpt,
                     "heat": heat.to_json(),
                     "timeline": [dev.to_json() for dev in timeline],
                 }
@@ -487,6 +575,9 @@ def story(
         )
         return
     out.print(f"[bold]story {story_id}[/bold]  heat {heat.heat}", markup=True)
+    out.print(lead.title, markup=False)
+    if lead.excerpt:
+        out.print(lead.excerpt, markup=False)
     for dev in timeline:
         out.print(f"\n{dev.date.isoformat() if dev.date else 'undated'}  {dev.headline}", markup=False)
         for aid in dev.article_ids:
@@ -497,6 +588,9 @@ def story(
 @app.command()
 def recluster(db: DbOption = None) -> None:
     """Rebuild events and stories from every stored article (for backfills)."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     settings = settings_for(db)
     with open_store(settings) as store:
         linker = Linker.rebuild(heat=settings.heat)

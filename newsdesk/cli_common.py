@@ -13,7 +13,8 @@ from .store.desk import DeskStore
 from .store.target import open_target
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: an error line is one line however narrow the terminal (rich would break it mid-sentence)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
@@ -37,7 +38,12 @@ def open_store(settings: Settings, *, create: bool = False) -> DeskStore:
     return open_target(settings.db_target, create=create, default_location=settings.db_is_default)
 
 
+def one_line(message: str) -> str:
+    """A message on one line: a library's multi-line explanation (YAML's, say) joined up."""
+    return " ".join(message.split())
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error and return the Exit to raise (so callers can chain `from exc`)."""
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    err.print(f"[red]error:[/red] {one_line(message)}", markup=True, highlight=False)
     return typer.Exit(code)

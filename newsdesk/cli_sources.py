@@ -18,22 +18,23 @@ from rich.table import Table
 
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
 from .errors import NewsdeskError, NotFound
-from .ingest.feeds import Outline, dump_opml, parse_opml
-from .ingest.fetch import Fetcher, FetchRefused, url_target
-from .ingest.images import ImageCache
-from .ingest.scheduler import Scheduler
-from .link.linker import Linker
 from .model import now_utc
-from .pipeline import Enricher, link_new
 from .store.sources import SOURCE_KINDS, source_to_json
 
+# Fetching, feed parsing, the scheduler and the pipeline load inside the commands that
+# use them: importing them costs most of a second that every other command would pay.
+
 sources_app = typer.Typer(
-    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.", no_args_is_help=True
+    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
 def _check_url(url: str) -> None:
     """Refuse what the fetcher would never fetch before it is stored (the address is checked at fetch)."""
+    from .ingest.fetch import FetchRefused, url_target
+
     try:
         url_target(url)
     except FetchRefused as exc:
@@ -118,6 +119,8 @@ def import_opml(
     db: DbOption = None,
 ) -> None:
     """Add every feed an OPML file lists."""
+    from .ingest.feeds import parse_opml
+
     settings = settings_for(db)
     try:
         outlines = parse_opml(file.read_bytes(), source=str(file))
@@ -139,6 +142,8 @@ def export_opml(
     db: DbOption = None,
 ) -> None:
     """Write the sources as OPML 2.0."""
+    from .ingest.feeds import Outline, dump_opml
+
     with closing(open_store(settings_for(db))) as store:
         data = dump_opml(Outline(s.url, s.title, s.kind) for s in store.list_sources())
     if out_file == "-":
@@ -154,6 +159,12 @@ def run_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-source lines.")] = False,
 ) -> None:
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
+    from .ingest.fetch import Fetcher
+    from .ingest.images import ImageCache
+    from .ingest.scheduler import Scheduler
+    from .link.linker import Linker
+    from .pipeline import Enricher, link_new
+
     settings = settings_for(db)
     with closing(open_store(settings, create=True)) as store, Fetcher.from_settings(settings) as fetcher:
         linker = Linker.open(store, heat=settings.heat)

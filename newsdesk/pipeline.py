@@ -18,8 +18,9 @@ from .enrich.provenance import apply_provenance
 from .enrich.quality import apply_quality
 from .enrich.topics import TopicClassifier
 from .errors import ConfigError, InputError, NewsdeskError, StoreError
-from .extract.article import extract_article
-from .ingest.files import discover, read_file
+from .extract.limits import time_budget
+from .extract.sanitise import clean_str, sanitise_article
+from .ingest.files import discover, display_name, read_file
 from .ingest.identity import article_id, keys_for, same_article
 from .ingest.merge import merge_inputs
 from .link.linker import Linker
@@ -123,12 +124,29 @@ def content_sha256(raw: RawDocument) -> str:
     return hashlib.sha256(raw.kind.encode() + b"\0" + raw.content).hexdigest()
 
 
-def ingest_document(raw: RawDocument, store: Store, enricher: Enricher | None = None) -> tuple[str, str]:
+#: seconds one input may take to be parsed, decoded and normalised (settings: input_time_budget)
+INPUT_TIME_BUDGET = 10.0
+
+
+def ingest_document(
+    raw: RawDocument,
+    store: Store,
+    enricher: Enricher | None = None,
+    *,
+    time_budget_s: float = INPUT_TIME_BUDGET,
+) -> tuple[str, str]:
     """Extract one input and merge it into the store; returns (article id, outcome)."""
+    # Here, not at the top: extraction pulls in trafilatura, which readers of the store
+    # (export, stories, the web pages) that import link_new must not pay for.
+    from .extract.article import extract_article
+
+    raw.source = clean_str(raw.source)
     digest = content_sha256(raw)
     if store.has_input(digest):
         return "", "unchanged"
-    article = extract_article(raw)
+    with time_budget(time_budget_s, source=raw.source):
+        article = extract_article(raw)
+    sanitise_article(article)
     keys = keys_for(article)
     existing = store.find_article(keys)
     if existing is not None and not same_article(existing, article):
@@ -142,56 +160,78 @@ def ingest_document(raw: RawDocument, store: Store, enricher: Enricher | None = 
     merged = merge_inputs(inputs)
     merged.id = article.id
     (enricher or Enricher()).enrich(merged)
+    sanitise_article(merged)
     new_input = StoredInput(article.id, raw.source, raw.kind, digest, article)
     created = store.save(merged, keys_for(merged), new_input)
     return article.id, "added" if created else "updated"
 
 
-def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int) -> Iterable[RawDocument | InputError]:
-    """Every input under ``paths``; file-level failures come through as errors, in order."""
-    try:
-        files = list(discover(paths))
-    except InputError as exc:
-        yield exc
-        return
-    for path in files:
+def iter_inputs(
+    paths: Iterable[str | Path | InputError], *, max_bytes: int, follow_symlinks: bool = False
+) -> Iterable[RawDocument | InputError]:
+    """Every input under ``paths``; file-level failures come through as errors, in order.
+
+    Nothing a file holds can end the iteration: anything unexpected while reading
+    one file becomes that file's error and the next file is read.
+    """
+    for path in discover(paths, follow_symlinks=follow_symlinks):
+        if isinstance(path, InputError):
+            yield path
+            continue
         try:
             yield from read_file(path, max_bytes=max_bytes)
         except InputError as exc:
             yield exc
+        except Exception as exc:
+            message = f"internal error while reading: {type(exc).__name__}: {exc}"
+            yield InputError(message, source=display_name(path))
+
+
+def one_line(message: str) -> str:
+    """A failure as one line (parser messages span lines; a report has one line per input)."""
+    return " ".join(message.split())
 
 
 def ingest_paths(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path | InputError],
     store: DeskStore,
     *,
     max_bytes: int = 20 * 1024 * 1024,
     progress: Progress | None = None,
     enricher: Enricher | None = None,
     linker: Linker | None = None,
+    follow_symlinks: bool = False,
+    time_budget_s: float = INPUT_TIME_BUDGET,
 ) -> IngestReport:
-    """Ingest every input under ``paths``; then link what is new (date order, as live)."""
+    """Ingest every input under ``paths``; then link what is new (date order, as live).
+
+    Each input is judged alone: whatever goes wrong with one file, JSONL line or
+    record becomes one line in ``report.failed`` naming it, and the run goes on.
+    Only a failing store ends the run (every later input would fail the same way).
+    """
     report = IngestReport()
     enricher = enricher or Enricher()
-    for item in iter_inputs(paths, max_bytes=max_bytes):
+    for item in iter_inputs(paths, max_bytes=max_bytes, follow_symlinks=follow_symlinks):
         if isinstance(item, InputError):
-            report.failed.append(str(item))
+            report.failed.append(one_line(str(item)))
             if progress:
                 progress(item.source or "?", "failed")
             continue
         try:
-            art_id, outcome = ingest_document(item, store, enricher)
+            art_id, outcome = ingest_document(item, store, enricher, time_budget_s=time_budget_s)
         except StoreError:
             raise  # the store itself failed: going on would only fail every input after this one
         except NewsdeskError as exc:
-            message = str(exc) if isinstance(exc, InputError) and exc.source else f"{item.source}: {exc}"
-            report.failed.append(message)
+            message = str(exc)
+            if not (isinstance(exc, InputError) and exc.source) and not message.startswith(item.source):
+                message = f"{item.source}: {message}"
+            report.failed.append(one_line(message))
             if progress:
                 progress(item.source, "failed")
             continue
         except Exception as exc:
             report.failed.append(
-                f"{item.source}: internal error while ingesting: {type(exc).__name__}: {exc}"
+                one_line(f"{item.source}: internal error while ingesting: {type(exc).__name__}: {exc}")
             )
             if progress:
                 progress(item.source, "failed")

@@ -124,9 +124,12 @@ class LinkItem:
 
     @classmethod
     def from_article(cls, article: Article, *, vector: np.ndarray | None = None) -> LinkItem:
+        # A derived title is the text's own first line or sentence: embedding it again
+        # would only re-weight the lead, so the linker sees the body alone.
+        derived = article.info.get("title_source") == "derived"
         return cls(
             article_id=article.id or article.url,
-            title=article.title,
+            title="" if derived else article.title,
             text=article.text,
             published=article.published,
             outlet=article.provider.domain or article.provider.name,

@@ -24,7 +24,7 @@ import io
 import json
 import logging
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from .cluster import LinkItem, Placement, StoryEngine, default_source
 from .copies import CopyIndex, fold_related
 from .heat import HeatParams, HeatResult, story_heat
 from .index import VectorIndex, related
+from .lead import C, centrality, pick_lead
 from .timeline import Development, story_timeline
 
 log = logging.getLogger(__name__)
@@ -158,12 +159,15 @@ class Linker:
     def catch_up(self, store: Store) -> int:
         """Link the stored articles the saved state lacks (after a crash or an older version)."""
         known = self.engine.table.rows
+        missing = [store.get(i) for i in store.ids() if i not in known]
+        if not missing:
+            # Nothing to place: readers (export, stories) skip re-hashing the last week's texts.
+            return 0
         newest = store.newest_published()
         if newest is not None:
             for a in store.published_since(newest - timedelta(days=COPY_WINDOW_DAYS)):
                 if a.id in known:
                     self.copies.add(a.id, a.text, a.published)
-        missing = [store.get(i) for i in store.ids() if i not in known]
         # Date order, as live: events grow forwards in time and the earliest copy is the original.
         missing.sort(key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0))
         for article in missing:
@@ -200,6 +204,19 @@ class Linker:
         if row is None or table.copy_of[row] < 0:
             return None
         return table.ids[int(table.copy_of[row])]
+
+    def lead_of(self, candidates: Sequence[C]) -> C:
+        """The article that fronts a story of these members (:mod:`newsdesk.link.lead`)."""
+        table = self.engine.table
+        found = [(i, table.rows[c.id]) for i, c in enumerate(candidates) if c.id in table.rows]
+        known = [i for i, _ in found]
+        central = [0.0] * len(candidates)
+        if known:
+            scores = centrality(self.engine.index.vectors([row for _, row in found]))
+            for i, score in zip(known, scores.tolist(), strict=True):
+                central[i] = score
+        copies = [self.original_of(c.id) is not None for c in candidates]
+        return pick_lead(candidates, central, copies)
 
     def story_articles(self, story_id: int) -> list[str]:
         root = self.engine._find_story(story_id)

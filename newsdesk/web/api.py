@@ -40,6 +40,7 @@ from ..errors import NewsdeskError, NotFound
 from ..link.linker import Linker, decorate
 from ..model import Article, now_utc
 from ..pipeline import Enricher, ingest_paths, link_new
+from ..publish.export import export_json
 from ..publish.feeds import Decision, Feed, decide, load_feeds
 from ..publish.syndication import (
     ATOM_TYPE,
@@ -411,9 +412,10 @@ def create_app(
         """The article as `newsdesk export` writes it: a seed-format record, or its JSON form."""
         with desk.store() as store, desk.linker() as linker:
             full = decorate(resolve_article(store, ref), store, linker)
+        keyring = Keyring.from_settings(settings)
         if format == "json":  # as `newsdesk export --format json` writes it
-            return JSONResponse(article_to_json(full))
-        text = dump_record(full, keyring=Keyring.from_settings(settings))
+            return JSONResponse(export_json(full, keyring=keyring))
+        text = dump_record(full, keyring=keyring)
         return Response(text, media_type="text/markdown; charset=utf-8")
 
     @app.get("/api/stories")

@@ -36,7 +36,9 @@ def test_opening_creates_only_when_asked(tmp_path: Path) -> None:
     assert (tmp_path / "new.db").is_file()
 
 
-def test_cli_refuses_urls_and_typos_with_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_refuses_urls_and_typos_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # where the old code created ./postgresql:/user@host/newsdesk
     cases = [
         (["list", "--db", "postgresql://nobody@127.0.0.1:1/newsdesk"], "cannot connect to PostgreSQL"),

@@ -41,7 +41,18 @@ def test_two_workers_serve_one_store(pg_url: str, tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "NEWSDESK_CONFIG": str(config)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "newsdesk.cli", "serve", "--workers", "2", "--port", str(port), "--db", pg_url],
+        [
+            sys.executable,
+            "-m",
+            "newsdesk.cli",
+            "serve",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--db",
+            pg_url,
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
