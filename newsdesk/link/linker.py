@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import math
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -34,7 +35,7 @@ from ..errors import StoreError
 from ..model import Article, Image, RelatedItem, now_utc
 from ..store.base import Store
 from ..store.linkstate import LinkSnapshot, LinkStateStore
-from .cluster import LinkItem, Placement, StoryEngine, default_source
+from .cluster import EPOCH, LinkItem, Placement, StoryEngine, default_source
 from .copies import CopyIndex, fold_related
 from .heat import HeatParams, HeatResult, story_heat
 from .index import VectorIndex, related
@@ -197,6 +198,24 @@ class Linker:
 
     def story_of(self, article_id: str) -> int | None:
         return self.engine.story_of(article_id)
+
+    def estimated_date(self, article_id: str) -> datetime | None:
+        """For an undated article, the day its development's latest dated coverage is from."""
+        event = self.event_of(article_id)
+        if event is None:
+            return None
+        _, last = self.engine.event_days(event)
+        if math.isnan(last):
+            return None
+        return EPOCH + timedelta(days=math.floor(last))
+
+    def estimates(self, articles: Iterable[Article]) -> dict[str, datetime]:
+        """:meth:`estimated_date` of each undated article that has one (for feeds)."""
+        out: dict[str, datetime] = {}
+        for a in articles:
+            if a.published is None and (when := self.estimated_date(a.id)) is not None:
+                out[a.id] = when
+        return out
 
     def original_of(self, article_id: str) -> str | None:
         table = self.engine.table

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from .follows import FollowStore
 from .linkstate import LinkStateStore
 from .sources import SourceStore
 from .vectors import StoredVector, ToEmbed
 
 
-class DeskStore(SourceStore, LinkStateStore, Protocol):
+class DeskStore(SourceStore, FollowStore, LinkStateStore, Protocol):
     #: how messages name the store (a path, or a URL without its password)
     label: str
     #: "sqlite" or "postgresql"

@@ -62,6 +62,23 @@ TABLES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], str | None], ...
         (),
         None,
     ),
+    (
+        "follows",
+        ("id", "kind", "target", "title", "webhook_url", "created_at", "last_checked", "last_error"),
+        "id",
+        (),
+        "id",
+    ),
+    (
+        "follow_events",
+        (
+            "id", "follow_id", "key", "kind", "title", "summary", "article_id", "happened_at",
+            "created_at", "initial", "delivered_at", "attempts", "last_error",
+        ),
+        "id",
+        (),
+        "id",
+    ),
     ("link_state", ("generation", "articles", "format", "saved_at"), "generation", (), None),
     ("link_blobs", ("generation", "name", "part", "data"), "generation, name, part", (), None),
 )  # fmt: skip

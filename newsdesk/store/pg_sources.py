@@ -102,6 +102,12 @@ class PgSourcesMixin:
             (now, error[:1000].replace("\x00", ""), now, _ts(next_due), source_id),
         )
 
+    def retry_source(self, source_id: int) -> None:
+        """Clear a source's backoff: due now, failures counted from zero (the last error stays)."""
+        self._run(
+            "UPDATE sources SET next_due=%s, consecutive_failures=0 WHERE id=%s", (_ts(now_utc()), source_id)
+        )
+
     def set_article_images(self, article_id: str, images: list[Image], info: dict[str, Any]) -> None:
         db = self._db
         try:

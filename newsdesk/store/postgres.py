@@ -28,6 +28,7 @@ from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
 from .linkstate import PgLinkStateMixin
+from .pg_follows import PgFollowsMixin
 from .pg_sources import PgSourcesMixin
 from .target import StoreTarget
 from .vectors import StoredVector, ToEmbed
@@ -70,7 +71,7 @@ def _doc(article: Article) -> Jsonb:
     return Jsonb(_nul_free(article_to_json(article)))
 
 
-class PostgresStore(PgSourcesMixin, PgLinkStateMixin):
+class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
     """A newsdesk store in a PostgreSQL database (which must exist; its tables are created)."""
 
     backend = "postgresql"

@@ -144,3 +144,29 @@ def test_a_state_that_does_not_open_is_rebuilt_from_the_store(store_url: str) ->
         assert link_new(store, linker) == 4
         assert linker.story_of(f"{1:016x}") is not None
         assert Linker.open(store).engine.stories().keys() == good.engine.stories().keys()
+
+
+def test_follows_and_their_events(store_url: str) -> None:
+    from newsdesk.store.follows import NewFollowEvent
+
+    with open_target(store_url, create=True) as store:
+        follow, created = store.add_follow("story", "12", title="Bridge")
+        assert created and store.add_follow("story", "12", webhook_url="https://hook.example/x") == (
+            store.get_follow(follow.id),
+            False,
+        )
+        assert store.get_follow(follow.id).webhook_url == "https://hook.example/x"
+        events = [NewFollowEvent("dev:2025-03-01", "development", "Bridge closes", happened_at=T0)]
+        first = store.record_follow_events(follow.id, events, initial=True)
+        assert [e.key for e in first] == ["dev:2025-03-01"] and first[0].initial
+        assert store.record_follow_events(follow.id, events) == []  # announced once
+        later = [NewFollowEvent("article:x", "article", "Reopens", "early", article_id="x")]
+        (new,) = store.record_follow_events(follow.id, later)
+        assert [e.key for e in store.undelivered_follow_events(follow.id, max_attempts=3)] == ["article:x"]
+        store.follow_event_delivered(new.id, error="HTTP 500")
+        store.follow_event_delivered(new.id)
+        assert store.undelivered_follow_events(follow.id, max_attempts=3) == []
+        assert store.follow_event_keys(follow.id) == {"dev:2025-03-01", "article:x"}
+        assert [e.key for e in store.follow_events(follow.id)][0] in {"article:x", "dev:2025-03-01"}
+        store.follow_checked(follow.id, error=None)
+        assert store.remove_follow(follow.id).id == follow.id and store.list_follows() == []
