@@ -16,6 +16,7 @@ import typer
 
 from . import __version__
 from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_demo import demo_command
 from .cli_feeds import feeds_app
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
@@ -607,6 +608,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(feeds_app, name="feeds")
 app.command("run")(run_command)
 app.command("serve")(serve_command)
+app.command("demo")(demo_command)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import typer
 
 from .cli_common import DbOption, err, fail, settings_for
 from .errors import NewsdeskError
+from .settings import Settings
 
 
 def serve_command(
@@ -18,11 +19,15 @@ def serve_command(
     db: DbOption = None,
 ) -> None:
     """Serve the stories, articles, feeds and search as web pages, JSON and Atom/JSON Feed."""
-    import uvicorn  # only this command needs the server
+    serve_settings(settings_for(db), host=host, port=port)
+
+
+def serve_settings(settings: Settings, *, host: str, port: int, log_level: str = "info") -> None:
+    """Serve the store these settings name until SIGINT/SIGTERM (`serve` and `demo` share it)."""
+    import uvicorn  # only the serving commands need the server
 
     from .web.api import create_app, link_on_start
 
-    settings = settings_for(db)
     try:
         # Articles ingested without linking (older versions, a crash) would be in no story.
         link_on_start(settings, progress=lambda line: err.print(line, markup=False))
@@ -31,4 +36,4 @@ def serve_command(
         raise fail(str(exc)) from exc
     if not settings.api_token:
         err.print("write endpoints are disabled (no api_token configured)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
