@@ -13,9 +13,9 @@ order, in this process.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from types import TracebackType
@@ -33,12 +33,14 @@ MAX_RETRIES = 3
 
 # Models are loaded once per worker process and kept between tasks: loading them costs
 # seconds, a batch well under one. Keyed by the settings they were built from.
-_ENRICHERS: dict[bytes, Enricher] = {}
+_ENRICHERS: dict[str, Enricher] = {}
 
 
 def prepare_on_worker(settings: Settings, raws: list[RawDocument]) -> list[Prepared]:
     """The Ray task: extract and enrich one batch with this worker's (cached) models."""
-    key = pickle.dumps(settings)
+    # What enrichment reads from the settings: the models and the config file's sections
+    # (user topics, outlet priors), not the store's path, which differs from run to run.
+    key = json.dumps([str(settings.models_path), settings.sections], sort_keys=True, default=str)
     enricher = _ENRICHERS.get(key)
     if enricher is None:
         enricher = _ENRICHERS[key] = Enricher.from_settings(settings)
