@@ -38,7 +38,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich help prints a type such as `<bool>` beside every flag.
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"newsdesk {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print newsdesk's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news from many outlets into clean, trustworthy records and story feeds."""
 
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
@@ -49,6 +69,10 @@ def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
+
+
+def _parenthesised(text: str) -> str:
+    return f"({text})" if text else ""
 
 
 def _dump(obj: Any) -> str:
@@ -65,6 +89,10 @@ def ingest(
     ],
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option("--follow-symlinks", help="Follow symlinks that lead out of the given folders."),
+    ] = None,
     engine: Annotated[
         str,
         typer.Option(
@@ -90,6 +118,7 @@ def ingest(
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
     from contextlib import nullcontext
 
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .ingest.files import discover
@@ -101,8 +130,9 @@ def ingest(
     if engine == "local" and (ray_address or workers):
         raise fail("--ray-address and --workers go with --engine ray")
     settings = settings_for(db)
+    follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
-        files = list(discover(paths))
+        files = list(discover(paths, follow_symlinks=follow))
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     with open_store(settings) as store:
@@ -130,10 +160,13 @@ def ingest(
                 linker=Linker.open(settings.db_path, heat=settings.heat),
                 engine=ray_engine,
                 batch_size=batch_size,
+                follow_symlinks=follow,
+                time_budget_s=settings.input_time_budget,
             )
         total = store.count()
     for failure in report.failed:
-        err.print(f"[red]failed:[/red] {failure}", markup=True, highlight=False)
+        # the failure text is data (a file name may hold "[/y]"): never read as markup
+        err.print(f"[red]failed:[/red] {escape(failure)}", markup=True, highlight=False)
     out.print(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.failed)} failed; {total} articles in {settings.db_path}"
@@ -211,9 +244,7 @@ def show(
         ("published", f"{data['publishedDateTime'] or '—'} ({article.published_source or 'unknown source'})"),
         (
             "provider",
-            f"{article.provider.name} ({article.provider.domain})"
-            if not article.provider.is_empty()
-            else "—",
+            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain)))) or "—",
         ),
         ("authors", ", ".join(article.authors) or "—"),
         ("url", article.url or "—"),
@@ -447,6 +478,8 @@ def classify(
     ] = False,
 ) -> None:
     """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
+    from rich.markup import escape
+
     from .enrich.language import detect_language
     from .extract.article import extract_article
     from .ingest.files import read_file
@@ -463,7 +496,7 @@ def classify(
     for doc in docs:
         if not isinstance(doc, RawDocument):
             failed += 1
-            err.print(f"[red]failed:[/red] {doc}", markup=True, highlight=False)
+            err.print(f"[red]failed:[/red] {escape(str(doc))}", markup=True, highlight=False)
             continue
         try:
             article = extract_article(doc)
@@ -522,6 +555,8 @@ def stories(
             heat = linker.heat(story_id, store).heat if story_id is not None else -1
             label = f"story {story_id}" if story_id is not None else "unclustered"
             out.print(f"[bold]{label}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            if story_id is not None:
+                out.print(f"  {linker.lead_of(members).title}", markup=False)
             for a in sorted(members, key=lambda x: x.published.isoformat() if x.published else ""):
                 when = a.published.date().isoformat() if a.published else "undated"
                 out.print(f"  {when}  event {linker.event_of(a.id)}  {a.id}  {a.title}", markup=False)
@@ -546,17 +581,23 @@ def story(
             try:
                 story_id = linker.story_of(store.resolve(ref).id)
             except NotFound as exc:
-                raise fail(str(exc), 1) from exc
+                # A number is a story id first; only say "article" when an article was meant.
+                message = f"no story {ref}" if ref.isdigit() else f"no story or article {ref!r}"
+                raise fail(message, 1) from exc
         if story_id is None:
             raise fail(f"{ref!r} is in no story", 1)
         timeline = linker.timeline(story_id, store)
         heat = linker.heat(story_id, store)
         titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
+        lead = linker.lead_of(store.briefs(linker.story_articles(story_id)))
     if as_json:
         out.print(
             _dump(
                 {
                     "story_id": story_id,
+                    "headline": lead.title,
+                    "lead_article": lead.id,
+                    "excerpt": lead.excerpt,
                     "heat": heat.to_json(),
                     "timeline": [dev.to_json() for dev in timeline],
                 }
@@ -564,6 +605,9 @@ def story(
         )
         return
     out.print(f"[bold]story {story_id}[/bold]  heat {heat.heat}", markup=True)
+    out.print(lead.title, markup=False)
+    if lead.excerpt:
+        out.print(lead.excerpt, markup=False)
     for dev in timeline:
         out.print(f"\n{dev.date.isoformat() if dev.date else 'undated'}  {dev.headline}", markup=False)
         for aid in dev.article_ids:

@@ -12,7 +12,8 @@ from .settings import Settings, load_settings
 from .store.sqlite import SQLiteStore
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: an error line is one line however narrow the terminal (rich would break it mid-sentence)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     Path | None,
@@ -33,7 +34,12 @@ def open_store(settings: Settings) -> SQLiteStore:
     return SQLiteStore(settings.db_path)
 
 
+def one_line(message: str) -> str:
+    """A message on one line: a library's multi-line explanation (YAML's, say) joined up."""
+    return " ".join(message.split())
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error and return the Exit to raise (so callers can chain `from exc`)."""
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    err.print(f"[red]error:[/red] {one_line(message)}", markup=True, highlight=False)
     return typer.Exit(code)

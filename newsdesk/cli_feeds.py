@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 feeds_app = typer.Typer(
     help="Topic feeds declared in the config file: their rules and what they publish.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 

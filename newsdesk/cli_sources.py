@@ -25,7 +25,9 @@ from .store.sources import SOURCE_KINDS, source_to_json
 # use them: importing them costs most of a second that every other command would pay.
 
 sources_app = typer.Typer(
-    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.", no_args_is_help=True
+    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 

@@ -28,13 +28,18 @@ from .enrich.provenance import apply_provenance
 from .enrich.quality import apply_quality
 from .enrich.topics import TopicClassifier
 from .errors import ConfigError, InputError, NewsdeskError, StoreError
-from .ingest.files import JSONL_SUFFIXES, discover, read_file
+from .extract.limits import time_budget
+from .extract.sanitise import clean_str, sanitise_article
+from .ingest.files import JSONL_SUFFIXES, discover, display_name, read_file
 from .ingest.identity import article_id, keys_for, same_article
 from .ingest.merge import merge_inputs
 from .link.linker import Linker
 from .model import Article, RawDocument
 from .settings import Settings
 from .store.base import Store, StoredInput
+
+#: seconds one input may take to be parsed, decoded and normalised (settings: input_time_budget)
+INPUT_TIME_BUDGET = 10.0
 
 #: inputs extracted and enriched together: large enough that a model call's fixed cost is
 #: spread thin, small enough that a killed run or a lost worker redoes little
@@ -167,23 +172,32 @@ class Prepared:
     error: str = ""
 
 
+def one_line(message: str) -> str:
+    """A failure as one line (parser messages span lines; a report has one line per input)."""
+    return " ".join(message.split())
+
+
 def failure_message(source: str, exc: BaseException) -> str:
-    """What the report says for an input that failed (naming the input once)."""
-    if isinstance(exc, InputError) and exc.source:
-        return str(exc)
+    """What the report says for an input that failed: one line, naming the input once."""
     if isinstance(exc, NewsdeskError):
-        return f"{source}: {exc}"
-    return f"{source}: internal error while ingesting: {type(exc).__name__}: {exc}"
+        message = str(exc)
+        if not (isinstance(exc, InputError) and exc.source) and not message.startswith(source):
+            message = f"{source}: {message}"
+        return one_line(message)
+    return one_line(f"{source}: internal error while ingesting: {type(exc).__name__}: {exc}")
 
 
-def extract_input(raw: RawDocument) -> Prepared:
+def extract_input(raw: RawDocument, *, time_budget_s: float = INPUT_TIME_BUDGET) -> Prepared:
     """Extract one input and make the article it would be on its own (raises what fails)."""
     # Here, not at the top: extraction pulls in trafilatura, which readers of the store
     # (export, stories, the web pages) that import link_new must not pay for.
     from .extract.article import extract_article
 
+    raw.source = clean_str(raw.source)
     item = Prepared(raw.source, raw.kind, content_sha256(raw))
-    extracted = extract_article(raw)
+    with time_budget(time_budget_s, source=raw.source):
+        extracted = extract_article(raw)
+    sanitise_article(extracted)
     extracted.id = article_id(keys_for(extracted), fallback=item.digest)
     merged = merge_inputs([extracted])
     merged.id = extracted.id
@@ -191,7 +205,9 @@ def extract_input(raw: RawDocument) -> Prepared:
     return item
 
 
-def prepare_batch(raws: Sequence[RawDocument], enricher: Enricher) -> list[Prepared]:
+def prepare_batch(
+    raws: Sequence[RawDocument], enricher: Enricher, *, time_budget_s: float = INPUT_TIME_BUDGET
+) -> list[Prepared]:
     """Extract each input, then enrich the batch (one model call per model); no store needed.
 
     Failures are recorded on their input, never raised: one bad page costs one article.
@@ -199,11 +215,12 @@ def prepare_batch(raws: Sequence[RawDocument], enricher: Enricher) -> list[Prepa
     out: list[Prepared] = []
     for raw in raws:
         try:
-            out.append(extract_input(raw))
+            out.append(extract_input(raw, time_budget_s=time_budget_s))
         except Exception as exc:
-            out.append(
-                Prepared(raw.source, raw.kind, content_sha256(raw), error=failure_message(raw.source, exc))
+            failed = Prepared(
+                raw.source, raw.kind, content_sha256(raw), error=failure_message(raw.source, exc)
             )
+            out.append(failed)
     ready = [item for item in out if item.article is not None]
     try:
         enricher.enrich_many([item.article for item in ready if item.article is not None])
@@ -215,6 +232,9 @@ def prepare_batch(raws: Sequence[RawDocument], enricher: Enricher) -> list[Prepa
             except Exception as exc:
                 item.extracted = item.article = None
                 item.error = failure_message(item.source, exc)
+    for item in out:
+        if item.article is not None:
+            sanitise_article(item.article)
     return out
 
 
@@ -240,6 +260,7 @@ def commit(item: Prepared, store: Store, enricher: Enricher) -> tuple[str, str]:
         merged = merge_inputs([i.article for i in store.inputs_of(existing.id)] + [extracted])
         merged.id = existing.id
         enricher.enrich(merged)
+        sanitise_article(merged)
     new_input = StoredInput(extracted.id, item.source, item.kind, item.digest, extracted)
     created = store.save(merged, keys_for(merged), new_input)
     return extracted.id, "added" if created else "updated"
@@ -249,17 +270,25 @@ class PreparedError(NewsdeskError):
     """An input that failed while being extracted or enriched (the message names it)."""
 
 
-def ingest_document(raw: RawDocument, store: Store, enricher: Enricher | None = None) -> tuple[str, str]:
+def ingest_document(
+    raw: RawDocument,
+    store: Store,
+    enricher: Enricher | None = None,
+    *,
+    time_budget_s: float = INPUT_TIME_BUDGET,
+) -> tuple[str, str]:
     """Extract one input and merge it into the store; returns (article id, outcome).
 
     Raises what extraction or enrichment raised (the live loop falls back on it).
     """
+    raw.source = clean_str(raw.source)
     if store.has_input(content_sha256(raw)):
         return "", "unchanged"
     enricher = enricher or Enricher()
-    item = extract_input(raw)
+    item = extract_input(raw, time_budget_s=time_budget_s)
     assert item.article is not None
     enricher.enrich(item.article)
+    sanitise_article(item.article)
     return commit(item, store, enricher)
 
 
@@ -272,32 +301,43 @@ class Engine(Protocol):
 class LocalEngine:
     """In this process, one batch after another."""
 
-    def __init__(self, enricher: Enricher):
+    def __init__(self, enricher: Enricher, *, time_budget_s: float = INPUT_TIME_BUDGET):
         self.enricher = enricher
+        self.time_budget_s = time_budget_s
 
     def prepare(self, batches: Iterable[list[RawDocument]]) -> Iterator[list[Prepared]]:
         for batch in batches:
-            yield prepare_batch(batch, self.enricher)
+            yield prepare_batch(batch, self.enricher, time_budget_s=self.time_budget_s)
 
 
-def iter_inputs(paths: Iterable[str | Path], *, max_bytes: int) -> Iterable[RawDocument | InputError]:
-    """Every input under ``paths``; file-level failures come through as errors, in order."""
-    try:
-        files = list(discover(paths))
-    except InputError as exc:
-        yield exc
-        return
-    for path in files:
+def iter_inputs(
+    paths: Iterable[str | Path | InputError], *, max_bytes: int, follow_symlinks: bool = False
+) -> Iterable[RawDocument | InputError]:
+    """Every input under ``paths``; file-level failures come through as errors, in order.
+
+    Nothing a file holds can end the iteration: anything unexpected while reading
+    one file becomes that file's error and the next file is read.
+    """
+    for path in discover(paths, follow_symlinks=follow_symlinks):
+        if isinstance(path, InputError):
+            yield path
+            continue
         try:
             yield from read_file(path, max_bytes=max_bytes)
         except InputError as exc:
             yield exc
+        except Exception as exc:
+            message = f"internal error while reading: {type(exc).__name__}: {exc}"
+            yield InputError(message, source=display_name(path))
 
 
-def count_inputs(files: Iterable[Path]) -> int:
+def count_inputs(files: Iterable[Path | InputError]) -> int:
     """About how many inputs ``files`` hold (a JSONL file one a line), for a progress bar."""
     total = 0
     for path in files:
+        if isinstance(path, InputError):
+            total += 1
+            continue
         name = path.name.lower().removesuffix(".gz")
         if Path(name).suffix not in JSONL_SUFFIXES:
             total += 1
@@ -324,10 +364,11 @@ def _batches(
     batch: list[RawDocument] = []
     for item in items:
         if isinstance(item, InputError):
-            report.failed.append(str(item))
+            report.failed.append(one_line(str(item)))
             if progress:
                 progress(item.source or "?", "failed")
             continue
+        item.source = clean_str(item.source)
         if store.has_input(content_sha256(item)):
             report.unchanged += 1  # not sent to extraction at all: re-ingesting a folder is cheap
             if progress:
@@ -342,7 +383,7 @@ def _batches(
 
 
 def ingest_paths(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path | InputError],
     store: Store,
     *,
     max_bytes: int = 20 * 1024 * 1024,
@@ -351,16 +392,22 @@ def ingest_paths(
     linker: Linker | None = None,
     engine: Engine | None = None,
     batch_size: int = BATCH_SIZE,
+    follow_symlinks: bool = False,
+    time_budget_s: float = INPUT_TIME_BUDGET,
 ) -> IngestReport:
     """Ingest every input under ``paths`` in batches; then link what is new (date order, as live).
 
     Inputs are committed in the order they were read whichever engine prepared
-    them, so the store ends the same with any engine.
+    them, so the store ends the same with any engine. Each input is judged alone:
+    whatever goes wrong with one file, JSONL line or record becomes one line in
+    ``report.failed`` naming it, and the run goes on. Only a failing store ends the
+    run (every later input would fail the same way).
     """
     report = IngestReport()
     enricher = enricher or Enricher()
-    engine = engine or LocalEngine(enricher)
-    batches = _batches(iter_inputs(paths, max_bytes=max_bytes), max(1, batch_size), store, report, progress)
+    engine = engine or LocalEngine(enricher, time_budget_s=time_budget_s)
+    inputs = iter_inputs(paths, max_bytes=max_bytes, follow_symlinks=follow_symlinks)
+    batches = _batches(inputs, max(1, batch_size), store, report, progress)
     for prepared in engine.prepare(batches):
         for item in prepared:
             try:

@@ -44,7 +44,7 @@ def prepare_on_worker(settings: Settings, raws: list[RawDocument]) -> list[Prepa
     enricher = _ENRICHERS.get(key)
     if enricher is None:
         enricher = _ENRICHERS[key] = Enricher.from_settings(settings)
-    return prepare_batch(raws, enricher)
+    return prepare_batch(raws, enricher, time_budget_s=settings.input_time_budget)
 
 
 class RayEngine:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import yaml
 
 from .errors import RecordError
+from .extract.limits import load_yaml
 from .model import HEAT_UNKNOWN, QUALITY_UNKNOWN, Article, Image, Provider, RelatedItem, TopicScore, utc
 
 if TYPE_CHECKING:
@@ -547,9 +548,10 @@ def load_record(text: str | bytes, *, source: str = "<record>") -> Article:
     """Parse a record (``str``, or UTF-8 ``bytes``); raises RecordError naming ``source``."""
     yaml_text, body = split_record(text, source=source)
     try:
-        data = yaml.safe_load(yaml_text)
+        data = load_yaml(yaml_text)
     except yaml.YAMLError as exc:
-        raise RecordError(f"{source}: front matter is not valid YAML: {exc}") from exc
+        # PyYAML's messages span lines (with a caret excerpt): one line names the input.
+        raise RecordError(f"{source}: front matter is not valid YAML: {' '.join(str(exc).split())}") from exc
     f = _Fields(source)
     fm = f.mapping(data, "<front matter>")
     article = _article_from_front_matter(fm, f)

@@ -51,7 +51,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Identifier of the key in use, recorded in each envelope (default: derived from the key).",
     ),
     Setting("models_dir", str, None, "Cache of models distilled on first use (default: per-user cache dir)."),
-    Setting("max_input_bytes", int, 20 * 1024 * 1024, "Inputs larger than this are refused."),
+    Setting(
+        "max_input_bytes",
+        int,
+        20 * 1024 * 1024,
+        "Inputs larger than this are refused (for JSON Lines: the limit per line).",
+    ),
+    Setting(
+        "input_time_budget",
+        float,
+        10.0,
+        "Seconds one input may take to be parsed and cleaned before it is refused (0: no limit).",
+    ),
+    Setting(
+        "ingest_follow_symlinks",
+        bool,
+        False,
+        "Follow symlinks that lead out of the folders given to ingest (off: such links are refused).",
+    ),
     Setting(
         "excerpt_chars",
         int,
@@ -86,7 +103,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("image_max_bytes", int, 15 * 1024 * 1024, "Largest image fetched for the cache."),
     Setting(
-        "image_max_pixels", int, 40_000_000, "Images with more pixels are refused (decompression bombs)."
+        "image_max_pixels",
+        int,
+        16_000_000,
+        "Images with more pixels are refused before decoding (decompression bombs).",
     ),
     Setting("image_thumb_width", int, 320, "Width in pixels of cached thumbnails."),
     Setting(

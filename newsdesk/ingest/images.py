@@ -34,6 +34,8 @@ from .fetch import IMAGE_TYPES, BadContent, Fetcher
 #: formats browsers show; anything else (PSD, TIFF, EPS, ...) is refused
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 MAX_IMAGES_PER_ARTICLE = 5
+#: 16 megapixels (4,000 x 4,000) decode to 48-64 MB; news images are far smaller, bombs far larger
+MAX_PIXELS = 16_000_000
 
 
 class ImageRefused(BadContent):
@@ -95,7 +97,7 @@ class ImageCache:
         directory: Path,
         *,
         max_bytes: int = 15 * 1024 * 1024,
-        max_pixels: int = 40_000_000,
+        max_pixels: int = MAX_PIXELS,
         thumb_width: int = 320,
     ):
         self.fetcher = fetcher

@@ -476,23 +476,34 @@ def create_app(
             title=f.title or f.name,
             self_url=f"{base}/feeds/{f.name}.{ext}",
             home_url=f"{base}/feeds/{f.name}",
+            base_url=base,
         )
 
-    def published(f: Feed) -> list[Article]:
-        return [a for a, d in feed_decisions(desk, f, now=now_utc()) if d.published][:FEED_ITEMS]
+    def estimates(articles: list[Article]) -> dict[str, datetime]:
+        """Undated articles' dates as their stories place them (never their ingest time)."""
+        if all(a.published is not None for a in articles):
+            return {}
+        with desk.linker() as linker:
+            return linker.estimates(articles)
+
+    def published(f: Feed) -> tuple[list[Article], dict[str, datetime]]:
+        items = [a for a, d in feed_decisions(desk, f, now=now_utc()) if d.published][:FEED_ITEMS]
+        return items, estimates(items)
 
     @app.get("/feeds/{name}.atom", response_class=Response)
     def feed_atom(request: Request, name: str) -> Response:
         f = desk.feed(name)
-        return Response(atom_feed(feed_info(request, f, "atom"), published(f)), media_type=ATOM_TYPE)
+        return Response(atom_feed(feed_info(request, f, "atom"), *published(f)), media_type=ATOM_TYPE)
 
     @app.get("/feeds/{name}.json", response_class=Response)
     def feed_json(request: Request, name: str) -> Response:
         f = desk.feed(name)
-        doc = json_feed(feed_info(request, f, "json"), published(f))
+        doc = json_feed(feed_info(request, f, "json"), *published(f))
         return Response(dump_json_feed(doc), media_type=JSON_FEED_TYPE)
 
-    def story_feed(request: Request, story_id: int, ext: str) -> tuple[FeedInfo, list[Article]]:
+    def story_feed(
+        request: Request, story_id: int, ext: str
+    ) -> tuple[FeedInfo, list[Article], dict[str, datetime]]:
         detail = desk.story_detail(story_id, limit=FEED_ITEMS)
         with desk.store() as store:
             articles = store.get_many([a["id"] for a in detail["articles"]])
@@ -502,8 +513,9 @@ def create_app(
             title=detail["headline"] or f"story {story_id}",
             self_url=f"{base}/stories/{story_id}.{ext}",
             home_url=f"{base}/stories/{story_id}",
+            base_url=base,
         )
-        return info, articles
+        return info, articles, estimates(articles)
 
     @app.get("/stories/{story_id}.atom", response_class=Response)
     def story_atom(request: Request, story_id: int) -> Response:

@@ -135,7 +135,8 @@ class StoryBoard:
             briefs = [every[aid] for aid in ids if aid in every]
             if not briefs:
                 continue
-            lead = min(briefs, key=lambda b: _newest_first(b.published))
+            newest = min(briefs, key=lambda b: _newest_first(b.published))
+            lead = self.linker.lead_of(briefs)  # the best, most original, most central article
             stories.append(
                 {
                     "id": story_id,
@@ -143,7 +144,7 @@ class StoryBoard:
                     "heat": self._heat(briefs, now).heat,
                     "articles": len(briefs),
                     "outlets": len({b.outlet for b in briefs} - {""}),
-                    "latest": format_datetime(lead.published),
+                    "latest": format_datetime(newest.published),
                     "lead_article": lead.id,
                 }
             )
@@ -190,9 +191,12 @@ class StoryBoard:
             coverage[outlet] = coverage.get(outlet, 0) + 1
         by_id = {b.id: b for b in briefs}
         related = self.linker.related_items(store.get(briefs[0].id), store) if briefs else []
+        lead = self.linker.lead_of(briefs) if briefs else None
         static = {
             "briefs": briefs,
-            "headline": briefs[0].title if briefs else "",
+            "headline": lead.title if lead else "",
+            "lead_article": lead.id if lead else None,
+            "excerpt": lead.excerpt if lead else "",
             "timeline": [
                 dict(dev.to_json(), **self._folded(dev.article_ids, by_id))
                 for dev in self.timeline(story_id, store)
@@ -228,6 +232,8 @@ class StoryBoard:
         return {
             "id": story_id,
             "headline": static["headline"],
+            "lead_article": static["lead_article"],
+            "excerpt": static["excerpt"],
             "heat": self._heat(briefs, now).to_json(),  # moves with the clock: every request
             "timeline": static["timeline"],
             "coverage": static["coverage"],
