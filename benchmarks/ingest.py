@@ -230,8 +230,8 @@ def main(argv: list[str]) -> int:
 
     start = time.perf_counter()
     enricher = Enricher.from_settings(settings)
-    with SQLiteStore(tmp / "warm-b.db") as st:
-        ingest_paths([warm], st, enricher=enricher)
+    with SQLiteStore(tmp / "warm-b.db") as st:  # linking too: its first call imports and builds
+        ingest_paths([warm], st, enricher=enricher, linker=Linker.open(tmp / "warm-b.db"))
     if enricher.topics is not None and enricher.topics.has_strong:
         _ = enricher.topics.strong
     load_b = time.perf_counter() - start
