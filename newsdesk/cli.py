@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from . import __version__
-from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
 from .cli_feeds import feeds_app
+from .cli_follows import follows_app, images_command
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
@@ -189,7 +191,7 @@ def list_(
         articles = store.recent(limit=limit, offset=offset)
     if as_json:
         for a in articles:
-            out.print(
+            echo(
                 _dump(
                     {
                         "id": a.id,
@@ -234,10 +236,10 @@ def show(
             full.secured = seal(full, full.text, Keyring.from_settings(settings))
             data = article_to_json(full)
             data.update({k: full.info.get(k) for k in ("story_id", "event_id", "copy_of")})
-            out.print(_dump(data))
+            echo(_dump(data))
             return
     data = article_to_json(article)
-    out.print(f"[bold]{article.title}[/bold]", markup=True)
+    out.print(f"[bold]{escape(article.title)}[/bold]", markup=True)
     for label, value in (
         ("id", article.id),
         ("external id", article.external_id),
@@ -300,7 +302,7 @@ def search(
     for row in rows:
         article: Article = row["article"]
         if as_json:
-            out.print(
+            echo(
                 _dump(
                     {
                         "id": article.id,
@@ -408,7 +410,7 @@ def extract(
     except NewsdeskError as exc:
         raise fail(str(exc), 1) from exc
     data = article_to_json(article)
-    out.print(
+    echo(
         _dump(
             {
                 "title": article.title,
@@ -448,14 +450,14 @@ def verify(
         except TamperedError as exc:
             worst = max(worst, 1)
             err.print(
-                f"[red]TAMPERED[/red] {path}: " + "; ".join(exc.changes or [str(exc)]),
+                f"[red]TAMPERED[/red] {escape(str(path))}: " + escape("; ".join(exc.changes or [str(exc)])),
                 markup=True,
                 highlight=False,
             )
             continue
         except (SecuredError, NewsdeskError, OSError, UnicodeDecodeError) as exc:
             worst = max(worst, 2)
-            err.print(f"[red]cannot verify[/red] {path}: {exc}", markup=True, highlight=False)
+            err.print(f"[red]cannot verify[/red] {escape(f'{path}: {exc}')}", markup=True, highlight=False)
             continue
         out.print(f"OK {path} (key {envelope.get('kid')}, source {envelope.get('source')})", markup=False)
     if worst:
@@ -478,8 +480,6 @@ def classify(
     ] = False,
 ) -> None:
     """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
-    from rich.markup import escape
-
     from .enrich.language import detect_language
     from .extract.article import extract_article
     from .ingest.files import read_file
@@ -502,7 +502,7 @@ def classify(
             article = extract_article(doc)
         except NewsdeskError as exc:
             failed += 1
-            err.print(f"[red]failed:[/red] {exc}", markup=True, highlight=False)
+            err.print(f"[red]failed:[/red] {escape(str(exc))}", markup=True, highlight=False)
             continue
         if not article.language:
             article.language = detect_language(f"{article.title}\n\n{article.text}").code
@@ -519,7 +519,7 @@ def classify(
         enricher.classify(*(article for _, article in pending))
         for ext_id, article in pending:
             topics = [{"name": t.name, "id": t.id, "score": t.score} for t in article.topic_scores]
-            out.print(_dump({"id": ext_id, "topics": topics}), markup=False)
+            echo(_dump({"id": ext_id, "topics": topics}))
     if failed:
         raise typer.Exit(1)
 
@@ -538,7 +538,7 @@ def stories(
         articles = list(store.iter_articles())
         if as_json:
             for a in articles:
-                out.print(
+                echo(
                     _dump(
                         {
                             "id": a.external_id or a.id,
@@ -554,7 +554,7 @@ def stories(
         for story_id, members in sorted(groups.items(), key=lambda g: -len(g[1])):
             heat = linker.heat(story_id, store).heat if story_id is not None else -1
             label = f"story {story_id}" if story_id is not None else "unclustered"
-            out.print(f"[bold]{label}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            out.print(f"[bold]{escape(str(label))}[/bold]  {len(members)} articles, heat {heat}", markup=True)
             if story_id is not None:
                 out.print(f"  {linker.lead_of(members).title}", markup=False)
             for a in sorted(members, key=lambda x: x.published.isoformat() if x.published else ""):
@@ -591,7 +591,7 @@ def story(
         titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
         lead = linker.lead_of(store.briefs(linker.story_articles(story_id)))
     if as_json:
-        out.print(
+        echo(
             _dump(
                 {
                     "story_id": story_id,
@@ -637,6 +637,8 @@ def version() -> None:
 
 app.add_typer(sources_app, name="sources")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(follows_app, name="follows")
+app.command("images")(images_command)
 app.command("run")(run_command)
 app.command("serve")(serve_command)
 
@@ -645,7 +647,7 @@ def main() -> None:
     try:
         app()
     except NewsdeskError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
         sys.exit(2)
 
 

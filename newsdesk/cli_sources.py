@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
 from .errors import NewsdeskError, NotFound
 from .model import now_utc
 from .store.sources import SOURCE_KINDS, source_to_json
@@ -79,7 +79,7 @@ def list_(
         sources = store.list_sources()
     if as_json:
         for s in sources:
-            out.print(json.dumps(source_to_json(s), ensure_ascii=False), markup=False)
+            echo(json.dumps(source_to_json(s), ensure_ascii=False))
         return
     table = Table(box=None)
     for name in ("id", "kind", "url", "last success", "failures", "last error", "next due", "items"):
@@ -111,6 +111,26 @@ def remove(
         except NotFound as exc:
             raise fail(str(exc), 1) from exc
     out.print(f"removed: {source.id} {source.url}")
+
+
+@sources_app.command("retry")
+def retry(
+    ref: Annotated[str | None, typer.Argument(help="Source id or URL.", show_default=False)] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every source.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Clear a source's backoff after its cause was fixed: the next `newsdesk run` polls it at once."""
+    if (ref is None) == (not every):
+        raise fail("name one source (ID or URL) or give --all")
+    with closing(open_store(settings_for(db))) as store:
+        try:
+            sources = store.list_sources() if every else [store.get_source(ref or "")]
+        except NotFound as exc:
+            raise fail(str(exc), 1) from exc
+        for source in sources:
+            store.retry_source(source.id)
+            was = f" (had {source.consecutive_failures} failures)" if source.consecutive_failures else ""
+            out.print(f"due now: {source.id} {source.url}{was}", markup=False)
 
 
 @sources_app.command("import-opml")
@@ -168,6 +188,9 @@ def run_command(
         int | None,
         typer.Option(min=1, help="With --engine ray: batches in work at once (default: all CPUs)."),
     ] = None,
+    now: Annotated[
+        bool, typer.Option("--now", help="Poll every source at once first, whatever its schedule or backoff.")
+    ] = False,
 ) -> None:
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
     from contextlib import nullcontext
@@ -178,6 +201,8 @@ def run_command(
     from .ingest.scheduler import Scheduler
     from .link.linker import Linker
     from .pipeline import Enricher, link_new
+    from .publish.feeds import load_feeds
+    from .publish.follows import check_follows
 
     if engine not in ("local", "ray"):
         raise fail(f"unknown engine {engine!r} (use local or ray)")
@@ -199,6 +224,9 @@ def run_command(
     ):
         linker = Linker.open(settings.db_path, heat=settings.heat)
         link_new(store, linker)  # catch up with anything a killed run committed but did not link
+        if now:
+            for source in store.list_sources():
+                store.retry_source(source.id)
         scheduler = Scheduler.from_settings(
             settings,
             store,
@@ -214,6 +242,8 @@ def run_command(
         with scheduler.signals():
             report = scheduler.run(once=once)
         link_new(store, linker)
+        # what the run brought, announced to the follows (their feeds and webhooks)
+        check_follows(store, linker, feeds={f.name: f for f in load_feeds(settings)}, fetcher=fetcher)
         total = store.count()
     failed = sum(1 for p in report.polls if p.error)
     stopped = " (stopped by signal)" if report.stopped_by_signal else ""
@@ -221,3 +251,11 @@ def run_command(
         f"{len(report.polls)} polls, {report.added} added, {failed} failed{stopped}; "
         f"{total} articles in {settings.db_path}"
     )
+    if report.polls and failed == len(report.polls):
+        # Nothing was reached: a cron job or a supervisor must see it (some failures are normal).
+        err.print(
+            "error: every poll failed (see `newsdesk sources list`; after fixing the cause, "
+            "`newsdesk sources retry --all` or `newsdesk run --now`)",
+            markup=False,
+        )
+        raise typer.Exit(1)

@@ -117,6 +117,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("heat_window_days", float, 7.0, "Days of coverage that count towards heat (older: none)."),
     Setting(
+        "base_url",
+        str,
+        None,
+        "Public URL of the server (e.g. https://news.example.org) for feed links and ids; "
+        "unset: the address the server listens on (never the request's Host header).",
+    ),
+    Setting(
+        "api_max_body_bytes",
+        int,
+        1024 * 1024,
+        "Largest request body the API reads, except ingest (which takes max_input_bytes).",
+    ),
+    Setting(
         "api_token",
         str,
         None,

@@ -224,3 +224,14 @@ def test_show_json_and_exports_carry_secured_and_related(db: Path) -> None:
         json.loads(x) for x in run("export", "--format", "jsonl", "--db", str(db)).stdout.splitlines()
     ]
     assert all(x["secured"] and x["related"] for x in exported)
+
+
+def test_semantic_search_has_a_relevance_floor(db: Path) -> None:
+    """Issue #14: an unrelated query gets no hits, not the nearest of four Taliban articles."""
+    def semantic(query: str) -> list[dict]:
+        out = run("search", query, "--mode", "semantic", "--json", "--db", str(db)).stdout
+        return [json.loads(x) for x in out.splitlines()]
+
+    assert semantic("football transfer news") == []
+    related = semantic("Taliban government recognised by Russia")
+    assert len(related) >= 3 and all(h["score"] >= 0.21 for h in related)
