@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from . import __version__
-from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
 from .cli_demo import demo_command
 from .cli_feeds import feeds_app
+from .cli_follows import follows_app, images_command
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
@@ -94,15 +96,42 @@ def ingest(
         bool | None,
         typer.Option("--follow-symlinks", help="Follow symlinks that lead out of the given folders."),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local: extract and enrich in this process; ray: as Ray tasks over batches "
+            "(pip install 'newsdesk[ray]')."
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine ray: join this Ray cluster (e.g. ray://head:10001) instead of "
+            "starting a local Ray."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="With --engine ray: batches in work at once (default: all CPUs)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Articles extracted and enriched together (one model call each).")
+    ] = 32,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
+    from contextlib import nullcontext
+
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .ingest.files import discover
     from .link.linker import Linker
-    from .pipeline import Enricher, ingest_paths
+    from .pipeline import Enricher, count_inputs, ingest_paths
 
+    if engine not in ("local", "ray"):
+        raise fail(f"unknown engine {engine!r} (use local or ray)")
+    if engine == "local" and (ray_address or workers):
+        raise fail("--ray-address and --workers go with --engine ray")
     settings = settings_for(db)
     follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
@@ -110,24 +139,30 @@ def ingest(
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     with open_store(settings) as store:
+        runner: Any = nullcontext(None)
+        if engine == "ray":
+            from .ray_ingest import RayEngine
+
+            try:
+                runner = RayEngine(settings, address=ray_address, workers=workers)
+            except NewsdeskError as exc:
+                raise fail(str(exc)) from exc
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
-            task = bar.add_task("ingesting", total=len(files))
-            seen: set[str] = set()
-
-            def progress(source: str, outcome: str) -> None:
-                name = source.rsplit(":", 1)[0] if source.rsplit(":", 1)[-1].isdigit() else source
-                if name not in seen:
-                    seen.add(name)
-                    bar.advance(task)
-
+        with (
+            runner as ray_engine,
+            Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar,
+        ):
+            # One step an input (a JSONL line is an article), not a file.
+            task = bar.add_task("ingesting", total=count_inputs(files))
             report = ingest_paths(
                 files,
                 store,
                 max_bytes=settings.max_input_bytes,
-                progress=progress,
+                progress=lambda source, outcome: bar.advance(task),
                 enricher=Enricher.from_settings(settings),
                 linker=Linker.open(settings.db_path, heat=settings.heat),
+                engine=ray_engine,
+                batch_size=batch_size,
                 follow_symlinks=follow,
                 time_budget_s=settings.input_time_budget,
             )
@@ -157,7 +192,7 @@ def list_(
         articles = store.recent(limit=limit, offset=offset)
     if as_json:
         for a in articles:
-            out.print(
+            echo(
                 _dump(
                     {
                         "id": a.id,
@@ -202,18 +237,17 @@ def show(
             full.secured = seal(full, full.text, Keyring.from_settings(settings))
             data = article_to_json(full)
             data.update({k: full.info.get(k) for k in ("story_id", "event_id", "copy_of")})
-            out.print(_dump(data))
+            echo(_dump(data))
             return
     data = article_to_json(article)
-    out.print(f"[bold]{article.title}[/bold]", markup=True)
+    out.print(f"[bold]{escape(article.title)}[/bold]", markup=True)
     for label, value in (
         ("id", article.id),
         ("external id", article.external_id),
         ("published", f"{data['publishedDateTime'] or '—'} ({article.published_source or 'unknown source'})"),
         (
             "provider",
-            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain))))
-            or "—",
+            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain)))) or "—",
         ),
         ("authors", ", ".join(article.authors) or "—"),
         ("url", article.url or "—"),
@@ -269,7 +303,7 @@ def search(
     for row in rows:
         article: Article = row["article"]
         if as_json:
-            out.print(
+            echo(
                 _dump(
                     {
                         "id": article.id,
@@ -377,7 +411,7 @@ def extract(
     except NewsdeskError as exc:
         raise fail(str(exc), 1) from exc
     data = article_to_json(article)
-    out.print(
+    echo(
         _dump(
             {
                 "title": article.title,
@@ -417,14 +451,14 @@ def verify(
         except TamperedError as exc:
             worst = max(worst, 1)
             err.print(
-                f"[red]TAMPERED[/red] {path}: " + "; ".join(exc.changes or [str(exc)]),
+                f"[red]TAMPERED[/red] {escape(str(path))}: " + escape("; ".join(exc.changes or [str(exc)])),
                 markup=True,
                 highlight=False,
             )
             continue
         except (SecuredError, NewsdeskError, OSError, UnicodeDecodeError) as exc:
             worst = max(worst, 2)
-            err.print(f"[red]cannot verify[/red] {path}: {exc}", markup=True, highlight=False)
+            err.print(f"[red]cannot verify[/red] {escape(f'{path}: {exc}')}", markup=True, highlight=False)
             continue
         out.print(f"OK {path} (key {envelope.get('kid')}, source {envelope.get('source')})", markup=False)
     if worst:
@@ -447,8 +481,6 @@ def classify(
     ] = False,
 ) -> None:
     """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
-    from rich.markup import escape
-
     from .enrich.language import detect_language
     from .extract.article import extract_article
     from .ingest.files import read_file
@@ -471,7 +503,7 @@ def classify(
             article = extract_article(doc)
         except NewsdeskError as exc:
             failed += 1
-            err.print(f"[red]failed:[/red] {exc}", markup=True, highlight=False)
+            err.print(f"[red]failed:[/red] {escape(str(exc))}", markup=True, highlight=False)
             continue
         if not article.language:
             article.language = detect_language(f"{article.title}\n\n{article.text}").code
@@ -488,7 +520,7 @@ def classify(
         enricher.classify(*(article for _, article in pending))
         for ext_id, article in pending:
             topics = [{"name": t.name, "id": t.id, "score": t.score} for t in article.topic_scores]
-            out.print(_dump({"id": ext_id, "topics": topics}), markup=False)
+            echo(_dump({"id": ext_id, "topics": topics}))
     if failed:
         raise typer.Exit(1)
 
@@ -507,7 +539,7 @@ def stories(
         articles = list(store.iter_articles())
         if as_json:
             for a in articles:
-                out.print(
+                echo(
                     _dump(
                         {
                             "id": a.external_id or a.id,
@@ -523,7 +555,7 @@ def stories(
         for story_id, members in sorted(groups.items(), key=lambda g: -len(g[1])):
             heat = linker.heat(story_id, store).heat if story_id is not None else -1
             label = f"story {story_id}" if story_id is not None else "unclustered"
-            out.print(f"[bold]{label}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            out.print(f"[bold]{escape(str(label))}[/bold]  {len(members)} articles, heat {heat}", markup=True)
             if story_id is not None:
                 out.print(f"  {linker.lead_of(members).title}", markup=False)
             for a in sorted(members, key=lambda x: x.published.isoformat() if x.published else ""):
@@ -560,7 +592,7 @@ def story(
         titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
         lead = linker.lead_of(store.briefs(linker.story_articles(story_id)))
     if as_json:
-        out.print(
+        echo(
             _dump(
                 {
                     "story_id": story_id,
@@ -606,6 +638,8 @@ def version() -> None:
 
 app.add_typer(sources_app, name="sources")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(follows_app, name="follows")
+app.command("images")(images_command)
 app.command("run")(run_command)
 app.command("serve")(serve_command)
 app.command("demo")(demo_command)
@@ -615,7 +649,7 @@ def main() -> None:
     try:
         app()
     except NewsdeskError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
         sys.exit(2)
 
 

@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .cli_common import DbOption, fail, open_store, out, settings_for
+from .cli_common import DbOption, echo, fail, open_store, out, settings_for
 from .errors import NewsdeskError
 from .model import Article, now_utc
 from .publish.feeds import Decision, Feed, decide, load_feeds
@@ -152,7 +152,7 @@ def list_feeds(
         for feed in feeds:
             published, total = counts[feed.name]
             line = {**feed.to_json(), "publishes": published, "articles": total}
-            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+            echo(json.dumps(line, ensure_ascii=False))
         return
     if not feeds:
         out.print("no feeds configured: declare [[feeds]] tables in the config file", markup=False)
@@ -188,7 +188,7 @@ def show_feed(
     if as_json:
         for a, d in decided:
             line = {"id": a.id, "external_id": a.external_id, "title": a.title, **d.to_json()}
-            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+            echo(json.dumps(line, ensure_ascii=False))
         return
     out.print(f"{feed.name}: {rules(feed)}", markup=False)
     table = Table("", "id", "title", "reason", box=None)

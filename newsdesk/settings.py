@@ -117,6 +117,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("heat_window_days", float, 7.0, "Days of coverage that count towards heat (older: none)."),
     Setting(
+        "base_url",
+        str,
+        None,
+        "Public URL of the server (e.g. https://news.example.org) for feed links and ids; "
+        "unset: the address the server listens on (never the request's Host header).",
+    ),
+    Setting(
+        "api_max_body_bytes",
+        int,
+        1024 * 1024,
+        "Largest request body the API reads, except ingest (which takes max_input_bytes).",
+    ),
+    Setting(
         "api_token",
         str,
         None,
@@ -162,6 +175,10 @@ class Settings:
         self.sections = file_data
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            # Unpickling (Ray ships settings to its workers) asks for __setstate__ and
+            # friends before _values exists: looking it up here would recurse forever.
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:

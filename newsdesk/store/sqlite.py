@@ -21,6 +21,7 @@ from ..errors import NewsdeskError, NotFound, StoreError
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
+from .follows import FollowsMixin
 from .sources import SourcesMixin
 from .vectors import VectorsMixin
 
@@ -44,7 +45,7 @@ def _iso(article: Article) -> str | None:
     return f"{p.year:04d}-{p.month:02d}-{p.day:02d}T{p.hour:02d}:{p.minute:02d}:{p.second:02d}Z"
 
 
-class SQLiteStore(SourcesMixin, VectorsMixin):
+class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin):
     """The default store; one file, safe for one writer and many readers."""
 
     def __init__(self, path: str | Path):
