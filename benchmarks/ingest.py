@@ -128,18 +128,20 @@ def english_pages(args: argparse.Namespace) -> list[dict[str, str]]:
                 if item.get("page_type") == "article" and taken < args.wcxb * 3:
                     rows.append({"id": f"wcxb-{item['id']}", "url": item["url"], "html": item["html"]})
                     taken += 1
-    chosen = []
+    dev: list[dict[str, str]] = []
+    wcxb: list[dict[str, str]] = []
     for row in rows:
+        wanted = wcxb if row["id"].startswith("wcxb-") else dev
+        if len(wanted) >= (args.wcxb if wanted is wcxb else args.limit or len(rows)):
+            continue  # enough of this set: the language check costs an extraction a page
         raw = RawDocument(row["url"], "html", row["html"].encode("utf-8"), url=row["url"])
         try:
             language = extract_article(raw).language
         except NewsdeskError:
             continue
         if args.all_languages or language == "en":
-            chosen.append(row)
-    wcxb = [r for r in chosen if r["id"].startswith("wcxb-")][: args.wcxb]
-    dev = [r for r in chosen if not r["id"].startswith("wcxb-")]
-    return (dev[: args.limit] if args.limit else dev) + wcxb
+            wanted.append(row)
+    return dev + wcxb
 
 
 def compare(b: Desk, c: Desk) -> str:
