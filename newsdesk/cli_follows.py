@@ -41,7 +41,7 @@ def add(
     from .ingest.fetch import Fetcher
     from .link.linker import Linker
     from .publish.feeds import load_feeds
-    from .publish.follows import check_follows
+    from .publish.follows import check_follows, follow_title
 
     if kind not in FOLLOW_KINDS:
         raise fail(f"unknown kind {kind!r}: use {', '.join(FOLLOW_KINDS)}")
@@ -57,11 +57,13 @@ def add(
                 ) from exc
         linker = Linker.open(store, heat=settings.heat)
         feeds = {f.name: f for f in load_feeds(settings)}
-        follow, created = store.add_follow(kind, target, title=target, webhook_url=webhook)
-        report = check_follows(store, linker, feeds=feeds, follows=[follow]) if created else None
-        if report and report.failed:
-            store.remove_follow(follow.id)
-            raise fail(report.failed[0].split(": ", 1)[-1])
+        try:
+            title = follow_title(kind, target, store, linker, feeds)
+        except NotFound as exc:
+            raise fail(str(exc)) from exc
+        follow, created = store.add_follow(kind, target, title=title, webhook_url=webhook)
+        if created:
+            check_follows(store, linker, feeds=feeds, follows=[follow])
         events = store.follow_events(follow.id, limit=1000)
     verb = "following" if created else "already following"
     out.print(f"{verb} {kind} {target} as follow {follow.id} ({len(events)} events so far)")

@@ -177,11 +177,25 @@ def run_command(
     once: Annotated[bool, typer.Option("--once", help="Poll what is due once, then exit.")] = False,
     images: Annotated[bool, typer.Option(help="Cache articles' images (and thumbnails).")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-source lines.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(help="local, or ray: a poll's fetched pages are extracted and enriched on Ray workers."),
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="With --engine ray: join this Ray cluster instead of a local Ray.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="With --engine ray: batches in work at once (default: all CPUs)."),
+    ] = None,
     now: Annotated[
         bool, typer.Option("--now", help="Poll every source at once first, whatever its schedule or backoff.")
     ] = False,
 ) -> None:
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
+    from contextlib import nullcontext
+    from typing import Any
+
     from .ingest.fetch import Fetcher
     from .ingest.images import ImageCache
     from .ingest.scheduler import Scheduler
@@ -190,8 +204,24 @@ def run_command(
     from .publish.feeds import load_feeds
     from .publish.follows import check_follows
 
+    if engine not in ("local", "ray"):
+        raise fail(f"unknown engine {engine!r} (use local or ray)")
+    if engine == "local" and (ray_address or workers):
+        raise fail("--ray-address and --workers go with --engine ray")
     settings = settings_for(db)
-    with closing(open_store(settings, create=True)) as store, Fetcher.from_settings(settings) as fetcher:
+    runner: Any = nullcontext(None)
+    if engine == "ray":
+        from .ray_ingest import RayEngine
+
+        try:
+            runner = RayEngine(settings, address=ray_address, workers=workers)
+        except NewsdeskError as exc:
+            raise fail(str(exc)) from exc
+    with (
+        runner as ray_engine,
+        closing(open_store(settings, create=True)) as store,
+        Fetcher.from_settings(settings) as fetcher,
+    ):
         linker = Linker.open(store, heat=settings.heat)
         link_new(store, linker)  # catch up with anything a killed run committed but did not link
         if now:
@@ -204,6 +234,7 @@ def run_command(
             enricher=Enricher.from_settings(settings),
             linker=linker,
             images=ImageCache.from_settings(settings, fetcher) if images else None,
+            engine=ray_engine,
             log=(lambda m: None)
             if quiet
             else (lambda m: err.print(f"{now_utc():%H:%M:%S} {m}", markup=False)),

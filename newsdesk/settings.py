@@ -181,6 +181,10 @@ class Settings:
         self.sections = file_data
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            # Unpickling (Ray ships settings to its workers) asks for __setstate__ and
+            # friends before _values exists: looking it up here would recurse forever.
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import feedparser
 import page_corpus
 import pytest
+from cli_helpers import run
 from fastapi.testclient import TestClient
 
 from newsdesk.errors import StoreError
@@ -269,3 +270,19 @@ def test_a_follow_has_its_own_feeds_and_the_server_checks_after_an_ingest(db: Pa
     assert doc["feed_url"].endswith(f"/follows/{follow['id']}.json")
     page = client.get(f"/follows/{follow['id']}").text
     assert "Comet Varo-3 grows a second tail" in page and "new article" in page
+
+
+def test_the_follows_commands(db: Path, webhook: tuple[str, type[_Hook]]) -> None:
+    url, hook = webhook
+    env = {"NEWSDESK_FETCH_ALLOW_NETWORKS": "127.0.0.1"}
+    refused = run("follows", "add", "topic", "sport", "--webhook", url, "--db", str(db), check=False)
+    assert refused.returncode == 2 and "NEWSDESK_FETCH_ALLOW_NETWORKS" in refused.stderr
+    missing = run("follows", "add", "story", "9999", "--db", str(db), check=False)
+    assert missing.returncode == 2 and "no story 9999" in missing.stderr
+    added = run("follows", "add", "topic", "sport", "--webhook", url, "--db", str(db), env=env)
+    assert "following topic sport as follow 1 (2 events so far)" in added.stdout
+    listed = json.loads(run("follows", "list", "--json", "--db", str(db)).stdout)
+    assert [(f["kind"], f["target"], f["webhook"]) for f in listed] == [("topic", "sport", "127.0.0.1")]
+    checked = run("follows", "check", "--db", str(db), env=env)
+    assert "1 follows checked, 0 new events, 0 delivered" in checked.stdout and hook.received == []
+    assert "removed follow 1" in run("follows", "remove", "1", "--db", str(db)).stdout
