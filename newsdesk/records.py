@@ -67,7 +67,7 @@ _STORED_BOOL = ("is_repost",)
 _STORED_LISTS = ("authors", "tags", "quality_reasons")
 STORED_FIELDS = (
     *_STORED_STR, *_STORED_BOOL, *_STORED_LISTS,
-    "topic_scores", "quality_parts", "entities", "ingested_at", "extra", "info",
+    "topic_scores", "quality_parts", "entities", "ingested_at", "updated", "extra", "info",
 )  # fmt: skip
 
 _DELIMITER = "---"
@@ -582,6 +582,7 @@ def article_to_json(article: Article) -> dict[str, Any]:
         quality_parts=dict(article.quality_parts),
         entities={kind: dict(names) for kind, names in article.entities.items()},
         ingested_at=format_datetime(article.ingested_at),
+        updated=format_datetime(article.updated),
         extra=json_safe(article.extra),
         info=json_safe(article.info),
     )
@@ -618,6 +619,7 @@ def article_from_json(obj: Mapping[str, Any], *, source: str = "<json>") -> Arti
         quality_parts=parts,
         entities=entities,
         ingested_at=f.date(m, "ingested_at", "ingested_at"),
+        updated=f.date(m, "updated", "updated"),
         extra=extra,
         info=dict(f.mapping(m.get("info"), "info")),
     )

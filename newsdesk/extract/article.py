@@ -18,6 +18,7 @@ from .decode import decode_bytes
 from .derived_title import derive_title
 from .html import extract_html, lead_excerpt, registered_domain
 from .limits import prescan_html
+from .metadata import drop_repeated_headline
 from .sanitise import normalise_url
 
 
@@ -45,6 +46,8 @@ def extract_article(raw: RawDocument) -> Article:
         article.title, how = derive_title(article.text, source=raw.source)
         article.info["title_source"] = "derived"
         article.info["title_derivation"] = how
+    if raw.kind != "record":  # a record is kept as it was written
+        article.text = drop_repeated_headline(article.text, article.title)
     return article
 
 
@@ -58,6 +61,8 @@ def _from_html(content: bytes | str, *, url: str | None, source: str) -> Article
     data, notes = prescan_html(data, source=source)
     page = extract_html(data if notes or isinstance(content, bytes) else content, url=url, source=source)
     info: dict[str, Any] = {}
+    if page.title:
+        info["title_source"] = "page"  # the headline the page shows or declares
     if notes:
         info["limits"] = notes
     if page.url:
@@ -72,6 +77,7 @@ def _from_html(content: bytes | str, *, url: str | None, source: str) -> Article
         web_url=url or page.url,
         published=page.published,
         published_source=page.published_source,
+        updated=page.updated,
         authors=list(page.authors),
         provider=page.provider,
         language=page.language,

@@ -460,6 +460,32 @@ class Fetcher:
         """GET ``url`` through every check; a 304 comes back as a result with ``not_modified``."""
         return self._fetch(url, accept, etag, last_modified, max_bytes or self.policy.max_bytes, robots=True)
 
+    def post_json(self, url: str, body: bytes) -> int:
+        """POST a JSON body (a follow's webhook) through the same address checks; the status.
+
+        No redirect is followed (a webhook that moves is a misconfiguration to report, and
+        following it would resend the body somewhere unchecked); 4xx/5xx raise HTTPStatusError.
+        """
+        address = self.check_url(url)
+        logical = httpx.URL(url)
+        request = self._client.build_request(
+            "POST",
+            logical.copy_with(host=address),
+            content=body,
+            headers={"Host": logical.netloc.decode("ascii"), "Content-Type": "application/json"},
+            extensions={"sni_hostname": logical.host},
+        )
+        with self._gate(logical.netloc.decode("ascii").lower()).hold(self._clock, self._sleep):
+            try:
+                response = self._client.send(request)
+            except httpx.TimeoutException as exc:
+                raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
+            except httpx.TransportError as exc:
+                raise FetchConnectError(url, f"connection failed: {exc or type(exc).__name__}") from exc
+        if response.status_code >= 300:
+            raise HTTPStatusError(url, response.status_code)
+        return response.status_code
+
     def _fetch(
         self,
         url: str,

@@ -37,11 +37,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..enrich.embed import Embedder, EmbeddingError, load_static_embedder
 from ..errors import NewsdeskError, NotFound
+from ..ingest.fetch import Fetcher
 from ..link.linker import Linker, decorate
 from ..model import Article, now_utc
 from ..pipeline import Enricher, ingest_paths, link_new
 from ..publish.export import export_json
 from ..publish.feeds import Decision, Feed, decide, load_feeds
+from ..publish.follows import check_follows, deliver
 from ..publish.syndication import (
     ATOM_TYPE,
     JSON_FEED_TYPE,
@@ -52,12 +54,14 @@ from ..publish.syndication import (
 )
 from ..records import article_to_json, dump_record
 from ..secured import Keyring
-from ..settings import Settings
+from ..settings import Settings, load_settings
 from ..store.base import ArticleQuery
+from ..store.desk import DeskStore
 from ..store.semantic import SemanticSearch
-from ..store.sqlite import SQLiteStore
+from ..store.target import open_target
 from .catalog import require_token
 from .guard import RequestGuard
+from .pictures import Pictures
 from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
 #: How many of the newest articles a feed considers, and how many it publishes.
@@ -115,21 +119,20 @@ class Desk:
         self._linker_stamp: float | None = None
         self._board: StoryBoard | None = None
         self._background: dict[str, threading.Thread] = {}
+        self.pictures = Pictures(settings.data_path / "images")
 
     @contextmanager
-    def store(self) -> Iterator[SQLiteStore]:
-        store = SQLiteStore(self.settings.db_path)
+    def store(self) -> Iterator[DeskStore]:
+        store = open_target(self.settings.db_target)
         try:
             yield store
         finally:
             store.close()
 
     def _state_stamp(self) -> float | None:
-        path = self.settings.db_path.with_name(self.settings.db_path.name + ".stories.npz")
-        try:
-            return path.stat().st_mtime
-        except OSError:
-            return None
+        """The generation of the story state saved in the store (any process may save one)."""
+        with self.store() as store:
+            return float(store.link_generation())
 
     @contextmanager
     def linker(self) -> Iterator[Linker]:
@@ -144,8 +147,9 @@ class Desk:
         with self._lock:
             stamp = self._state_stamp()
             if self._linker is None:
-                self._linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
-                self._linker_stamp, self._board = stamp, None
+                with self.store() as store:
+                    self._linker = Linker.open(store, heat=self.settings.heat)
+                self._linker_stamp, self._board = float(self._linker.generation), None
             elif stamp != self._linker_stamp:
                 self._refresh_in_background()
             yield self._linker
@@ -163,10 +167,10 @@ class Desk:
 
         def work() -> None:
             try:
-                stamp = self._state_stamp()
-                linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
-                board = StoryBoard(linker)
                 with self.store() as store:
+                    linker = Linker.open(store, heat=self.settings.heat)
+                    stamp = float(linker.generation)
+                    board = StoryBoard(linker)
                     board.listing(store, now=now_utc())  # the front page's ranking, warm
             except (NewsdeskError, OSError, ValueError) as exc:
                 log.warning("reloading the story state failed, serving the previous one: %s", exc)
@@ -174,8 +178,29 @@ class Desk:
             with self._lock:
                 if self._linker_stamp == started_from:  # not replaced meanwhile (own ingest)
                     self._linker, self._linker_stamp, self._board = linker, stamp, board
+            self.check_follows_in_background()
 
         self._in_background("newsdesk-story-refresh", work)
+
+    def check_follows_in_background(self) -> None:
+        """Announce what is new to the follows: events recorded under the lock (they need the
+        linker), webhooks posted outside it (a slow endpoint must not hold up readers)."""
+
+        def work() -> None:
+            try:
+                with self.store() as store:
+                    with self.linker() as linker:
+                        report = check_follows(store, linker, feeds=self.feeds)
+                    if report.follows:
+                        with Fetcher.from_settings(self.settings) as fetcher:
+                            for follow in store.list_follows():
+                                deliver(follow, store, fetcher)
+                for problem in report.failed:
+                    log.warning("%s", problem)
+            except (NewsdeskError, OSError) as exc:
+                log.warning("checking follows failed: %s", exc)
+
+        self._in_background("newsdesk-follows", work)
 
     def wait_for_refresh(self, timeout: float = 120.0) -> bool:
         """Wait (outside any request's lock) for background reloads; True if one was running."""
@@ -204,7 +229,7 @@ class Desk:
                 self._board = StoryBoard(linker)
             yield self._board
 
-    def semantic(self, store: SQLiteStore) -> SemanticSearch:
+    def semantic(self, store: DeskStore) -> SemanticSearch:
         """The semantic searcher, caught up with the store when first used. When the linker's
         state moves on (each ingest links what it added), the new articles are embedded in the
         background while queries go on over the vectors already loaded."""
@@ -234,7 +259,7 @@ class Desk:
         except NewsdeskError as exc:
             log.warning("embedding new articles for semantic search failed: %s", exc)
 
-    def search(self, store: SQLiteStore, q: str, mode: str, limit: int) -> list[dict[str, Any]]:
+    def search(self, store: DeskStore, q: str, mode: str, limit: int) -> list[dict[str, Any]]:
         """Hits of ``mode`` (``fts``: ranked words; ``semantic``: closest in meaning)."""
         if mode == "fts":
             return [
@@ -272,11 +297,12 @@ class Desk:
                     enricher=self.enricher(),
                     linker=linker,
                 )
-                self._linker_stamp = self._state_stamp()
+                self._linker_stamp = float(linker.generation)
                 self._board = None
                 if self._semantic is not None:
                     self._semantic.catch_up(store)  # the client searches what it just posted
                     self._semantic_stamp = self._linker_stamp
+        self.check_follows_in_background()
         # The temporary path means nothing to the client; its line numbers do.
         failed = [msg.replace(str(path), "body") for msg in report.failed]
         return {
@@ -291,7 +317,7 @@ class Desk:
 # --------------------------------------------------------------------------- shared views of data
 
 
-def article_detail(article: Article, store: SQLiteStore, linker: Linker) -> dict[str, Any]:
+def article_detail(article: Article, store: DeskStore, linker: Linker) -> dict[str, Any]:
     """Every stored field, with related coverage, heat and story/event ids from the linker."""
     full = decorate(article, store, linker)
     data = article_to_json(full)
@@ -327,7 +353,7 @@ def _filter_date(name: str, value: datetime | None) -> datetime | None:
     return when
 
 
-def resolve_article(store: SQLiteStore, ref: str) -> Article:
+def resolve_article(store: DeskStore, ref: str) -> Article:
     try:
         return store.resolve(ref)
     except NotFound as exc:
@@ -356,7 +382,7 @@ def create_app(
 ) -> FastAPI:
     """The whole site for the store ``settings`` names; ``enricher`` (for ingest) and ``embedder``
     (for semantic search) replace the configured ones (tests, tuning)."""
-    from . import catalog, views  # the pages build on this module's helpers
+    from . import catalog, follow_pages, views  # the pages build on this module's helpers
 
     desk = Desk(settings, enricher=enricher, embedder=embedder)
     # Swagger/ReDoc pages load scripts from a CDN and inline, which the CSP forbids; the
@@ -471,7 +497,10 @@ def create_app(
 
     @app.get("/api/stories/{story_id}")
     def story(story_id: int, limit: Limit = STORY_PAGE_ARTICLES, offset: Offset = 0) -> dict[str, Any]:
-        return desk.story_detail(story_id, limit=limit, offset=offset)
+        detail = dict(desk.story_detail(story_id, limit=limit, offset=offset))
+        if detail.get("chart"):  # the page's SVG stays on the page; the API gives the counts behind it
+            detail["chart"] = {k: v for k, v in detail["chart"].items() if k != "svg"}
+        return detail
 
     @app.get("/api/search")
     def search(
@@ -579,11 +608,18 @@ def create_app(
         return await run_in_threadpool(desk.ingest, body)
 
     app.include_router(catalog.router(desk))
+    app.include_router(follow_pages.router(desk))
+    app.include_router(desk.pictures.router())
     app.include_router(views.router(desk))
     app.mount("/static", views.static_files(), name="static")
     declare_error_responses(app)
     app.add_middleware(RequestGuard, settings=settings)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `newsdesk serve --workers N` process, from the config file and environment."""
+    return create_app(load_settings())
 
 
 _READ_ERRORS = (404, 422)
@@ -636,8 +672,9 @@ def declare_error_responses(app: FastAPI) -> None:
 def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:
     """Link what the store holds and the saved state lacks, and embed what semantic search
     lacks, so the server starts consistent and its first requests are not the slow ones."""
-    with SQLiteStore(settings.db_path) as store:
-        link_new(store, Linker.open(settings.db_path))
+    # The server is a writer (POST /api/ingest): it may start on a new store.
+    with open_target(settings.db_target, create=True, default_location=settings.db_is_default) as store:
+        link_new(store, Linker.open(store))
         try:
             embedder = load_static_embedder(settings.models_path)
         except EmbeddingError as exc:

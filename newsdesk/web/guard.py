@@ -23,7 +23,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: paths whose writes need the API token (the endpoints check it again themselves)
-TOKEN_PATHS = ("/api/ingest", "/api/sources")
+TOKEN_PATHS = ("/api/ingest", "/api/sources", "/api/follows")
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -43,7 +43,7 @@ class RequestGuard:
             return
         path = scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        if path == TOKEN_PATHS[0] or path.startswith(TOKEN_PATHS[1]):
+        if path == TOKEN_PATHS[0] or path.startswith(TOKEN_PATHS[1:]):
             problem = token_problem(headers.get("authorization", ""), self.settings)
             if problem is not None:
                 status, code, message = problem
