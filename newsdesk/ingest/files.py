@@ -9,6 +9,7 @@ can report it and go on with the next one.
 from __future__ import annotations
 
 import json
+import lzma
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -45,7 +46,23 @@ def _read_limited(path: Path, limit: int) -> bytes:
     data = path.read_bytes()
     if path.suffix.lower() == ".gz" or data[:2] == b"\x1f\x8b":
         data = _gunzip_limited(data, limit, str(path))
+    elif path.suffix.lower() == ".xz" or data[:6] == b"\xfd7zXZ\x00":
+        data = _unxz_limited(data, limit, str(path))
     return data
+
+
+def _unxz_limited(data: bytes, limit: int, source: str) -> bytes:
+    """Decompress xz (how large JSONL corpora ship) under the same limit as gzip."""
+    inflater = lzma.LZMADecompressor()
+    try:
+        out = inflater.decompress(data, max_length=limit + 1)
+    except lzma.LZMAError as exc:
+        raise MalformedInput(f"corrupt xz data: {exc}", source=source) from exc
+    if len(out) > limit or (not inflater.needs_input and not inflater.eof):
+        raise InputTooLarge(f"decompresses to over the {limit:,}-byte limit", source=source)
+    if not inflater.eof:
+        raise MalformedInput("truncated xz data", source=source)
+    return out
 
 
 def _gunzip_limited(data: bytes, limit: int, source: str) -> bytes:
@@ -65,7 +82,7 @@ def _gunzip_limited(data: bytes, limit: int, source: str) -> bytes:
 def kind_of(path: Path, data: bytes) -> InputKind:
     """Which reader a file needs, from its name and its first bytes."""
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
+    if suffixes and suffixes[-1] in (".gz", ".xz"):
         suffixes = suffixes[:-1]
     suffix = suffixes[-1] if suffixes else ""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
