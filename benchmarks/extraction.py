@@ -1,20 +1,33 @@
-"""Main-text and metadata extraction benchmark: newsdesk's extract_html vs plain trafilatura.
+"""Main-text and metadata extraction benchmark on two dev sets, through the product path.
 
-    .venv/bin/python benchmarks/extraction.py [--data ../shared/data/extraction-dev.tar.xz]
-        [--limit N] [--set OPTION=VALUE ...] [--no-baseline] [--write-readme]
+    nice .venv/bin/python benchmarks/extraction.py [--set trafilatura|wcxb ...] [--limit N]
+        [--option OPTION=VALUE ...] [--speed-pages N] [--fresh] [--write-readme]
 
-Data: trafilatura's evaluation set (saved pages plus ``tests/evaldata.json``), read from
-the shared tarball and unpacked once into ``benchmarks/.cache/`` (git-ignored).
+Each set (see ``extraction_sets.py``) is prepared once into JSON Lines inputs
+``{"id", "url", "html"}`` under ``benchmarks/.cache``; the benchmark then runs the CLI
+itself, in process: ``newsdesk ingest`` into a scratch store and ``newsdesk export
+--format jsonl``, and scores what export wrote. Pages that did not come back as their
+own article (refused, or merged into another page's article) score as misses.
 
-Main text, as trafilatura's own evaluation counts it (micro-averaged over all segments
-of all pages, whitespace-normalised substring match): each ``with`` segment found is a
-TP, missing an FN; each ``without`` segment found is an FP, absent a TN.
+Beside it, plain trafilatura: ``trafilatura.extract(html, url=url)`` for text and
+``trafilatura.extract_metadata`` for title, date and author. Its results are cached per
+trafilatura version; newsdesk's export is cached per hash of the package sources and
+options, so a rerun after no change costs nothing (``--fresh`` ignores both caches).
 
-Both extractors get the same already-decoded str (decoding is outside the timing) and
-run page by page in alternating order, so machine load hits both alike.
-``--set`` overrides one of ``newsdesk.extract.html.TEXT_OPTIONS`` (trafilatura
-settings) for a run, which is how the settings were chosen; ``--write-readme`` writes
-the results table into benchmarks/README.md between its extraction markers.
+Metrics, per set and per page type:
+
+- main text, segments: trafilatura's own evaluation (whitespace-normalised substring
+  match of ``with`` / ``without`` segments, micro-averaged P/R/F1);
+- main text, words (sets with a full gold text, i.e. wcxb): WCXB ``evaluate.py``'s
+  per-page word-level P/R/F1 (lower-cased ``\\w+`` tokens, multiset overlap), averaged
+  over pages;
+- title exact / contained after normalisation, publish date (UTC day, and the gold day
+  in some real offset), author (a name in common), on pages whose gold has the field.
+
+Throughput: the product's extraction step (``extract_article`` on the RawDocument
+``ingest`` reads from the same JSONL line) against ``trafilatura.extract``, page by page
+in alternating order on the first ``--speed-pages`` pages of each set, in this process.
+Store, enrichment and linking are not in it (they are not extraction).
 """
 
 from __future__ import annotations
@@ -27,10 +40,12 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import sys
-import tarfile
+import tempfile
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
@@ -39,58 +54,24 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import trafilatura  # noqa: E402
+from extraction_sets import CACHE, SETS, DevSet, Gold, load_set  # noqa: E402
 from readme import replace_block  # noqa: E402
 
 from newsdesk.errors import NewsdeskError  # noqa: E402
 from newsdesk.extract import html as html_mod  # noqa: E402
-from newsdesk.extract.decode import decode_bytes  # noqa: E402
+from newsdesk.extract.article import extract_article  # noqa: E402
+from newsdesk.ingest.files import read_file  # noqa: E402
+from newsdesk.model import RawDocument  # noqa: E402
+from newsdesk.pipeline import Enricher, ingest_paths  # noqa: E402
+from newsdesk.publish.export import export_json  # noqa: E402
+from newsdesk.settings import load_settings  # noqa: E402
+from newsdesk.store.sqlite import SQLiteStore  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction-dev.tar.xz"
-CACHE = ROOT / "benchmarks" / ".cache"
 README = ROOT / "benchmarks" / "README.md"
 START, END = "<!-- extraction:start -->", "<!-- extraction:end -->"
-
-
-# ---------------------------------------------------------------- data
-
-
-def unpack(tarball: Path) -> Path:
-    """The tarball's contents, unpacked once per tarball version into the cache."""
-    stat = tarball.stat()
-    key = hashlib.sha1(f"{tarball.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
-    target = CACHE / f"{tarball.name.split('.')[0]}-{key}"
-    if not (target / ".complete").exists():
-        target.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(tarball) as tar:
-            tar.extractall(target, filter="data")
-        (target / ".complete").touch()
-    return target
-
-
-@dataclass
-class Page:
-    url: str
-    item: dict[str, Any]
-    html: str
-
-
-def load_pages(root: Path, limit: int | None) -> list[Page]:
-    tests = next(p.parent for p in root.rglob("evaldata.json"))
-    evaldata = json.loads((tests / "evaldata.json").read_text(encoding="utf-8"))
-    pages = []
-    for url, item in evaldata.items():
-        path = next(
-            (p for p in (tests / "eval" / item["file"], tests / "cache" / item["file"]) if p.exists()), None
-        )
-        if path is None:
-            continue
-        html = decode_bytes(path.read_bytes(), source=str(path))
-        pages.append(Page(url, item, html))
-        if limit and len(pages) >= limit:
-            break
-    return pages
 
 
 # ---------------------------------------------------------------- scoring
@@ -103,20 +84,20 @@ def _norm(text: str) -> str:
 
 
 @dataclass
-class Counts:
+class Segments:
     tp: int = 0
     fp: int = 0
     fn: int = 0
     tn: int = 0
 
-    def add(self, item: dict[str, Any], text: str) -> None:
+    def add(self, gold: Gold, text: str) -> None:
         body = _norm(text)
-        for seg in item.get("with", []):
+        for seg in gold.with_:
             if _norm(seg) in body:
                 self.tp += 1
             else:
                 self.fn += 1
-        for seg in item.get("without", []):
+        for seg in gold.without:
             if _norm(seg) in body:
                 self.fp += 1
             else:
@@ -125,8 +106,22 @@ class Counts:
     def prf(self) -> tuple[float, float, float]:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return p, r, f
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def word_prf(predicted: str, reference: str) -> tuple[float, float, float]:
+    """WCXB evaluate.py's per-page word-level precision, recall and F1."""
+    pred, ref = _TOKEN.findall(predicted.lower()), _TOKEN.findall(reference.lower())
+    if not ref:
+        return (1.0, 1.0, 1.0) if not pred else (0.0, 0.0, 0.0)
+    if not pred:
+        return 0.0, 0.0, 0.0
+    overlap = sum((Counter(pred) & Counter(ref)).values())
+    p, r = overlap / len(pred), overlap / len(ref)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 _DASHES = re.compile("[\u2010-\u2015\u2212]")
@@ -164,13 +159,22 @@ def gold_date(value: str) -> date | None:
         return None
 
 
+def parse_iso(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
 def date_matches(gold: date, found: datetime | str | None, *, tolerant: bool) -> bool:
     """Strict: the UTC calendar date equals the gold date.
 
     Tolerant: also accepts an instant that falls on the gold date in some real UTC offset
-    (-12h..+14h). The gold is the page's local calendar date while newsdesk stores UTC,
-    so 2022-05-03 21:30-04:00 is 2022-05-04 in UTC and still the right publish date.
-    Date-only results (midnight UTC) must match exactly either way.
+    (-12h..+14h): the gold is the page's local day, newsdesk stores UTC. Date-only results
+    (midnight UTC) and plain trafilatura's local dates must match exactly either way.
     """
     if found is None:
         return False
@@ -185,26 +189,58 @@ def date_matches(gold: date, found: datetime | str | None, *, tolerant: bool) ->
 
 
 @dataclass
-class Meta:
+class Result:
+    """What one extractor gave for one page."""
+
+    text: str = ""
+    title: str = ""
+    published: datetime | str | None = None
+    updated: datetime | str | None = None
+    authors: Any = ""
+    title_source: str = ""
+    found: bool = True
+
+
+@dataclass
+class Score:
+    pages: int = 0
+    missing: int = 0
+    segments: Segments = field(default_factory=Segments)
+    words: list[tuple[float, float, float]] = field(default_factory=list)
     title_exact: list[int] = field(default_factory=lambda: [0, 0])
     title_contained: list[int] = field(default_factory=lambda: [0, 0])
     date_strict: list[int] = field(default_factory=lambda: [0, 0])
     date_tolerant: list[int] = field(default_factory=lambda: [0, 0])
+    #: dated pages whose gold is not `published` but newsdesk's `updated`
+    gold_is_updated: list[str] = field(default_factory=list)
     author: list[int] = field(default_factory=lambda: [0, 0])
 
-    def add(self, item: dict[str, Any], title: str, published: datetime | str | None, authors: Any) -> None:
-        gold_title = item.get("title")
-        if isinstance(gold_title, str) and gold_title.strip():
-            g, t = norm_title(gold_title), norm_title(title)
+    def add(self, gold: Gold, res: Result) -> None:
+        self.pages += 1
+        self.missing += not res.found
+        self.segments.add(gold, res.text)
+        if gold.main_content:
+            self.words.append(word_prf(res.text, gold.main_content))
+        if gold.title.strip():
+            g, t = norm_title(gold.title), norm_title(res.title)
             _tally(self.title_exact, g == t)
             _tally(self.title_contained, bool(g) and g in t)
-        gd = gold_date(item.get("date") or "")
+        gd = gold_date(gold.date)
         if gd is not None:
-            _tally(self.date_strict, date_matches(gd, published, tolerant=False))
-            _tally(self.date_tolerant, date_matches(gd, published, tolerant=True))
-        gold_authors = norm_authors(item.get("author"))
+            ok = date_matches(gd, res.published, tolerant=True)
+            _tally(self.date_strict, date_matches(gd, res.published, tolerant=False))
+            _tally(self.date_tolerant, ok)
+            if not ok and date_matches(gd, res.updated, tolerant=True):
+                self.gold_is_updated.append(gold.id)
+        gold_authors = norm_authors(gold.author)
         if gold_authors:
-            _tally(self.author, bool(gold_authors & norm_authors(authors)))
+            _tally(self.author, bool(gold_authors & norm_authors(res.authors)))
+
+    def word_means(self) -> tuple[float, float, float] | None:
+        if not self.words:
+            return None
+        n = len(self.words)
+        return tuple(sum(w[i] for w in self.words) / n for i in range(3))  # type: ignore[return-value]
 
 
 def _tally(cell: list[int], ok: bool) -> None:
@@ -216,143 +252,323 @@ def _acc(cell: list[int]) -> str:
     return f"{cell[0] / cell[1]:.3f} ({cell[0]}/{cell[1]})" if cell[1] else "n/a"
 
 
-# ---------------------------------------------------------------- runs
+# ---------------------------------------------------------------- newsdesk, through the CLI
+
+
+#: the code whose change can change what is extracted and exported (the cache key)
+_EXTRACTION_CODE = ("extract", "ingest/files.py", "model.py", "records.py", "publish/export.py")
+
+
+def _source_hash(options: dict[str, Any]) -> str:
+    h = hashlib.sha1(json.dumps(options, sort_keys=True).encode())
+    for part in _EXTRACTION_CODE:
+        base = ROOT / "newsdesk" / part
+        for path in sorted(base.rglob("*.py")) if base.is_dir() else [base]:
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _join_shards(cache: Path) -> None:
+    """The set's cache from the shards that ``--shard K/N`` runs wrote, when all N are there."""
+    for first in sorted(cache.parent.glob(f"{cache.stem}.shard1of*.jsonl")):
+        n = int(first.name.rsplit("of", 1)[1].split(".")[0])
+        parts = [cache.parent / f"{cache.stem}.shard{k}of{n}.jsonl" for k in range(1, n + 1)]
+        if all(p.exists() for p in parts):
+            cache.write_text("".join(p.read_text(encoding="utf-8") for p in parts), encoding="utf-8")
+            return
+
+
+def run_newsdesk(
+    ds: DevSet, options: dict[str, Any], *, fresh: bool, shard: tuple[int, int] | None = None
+) -> tuple[dict[str, Result], float]:
+    """Ingest the set's JSONL as `newsdesk ingest` does into a scratch store; read back its export.
+
+    The ingest is the CLI's own ``ingest_paths`` (input reading, extraction, identity and
+    merging, enrichment, store); what is scored is what ``export --format jsonl`` writes for
+    each stored article (``export_json``). Topic classification and story linking are left
+    out: they change no extracted field and cost most of the time on a shared 2-core machine.
+    """
+    cache = CACHE / "newsdesk" / f"{ds.name}-{len(ds.gold)}-{_source_hash(options)}.jsonl"
+    inputs = ds.inputs
+    if shard is not None:
+        # one of N parallel processes: every N-th input file
+        k, n = shard
+        cache = cache.with_name(f"{cache.stem}.shard{k}of{n}.jsonl")
+        inputs = ds.inputs[k - 1 :: n]
+    elif not fresh and not cache.exists():
+        _join_shards(cache)
+    seconds = 0.0
+    if fresh or not cache.exists():
+        work = Path(tempfile.mkdtemp(prefix="nd-extraction-"))
+        try:
+            store = SQLiteStore(work / "bench.db")
+            start = time.perf_counter()
+            report = ingest_paths(
+                inputs, store, max_bytes=load_settings().max_input_bytes, enricher=Enricher()
+            )
+            seconds = time.perf_counter() - start
+            lines = [json.dumps(export_json(a), ensure_ascii=False) + "\n" for a in store.iter_articles()]
+            store.close()
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text("".join(lines), encoding="utf-8")
+            (cache.with_suffix(".failed.txt")).write_text("\n".join(report.failed), encoding="utf-8")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    results: dict[str, Result] = {}
+    for line in cache.read_text(encoding="utf-8").splitlines():
+        obj = json.loads(line)
+        ext = obj.get("external_id") or obj.get("id")
+        info = obj.get("info") or {}
+        results[str(ext)] = Result(
+            text=obj.get("text") or "",
+            title=obj.get("title") or "",
+            published=parse_iso(obj.get("publishedDateTime")),
+            updated=parse_iso(obj.get("updated")),
+            authors=obj.get("authors") or [],
+            title_source=str(info.get("title_source") or ""),
+        )
+    return results, seconds
+
+
+# ---------------------------------------------------------------- plain trafilatura
+
+
+def run_plain(ds: DevSet, *, fresh: bool) -> dict[str, Result]:
+    cache = CACHE / "plain" / f"{ds.name}-{trafilatura.__version__}.json"
+    stored: dict[str, dict[str, Any]] = {}
+    if cache.exists() and not fresh:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+    todo = [g for g in ds.gold if g.id not in stored]
+    if todo:
+        for raw in _raw_documents(ds):
+            if raw.external_id not in {g.id for g in todo} or raw.external_id is None:
+                continue
+            html, url = str(raw.fields["html"]), raw.url
+            try:
+                text = trafilatura.extract(html, url=url) or ""
+            except Exception:  # plain trafilatura's failures count as misses, like newsdesk's
+                text = ""
+            try:
+                doc = trafilatura.extract_metadata(html, default_url=url)
+            except Exception:
+                doc = None
+            stored[raw.external_id] = {
+                "text": text,
+                "title": (doc.title or "") if doc else "",
+                "date": (doc.date or "") if doc else "",
+                "author": (doc.author or "") if doc else "",
+            }
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    return {
+        k: Result(text=v["text"], title=v["title"], published=v["date"] or None, authors=v["author"])
+        for k, v in stored.items()
+    }
+
+
+def _raw_documents(ds: DevSet) -> list[RawDocument]:
+    out = []
+    for path in ds.inputs:
+        for item in read_file(path, max_bytes=64 * 1024 * 1024):
+            if isinstance(item, RawDocument):
+                out.append(item)
+    return out
+
+
+# ---------------------------------------------------------------- throughput
 
 
 @dataclass
-class Run:
-    name: str
-    counts: Counts = field(default_factory=Counts)
-    meta: Meta = field(default_factory=Meta)
-    seconds: float = 0.0
-    errors: int = 0
-    empty: int = 0
+class Speed:
+    pages: int = 0
+    ours: float = 0.0
+    plain: float = 0.0
 
 
-def run_ours(page: Page, run: Run) -> None:
-    start = time.perf_counter()
-    try:
-        result = html_mod.extract_html(page.html, url=page.url, source=page.item["file"])
-    except NewsdeskError:
-        result = None
-    finally:
-        run.seconds += time.perf_counter() - start
-    if result is None:
-        run.empty += 1
-        run.counts.add(page.item, "")
-        run.meta.add(page.item, "", None, [])
-        return
-    run.counts.add(page.item, result.text)
-    run.meta.add(page.item, result.title, result.published, result.authors)
+def measure_speed(ds: DevSet, n: int, speed: Speed) -> None:
+    """extract_article vs trafilatura.extract, alternating page by page."""
+    for i, raw in enumerate(_raw_documents(ds)[:n]):
+        html, url = str(raw.fields["html"]), raw.url
+        for which in (0, 1) if i % 2 == 0 else (1, 0):
+            start = time.perf_counter()
+            try:
+                if which == 0:
+                    extract_article(raw)
+                else:
+                    trafilatura.extract(html, url=url)
+            except (NewsdeskError, Exception):
+                pass
+            if which == 0:
+                speed.ours += time.perf_counter() - start
+            else:
+                speed.plain += time.perf_counter() - start
+        speed.pages += 1
 
 
-def run_plain(page: Page, run: Run) -> None:
-    start = time.perf_counter()
-    try:
-        text = trafilatura.extract(page.html, url=page.url)
-    except Exception:  # plain trafilatura's failures count as misses, like newsdesk's
-        text, run.errors = None, run.errors + 1
-    finally:
-        run.seconds += time.perf_counter() - start
-    if not text:
-        run.empty += 1
-    run.counts.add(page.item, text or "")
+# ---------------------------------------------------------------- report
 
 
-def plain_metadata(page: Page, run: Run) -> None:
-    """trafilatura's own metadata (defaults), outside the timed text extraction."""
-    try:
-        doc = trafilatura.extract_metadata(page.html, default_url=page.url)
-    except Exception:
-        doc = None
-    if doc is None:
-        run.meta.add(page.item, "", None, [])
-    else:
-        run.meta.add(page.item, doc.title or "", doc.date, doc.author or "")
+def score(ds: DevSet, results: dict[str, Result], *, by_type: bool) -> dict[str, Score]:
+    scores: dict[str, Score] = {"all": Score()}
+    for g in ds.gold:
+        res = results.get(g.id) or Result(found=False)
+        scores["all"].add(g, res)
+        if by_type:
+            scores.setdefault(g.page_type, Score()).add(g, res)
+    return scores
 
 
-def parse_set(pairs: list[str]) -> dict[str, Any]:
+def render_set(name: str, n: int, ours: dict[str, Score], plain: dict[str, Score]) -> list[str]:
+    o, p = ours["all"], plain["all"]
+    lines = [
+        f"### {name} ({n} pages)",
+        "",
+        "| metric | newsdesk (ingest → export) | plain trafilatura |",
+        "|---|---|---|",
+    ]
+    for label, idx in (("precision", 0), ("recall", 1), ("F1", 2)):
+        lines.append(
+            f"| main text, segments: {label} | **{o.segments.prf()[idx]:.3f}** | "
+            f"{p.segments.prf()[idx]:.3f} |"
+        )
+    ow, pw = o.word_means(), p.word_means()
+    if ow and pw:
+        for label, idx in (("precision", 0), ("recall", 1), ("F1", 2)):
+            lines.append(f"| main text, words per page: {label} | **{ow[idx]:.3f}** | {pw[idx]:.3f} |")
+        if "article" in ours:
+            oa, pa = ours["article"].word_means(), plain["article"].word_means()
+            if oa and pa:
+                lines.append(f"| main text, words per page: F1 on articles | **{oa[2]:.3f}** | {pa[2]:.3f} |")
+    for label, attr in (
+        ("title, exact after normalisation", "title_exact"),
+        ("title, gold contained in extracted", "title_contained"),
+        ("date, UTC date = gold", "date_strict"),
+        ("date, gold day in the page's offset", "date_tolerant"),
+        ("author, any name in common", "author"),
+    ):
+        lines.append(f"| {label} | **{_acc(getattr(o, attr))}** | {_acc(getattr(p, attr))} |")
+    lines.append(f"| pages not come back as their own article | {o.missing} | - |")
+    if o.gold_is_updated:
+        lines.append(
+            f"| dated pages whose gold is newsdesk's `updated`, not `published` | "
+            f"{len(o.gold_is_updated)} | - |"
+        )
+    return lines
+
+
+def render_types(ours: dict[str, Score], plain: dict[str, Score]) -> list[str]:
+    lines = [
+        "",
+        "Per page type (newsdesk / plain trafilatura; word F1 per page, title exact, date in offset,",
+        "author):",
+        "",
+        "| page type | pages | word F1 | title | date | author |",
+        "|---|---:|---|---|---|---|",
+    ]
+    for t in sorted(k for k in ours if k != "all"):
+        o, p = ours[t], plain[t]
+        ow, pw = o.word_means() or (0, 0, 0), p.word_means() or (0, 0, 0)
+
+        def pair(attr: str, o: Score = o, p: Score = p) -> str:
+            a, b = getattr(o, attr), getattr(p, attr)
+            if not a[1]:
+                return "n/a"
+            return f"**{a[0] / a[1]:.3f}** / {b[0] / b[1]:.3f} ({a[1]})"
+
+        lines.append(
+            f"| {t} | {o.pages} | **{ow[2]:.3f}** / {pw[2]:.3f} | {pair('title_exact')} | "
+            f"{pair('date_tolerant')} | {pair('author')} |"
+        )
+    return lines
+
+
+def parse_options(pairs: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pair in pairs:
         key, _, raw = pair.partition("=")
         if key not in html_mod.TEXT_OPTIONS:
-            raise SystemExit(f"--set: unknown option {key!r}; known: {sorted(html_mod.TEXT_OPTIONS)}")
+            raise SystemExit(f"--option: unknown option {key!r}; known: {sorted(html_mod.TEXT_OPTIONS)}")
         out[key] = {"true": True, "false": False}.get(raw.lower(), raw)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="extraction-dev tarball")
-    ap.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    ap.add_argument("--set", action="append", choices=sorted(SETS), help="dev set(s); default: all")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N pages of each set")
     ap.add_argument(
-        "--set", action="append", default=[], metavar="OPTION=VALUE", help="override TEXT_OPTIONS"
+        "--option", action="append", default=[], metavar="OPTION=VALUE", help="override TEXT_OPTIONS"
     )
-    ap.add_argument("--no-baseline", action="store_true", help="skip plain trafilatura (faster tuning runs)")
-    ap.add_argument("--write-readme", action="store_true", help="write the table into benchmarks/README.md")
+    ap.add_argument(
+        "--speed-pages", type=int, default=100, help="pages per set timed for throughput (0: none)"
+    )
+    ap.add_argument("--fresh", action="store_true", help="ignore the cached results")
+    ap.add_argument("--shard", default=None, metavar="K/N", help="with --only newsdesk: the K-th of N parts")
+    ap.add_argument(
+        "--only",
+        choices=("newsdesk", "plain"),
+        help="only fill that side's cache (run both sides in parallel processes), no report",
+    )
+    ap.add_argument("--write-readme", action="store_true", help="write the tables into benchmarks/README.md")
     args = ap.parse_args(argv)
 
-    # both extractors log every page they give up on; the tallies below say it once
+    # both extractors log every page they give up on; the tallies say it once
     logging.disable(logging.WARNING)
-    html_mod.TEXT_OPTIONS.update(parse_set(args.set))
-    pages = load_pages(unpack(args.data), args.limit)
-    ours, plain = Run("newsdesk extract_html"), Run("plain trafilatura.extract")
-
+    html_mod.TEXT_OPTIONS.update(parse_options(args.option))
+    out: list[str] = []
+    speed = Speed()
     # pay one-time initialisation (lazy imports, regex caches) before timing
     warm = (
         "<html><body><article><p>" + "Warm-up text for the extractors. " * 20 + "</p></article></body></html>"
     )
     html_mod.extract_html(warm, url="https://example.org/a")
     trafilatura.extract(warm)
-
-    wall = time.perf_counter()
-    for i, page in enumerate(pages):
-        order = (run_ours, run_plain) if i % 2 == 0 else (run_plain, run_ours)
-        for fn in order:
-            if fn is run_plain and args.no_baseline:
-                continue
-            fn(page, ours if fn is run_ours else plain)
-        if not args.no_baseline:
-            plain_metadata(page, plain)
-    wall = time.perf_counter() - wall
-
-    table = render(pages, ours, None if args.no_baseline else plain, html_mod.TEXT_OPTIONS)
+    ingest_seconds, ingest_pages = 0.0, 0
+    for name in args.set or sorted(SETS):
+        ds = load_set(name, args.limit)
+        if args.only == "plain":
+            run_plain(ds, fresh=args.fresh)
+            continue
+        shard = tuple(int(x) for x in args.shard.split("/")) if args.shard else None
+        ours, seconds = run_newsdesk(ds, dict(html_mod.TEXT_OPTIONS), fresh=args.fresh, shard=shard)  # type: ignore[arg-type]
+        if args.only == "newsdesk":
+            continue
+        if seconds:
+            ingest_seconds, ingest_pages = ingest_seconds + seconds, ingest_pages + len(ds.gold)
+        plain = run_plain(ds, fresh=args.fresh)
+        by_type = name == "wcxb"
+        so, sp = score(ds, ours, by_type=by_type), score(ds, plain, by_type=by_type)
+        out += render_set(name, len(ds.gold), so, sp)
+        if by_type:
+            out += render_types(so, sp)
+        if so["all"].gold_is_updated:
+            out.append(f"\nGold = `updated` ({name}): {', '.join(so['all'].gold_is_updated)}")
+        out.append("")
+        if args.speed_pages:
+            measure_speed(ds, args.speed_pages, speed)
+    if speed.pages and speed.ours and speed.plain:
+        ours_rate, plain_rate = speed.pages / speed.ours, speed.pages / speed.plain
+        out += [
+            f"### Throughput ({speed.pages} pages, alternating, this process)",
+            "",
+            "| | newsdesk extract_article | plain trafilatura.extract |",
+            "|---|---|---|",
+            f"| pages/second | **{ours_rate:.1f}** | {plain_rate:.1f} |",
+            f"| ratio (newsdesk / plain) | **{ours_rate / plain_rate:.2f}x** | 1.00x |",
+        ]
+    if ingest_seconds:
+        out.append(
+            "\n`newsdesk ingest` without topics and linking (extraction, identity, enrichment, store): "
+            f"{ingest_pages / ingest_seconds:.1f} pages/s."
+        )
+    out.append(f"\nnewsdesk TEXT_OPTIONS: `{json.dumps(html_mod.TEXT_OPTIONS, sort_keys=True)}`")
+    if args.only:
+        return 0
+    table = "\n".join(out)
     print(table)
-    print(f"\n({len(pages)} pages, {wall:.0f}s wall)")
     if args.write_readme:
         write_readme(table, argv if argv is not None else sys.argv[1:])
     return 0
-
-
-def render(pages: list[Page], ours: Run, plain: Run | None, options: dict[str, Any]) -> str:
-    n = len(pages)
-    rows = [("main text precision", 0), ("main text recall", 1), ("main text F1", 2)]
-    lines = ["| metric | newsdesk extract_html | plain trafilatura |", "|---|---|---|"]
-    for label, idx in rows:
-        theirs = f"{plain.counts.prf()[idx]:.3f}" if plain else "-"
-        lines.append(f"| {label} | **{ours.counts.prf()[idx]:.3f}** | {theirs} |")
-    meta_rows = [
-        ("title, exact after normalisation", "title_exact"),
-        ("title, gold contained in extracted", "title_contained"),
-        ("date, UTC date = gold", "date_strict"),
-        ("date, gold day in the page's offset", "date_tolerant"),
-        ("author, any name in common", "author"),
-    ]
-    for label, attr in meta_rows:
-        theirs = _acc(getattr(plain.meta, attr)) if plain else "-"
-        lines.append(f"| {label} | **{_acc(getattr(ours.meta, attr))}** | {theirs} |")
-    ours_rate = n / ours.seconds if ours.seconds else 0.0
-    if plain and plain.seconds:
-        plain_rate = n / plain.seconds
-        lines.append(f"| pages/second | **{ours_rate:.1f}** | {plain_rate:.1f} |")
-        lines.append(f"| throughput ratio (newsdesk / plain) | **{ours_rate / plain_rate:.2f}x** | 1.00x |")
-    else:
-        lines.append(f"| pages/second | **{ours_rate:.1f}** | - |")
-    lines.append(f"| pages without text | {ours.empty} | {plain.empty if plain else '-'} |")
-    c = ours.counts
-    lines.append(f"\nSegments (newsdesk): TP {c.tp}, FP {c.fp}, FN {c.fn}, TN {c.tn}; pages: {n}.")
-    lines.append(f"newsdesk TEXT_OPTIONS: `{json.dumps(options, sort_keys=True)}`")
-    return "\n".join(lines)
 
 
 def _cpu_model() -> str:
@@ -366,18 +582,15 @@ def _cpu_model() -> str:
 
 
 def write_readme(table: str, argv: list[str]) -> None:
-    libs = ", ".join(
-        f"{name} {version(name)}"
-        for name in ("trafilatura", "htmldate", "lxml", "courlan", "charset-normalizer", "py3langid", "tld")
-    )
-    command = ".venv/bin/python benchmarks/extraction.py " + " ".join(shlex.quote(a) for a in argv)
+    libs = ", ".join(f"{name} {version(name)}" for name in ("trafilatura", "htmldate", "lxml", "courlan"))
+    command = "nice .venv/bin/python benchmarks/extraction.py " + " ".join(shlex.quote(a) for a in argv)
     block = "\n".join(
         [
             START,
             "## Extraction",
             "",
-            "Made by `benchmarks/extraction.py` (its docstring has the data and metric; the notes",
-            "below this block say how the settings were chosen). Bold: newsdesk.",
+            "Made by `benchmarks/extraction.py` (its docstring has the data, the product path and the",
+            "metrics; the notes below this block say how the rules were chosen). Bold: newsdesk.",
             "",
             f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
             f"(`nproc`), {_cpu_model()}; Python {platform.python_version()}; {libs}.",

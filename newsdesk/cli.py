@@ -8,29 +8,31 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.markup import escape
 
 from . import __version__
-from .cli_common import DbOption, err, fail, open_store, out, settings_for
-from .cli_feeds import feed_named, feeds_app, mark_published
+from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
+from .cli_feeds import feeds_app
+from .cli_follows import follows_app, images_command
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
-from .enrich.language import detect_language
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
-from .extract.article import extract_article
-from .ingest.files import discover, read_file
-from .link.linker import Linker, decorate
 from .model import Article, RawDocument, now_utc
-from .pipeline import Enricher, ingest_paths, link_new, topic_text
 from .records import article_to_json, dump_record
-from .secured import Keyring, verify_record
 from .settings import Settings, load_settings
-from .store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from .link.linker import Linker
+    from .store.sqlite import SQLiteStore
+
+# Commands import what they need inside their bodies: extraction, enrichment and
+# linking pull in trafilatura, numpy, scipy and the models' code, seconds that
+# `newsdesk list`, `show` or `--help` must not pay (benchmarks/README.md, start-up).
 
 app = typer.Typer(
     name="newsdesk",
@@ -38,14 +40,41 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich help prints a type such as `<bool>` beside every flag.
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"newsdesk {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print newsdesk's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news from many outlets into clean, trustworthy records and story feeds."""
 
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
     """The story state beside the store, caught up with whatever the store holds."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
+
+
+def _parenthesised(text: str) -> str:
+    return f"({text})" if text else ""
 
 
 def _dump(obj: Any) -> str:
@@ -62,36 +91,84 @@ def ingest(
     ],
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option("--follow-symlinks", help="Follow symlinks that lead out of the given folders."),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local: extract and enrich in this process; ray: as Ray tasks over batches "
+            "(pip install 'newsdesk[ray]')."
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine ray: join this Ray cluster (e.g. ray://head:10001) instead of "
+            "starting a local Ray."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="With --engine ray: batches in work at once (default: all CPUs)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Articles extracted and enriched together (one model call each).")
+    ] = 32,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
+    from contextlib import nullcontext
+
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .ingest.files import discover
+    from .link.linker import Linker
+    from .pipeline import Enricher, count_inputs, ingest_paths
+
+    if engine not in ("local", "ray"):
+        raise fail(f"unknown engine {engine!r} (use local or ray)")
+    if engine == "local" and (ray_address or workers):
+        raise fail("--ray-address and --workers go with --engine ray")
     settings = settings_for(db)
+    follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
-        files = list(discover(paths))
+        files = list(discover(paths, follow_symlinks=follow))
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     with open_store(settings) as store:
+        runner: Any = nullcontext(None)
+        if engine == "ray":
+            from .ray_ingest import RayEngine
+
+            try:
+                runner = RayEngine(settings, address=ray_address, workers=workers)
+            except NewsdeskError as exc:
+                raise fail(str(exc)) from exc
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
-            task = bar.add_task("ingesting", total=len(files))
-            seen: set[str] = set()
-
-            def progress(source: str, outcome: str) -> None:
-                name = source.rsplit(":", 1)[0] if source.rsplit(":", 1)[-1].isdigit() else source
-                if name not in seen:
-                    seen.add(name)
-                    bar.advance(task)
-
+        with (
+            runner as ray_engine,
+            Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar,
+        ):
+            # One step an input (a JSONL line is an article), not a file.
+            task = bar.add_task("ingesting", total=count_inputs(files))
             report = ingest_paths(
                 files,
                 store,
                 max_bytes=settings.max_input_bytes,
-                progress=progress,
+                progress=lambda source, outcome: bar.advance(task),
                 enricher=Enricher.from_settings(settings),
                 linker=Linker.open(settings.db_path, heat=settings.heat),
+                engine=ray_engine,
+                batch_size=batch_size,
+                follow_symlinks=follow,
+                time_budget_s=settings.input_time_budget,
             )
         total = store.count()
     for failure in report.failed:
-        err.print(f"[red]failed:[/red] {failure}", markup=True, highlight=False)
+        # the failure text is data (a file name may hold "[/y]"): never read as markup
+        err.print(f"[red]failed:[/red] {escape(failure)}", markup=True, highlight=False)
     out.print(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.failed)} failed; {total} articles in {settings.db_path}"
@@ -108,11 +185,13 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """List stored articles, newest first."""
+    from rich.table import Table
+
     with open_store(settings_for(db)) as store:
         articles = store.recent(limit=limit, offset=offset)
     if as_json:
         for a in articles:
-            out.print(
+            echo(
                 _dump(
                     {
                         "id": a.id,
@@ -142,25 +221,32 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print all stored fields as JSON.")] = False,
 ) -> None:
     """Show one article: metadata, then its clean text."""
-    with open_store(settings_for(db)) as store:
+    settings = settings_for(db)
+    with open_store(settings) as store:
         try:
             article = store.resolve(ref)
         except NotFound as exc:
             raise fail(str(exc), 1) from exc
+        if as_json:
+            from .link.linker import decorate
+            from .secured import Keyring, seal
+
+            # As a record shows it: related coverage, heat and a fresh `secured` envelope.
+            full = decorate(article, store, _linker(settings, store))
+            full.secured = seal(full, full.text, Keyring.from_settings(settings))
+            data = article_to_json(full)
+            data.update({k: full.info.get(k) for k in ("story_id", "event_id", "copy_of")})
+            echo(_dump(data))
+            return
     data = article_to_json(article)
-    if as_json:
-        out.print(_dump(data))
-        return
-    out.print(f"[bold]{article.title}[/bold]", markup=True)
+    out.print(f"[bold]{escape(article.title)}[/bold]", markup=True)
     for label, value in (
         ("id", article.id),
         ("external id", article.external_id),
         ("published", f"{data['publishedDateTime'] or '—'} ({article.published_source or 'unknown source'})"),
         (
             "provider",
-            f"{article.provider.name} ({article.provider.domain})"
-            if not article.provider.is_empty()
-            else "—",
+            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain)))) or "—",
         ),
         ("authors", ", ".join(article.authors) or "—"),
         ("url", article.url or "—"),
@@ -216,7 +302,7 @@ def search(
     for row in rows:
         article: Article = row["article"]
         if as_json:
-            out.print(
+            echo(
                 _dump(
                     {
                         "id": article.id,
@@ -242,6 +328,11 @@ def export(
     ] = None,
 ) -> None:
     """Write every stored article as records (sealed with a `secured` envelope) or JSON."""
+    from .cli_feeds import feed_named, mark_published
+    from .link.linker import decorate
+    from .publish.export import export_json, write_json_array
+    from .secured import Keyring
+
     if fmt not in ("md", "json", "jsonl"):
         raise fail(f"unknown format {fmt!r}: use md, json or jsonl")
     settings = settings_for(db)
@@ -254,35 +345,46 @@ def export(
     count = 0
     with open_store(settings) as store:
         linker = _linker(settings, store)
-        jsonl_file = (
-            (target / "articles.jsonl").open("w", encoding="utf-8") if target and fmt == "jsonl" else None
-        )
-        try:
+
+        def articles() -> Iterator[Article]:
             for stored in store.iter_articles():
                 article = decorate(stored, store, linker)
                 if feed is not None:
                     mark_published(article, feed, now=now)
+                yield article
+
+        if fmt == "md":
+            for article in articles():
                 count += 1
-                if fmt == "md":
-                    text = dump_record(article, keyring=keyring)
-                    if target:
-                        (target / f"{article.id}.md").write_text(text, encoding="utf-8")
-                    else:
-                        sys.stdout.write(text)
-                    continue
-                data = article_to_json(article)
-                if fmt == "jsonl":
-                    line = _dump(data) + "\n"
-                    (jsonl_file.write(line) if jsonl_file else sys.stdout.write(line))
-                elif target:
-                    (target / f"{article.id}.json").write_text(
-                        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
-                    )
+                text = dump_record(article, keyring=keyring)
+                if target:
+                    (target / f"{article.id}.md").write_text(text, encoding="utf-8")
                 else:
-                    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        finally:
-            if jsonl_file:
-                jsonl_file.close()
+                    sys.stdout.write(text)
+        elif fmt == "jsonl":
+            lines = (_dump(export_json(a, keyring=keyring)) + "\n" for a in articles())
+            if target:
+                with (target / "articles.jsonl").open("w", encoding="utf-8") as jsonl_file:
+                    for line in lines:
+                        count += 1
+                        jsonl_file.write(line)
+            else:
+                for line in lines:
+                    count += 1
+                    sys.stdout.write(line)
+        elif target:
+            for article in articles():
+                count += 1
+                data = export_json(article, keyring=keyring)
+                (target / f"{article.id}.json").write_text(
+                    json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+        else:
+            # One JSON document on standard output: an array, streamed object by object.
+            docs = (
+                json.dumps(export_json(a, keyring=keyring), ensure_ascii=False, indent=2) for a in articles()
+            )
+            count = write_json_array(docs, sys.stdout)
     if target:
         err.print(f"{count} articles written to {target}")
 
@@ -293,6 +395,9 @@ def extract(
     url: Annotated[str | None, typer.Option(help="The page's URL, if known.")] = None,
 ) -> None:
     """Print one page's extraction as JSON, storing nothing."""
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+
     settings = load_settings()
     try:
         first = next(iter(read_file(file, max_bytes=settings.max_input_bytes)))
@@ -305,7 +410,7 @@ def extract(
     except NewsdeskError as exc:
         raise fail(str(exc), 1) from exc
     data = article_to_json(article)
-    out.print(
+    echo(
         _dump(
             {
                 "title": article.title,
@@ -334,6 +439,8 @@ def verify(
     db: DbOption = None,
 ) -> None:
     """Check records' `secured` envelopes: exit 0 when every one is intact."""
+    from .secured import Keyring, verify_record
+
     keyring = Keyring.from_settings(settings_for(db))
     worst = 0
     for path in records:
@@ -343,14 +450,14 @@ def verify(
         except TamperedError as exc:
             worst = max(worst, 1)
             err.print(
-                f"[red]TAMPERED[/red] {path}: " + "; ".join(exc.changes or [str(exc)]),
+                f"[red]TAMPERED[/red] {escape(str(path))}: " + escape("; ".join(exc.changes or [str(exc)])),
                 markup=True,
                 highlight=False,
             )
             continue
         except (SecuredError, NewsdeskError, OSError, UnicodeDecodeError) as exc:
             worst = max(worst, 2)
-            err.print(f"[red]cannot verify[/red] {path}: {exc}", markup=True, highlight=False)
+            err.print(f"[red]cannot verify[/red] {escape(f'{path}: {exc}')}", markup=True, highlight=False)
             continue
         out.print(f"OK {path} (key {envelope.get('kid')}, source {envelope.get('source')})", markup=False)
     if worst:
@@ -373,6 +480,11 @@ def classify(
     ] = False,
 ) -> None:
     """Topics of each line: {"id", "topics": [{"name", "id", "score"}]}, one line per input."""
+    from .enrich.language import detect_language
+    from .extract.article import extract_article
+    from .ingest.files import read_file
+    from .pipeline import Enricher, topic_text
+
     settings = load_settings()
     enricher = Enricher.from_settings(settings)
     failed = 0
@@ -384,13 +496,13 @@ def classify(
     for doc in docs:
         if not isinstance(doc, RawDocument):
             failed += 1
-            err.print(f"[red]failed:[/red] {doc}", markup=True, highlight=False)
+            err.print(f"[red]failed:[/red] {escape(str(doc))}", markup=True, highlight=False)
             continue
         try:
             article = extract_article(doc)
         except NewsdeskError as exc:
             failed += 1
-            err.print(f"[red]failed:[/red] {exc}", markup=True, highlight=False)
+            err.print(f"[red]failed:[/red] {escape(str(exc))}", markup=True, highlight=False)
             continue
         if not article.language:
             article.language = detect_language(f"{article.title}\n\n{article.text}").code
@@ -407,7 +519,7 @@ def classify(
         enricher.classify(*(article for _, article in pending))
         for ext_id, article in pending:
             topics = [{"name": t.name, "id": t.id, "score": t.score} for t in article.topic_scores]
-            out.print(_dump({"id": ext_id, "topics": topics}), markup=False)
+            echo(_dump({"id": ext_id, "topics": topics}))
     if failed:
         raise typer.Exit(1)
 
@@ -426,7 +538,7 @@ def stories(
         articles = list(store.iter_articles())
         if as_json:
             for a in articles:
-                out.print(
+                echo(
                     _dump(
                         {
                             "id": a.external_id or a.id,
@@ -442,7 +554,9 @@ def stories(
         for story_id, members in sorted(groups.items(), key=lambda g: -len(g[1])):
             heat = linker.heat(story_id, store).heat if story_id is not None else -1
             label = f"story {story_id}" if story_id is not None else "unclustered"
-            out.print(f"[bold]{label}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            out.print(f"[bold]{escape(str(label))}[/bold]  {len(members)} articles, heat {heat}", markup=True)
+            if story_id is not None:
+                out.print(f"  {linker.lead_of(members).title}", markup=False)
             for a in sorted(members, key=lambda x: x.published.isoformat() if x.published else ""):
                 when = a.published.date().isoformat() if a.published else "undated"
                 out.print(f"  {when}  event {linker.event_of(a.id)}  {a.id}  {a.title}", markup=False)
@@ -467,17 +581,23 @@ def story(
             try:
                 story_id = linker.story_of(store.resolve(ref).id)
             except NotFound as exc:
-                raise fail(str(exc), 1) from exc
+                # A number is a story id first; only say "article" when an article was meant.
+                message = f"no story {ref}" if ref.isdigit() else f"no story or article {ref!r}"
+                raise fail(message, 1) from exc
         if story_id is None:
             raise fail(f"{ref!r} is in no story", 1)
         timeline = linker.timeline(story_id, store)
         heat = linker.heat(story_id, store)
         titles = {aid: store.get(aid) for dev in timeline for aid in dev.article_ids}
+        lead = linker.lead_of(store.briefs(linker.story_articles(story_id)))
     if as_json:
-        out.print(
+        echo(
             _dump(
                 {
                     "story_id": story_id,
+                    "headline": lead.title,
+                    "lead_article": lead.id,
+                    "excerpt": lead.excerpt,
                     "heat": heat.to_json(),
                     "timeline": [dev.to_json() for dev in timeline],
                 }
@@ -485,6 +605,9 @@ def story(
         )
         return
     out.print(f"[bold]story {story_id}[/bold]  heat {heat.heat}", markup=True)
+    out.print(lead.title, markup=False)
+    if lead.excerpt:
+        out.print(lead.excerpt, markup=False)
     for dev in timeline:
         out.print(f"\n{dev.date.isoformat() if dev.date else 'undated'}  {dev.headline}", markup=False)
         for aid in dev.article_ids:
@@ -495,6 +618,9 @@ def story(
 @app.command()
 def recluster(db: DbOption = None) -> None:
     """Rebuild events and stories from every stored article (for backfills)."""
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     settings = settings_for(db)
     with open_store(settings) as store:
         linker = Linker.rebuild(settings.db_path, heat=settings.heat)
@@ -511,6 +637,8 @@ def version() -> None:
 
 app.add_typer(sources_app, name="sources")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(follows_app, name="follows")
+app.command("images")(images_command)
 app.command("run")(run_command)
 app.command("serve")(serve_command)
 
@@ -519,7 +647,7 @@ def main() -> None:
     try:
         app()
     except NewsdeskError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
         sys.exit(2)
 
 

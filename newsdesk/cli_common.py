@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .settings import Settings, load_settings
 from .store.sqlite import SQLiteStore
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+# Data (titles, paths, fields) is printed through these: markup and emoji codes off by default,
+# so a title holding "[/red]" or ":x:" prints as it is; styled text opts in with markup=True
+# and escapes what it interpolates.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+# soft_wrap: an error line is one line however narrow the terminal (rich would break it mid-sentence)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def echo(line: str) -> None:
+    """One line of machine-readable output (JSON): straight to stdout, never through rich."""
+    sys.stdout.write(line + "\n")
 
 DbOption = Annotated[
     Path | None,
@@ -33,7 +44,12 @@ def open_store(settings: Settings) -> SQLiteStore:
     return SQLiteStore(settings.db_path)
 
 
+def one_line(message: str) -> str:
+    """A message on one line: a library's multi-line explanation (YAML's, say) joined up."""
+    return " ".join(message.split())
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error and return the Exit to raise (so callers can chain `from exc`)."""
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    err.print(f"[red]error:[/red] {escape(one_line(message))}", markup=True, highlight=False)
     return typer.Exit(code)

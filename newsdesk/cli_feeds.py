@@ -11,26 +11,28 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from .cli_common import DbOption, fail, open_store, out, settings_for
+from .cli_common import DbOption, echo, fail, open_store, out, settings_for
 from .errors import NewsdeskError
-from .link.linker import Linker, decorate
 from .model import Article, now_utc
-from .pipeline import link_new
 from .publish.feeds import Decision, Feed, decide, load_feeds
 from .records import dump_record
-from .secured import Keyring
 from .settings import Settings
-from .store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from .link.linker import Linker
+    from .secured import Keyring
+    from .store.sqlite import SQLiteStore
 
 feeds_app = typer.Typer(
     help="Topic feeds declared in the config file: their rules and what they publish.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -70,6 +72,10 @@ def rules(feed: Feed) -> str:
 
 
 def _linker(settings: Settings, store: SQLiteStore) -> Linker:
+    # The linker (numpy, datasketch, usearch) loads only for commands that link.
+    from .link.linker import Linker
+    from .pipeline import link_new
+
     linker = Linker.open(settings.db_path, heat=settings.heat)
     link_new(store, linker)
     return linker
@@ -109,6 +115,8 @@ def export_feed_records(
     Records go to ``out_dir/<id>.md``, or to standard output when ``out_dir``
     is None. Returns (records written, of which published).
     """
+    from .link.linker import decorate
+
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
     written = published = 0
@@ -144,7 +152,7 @@ def list_feeds(
         for feed in feeds:
             published, total = counts[feed.name]
             line = {**feed.to_json(), "publishes": published, "articles": total}
-            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+            echo(json.dumps(line, ensure_ascii=False))
         return
     if not feeds:
         out.print("no feeds configured: declare [[feeds]] tables in the config file", markup=False)
@@ -180,7 +188,7 @@ def show_feed(
     if as_json:
         for a, d in decided:
             line = {"id": a.id, "external_id": a.external_id, "title": a.title, **d.to_json()}
-            out.print(json.dumps(line, ensure_ascii=False), markup=False)
+            echo(json.dumps(line, ensure_ascii=False))
         return
     out.print(f"{feed.name}: {rules(feed)}", markup=False)
     table = Table("", "id", "title", "reason", box=None)

@@ -16,24 +16,25 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .cli_common import DbOption, err, fail, open_store, out, settings_for
+from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
 from .errors import NewsdeskError, NotFound
-from .ingest.feeds import Outline, dump_opml, parse_opml
-from .ingest.fetch import Fetcher, FetchRefused, url_target
-from .ingest.images import ImageCache
-from .ingest.scheduler import Scheduler
-from .link.linker import Linker
 from .model import now_utc
-from .pipeline import Enricher, link_new
 from .store.sources import SOURCE_KINDS, source_to_json
 
+# Fetching, feed parsing, the scheduler and the pipeline load inside the commands that
+# use them: importing them costs most of a second that every other command would pay.
+
 sources_app = typer.Typer(
-    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.", no_args_is_help=True
+    help="Live sources (feeds, sitemaps, URLs) that `newsdesk run` polls.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
 def _check_url(url: str) -> None:
     """Refuse what the fetcher would never fetch before it is stored (the address is checked at fetch)."""
+    from .ingest.fetch import FetchRefused, url_target
+
     try:
         url_target(url)
     except FetchRefused as exc:
@@ -78,7 +79,7 @@ def list_(
         sources = store.list_sources()
     if as_json:
         for s in sources:
-            out.print(json.dumps(source_to_json(s), ensure_ascii=False), markup=False)
+            echo(json.dumps(source_to_json(s), ensure_ascii=False))
         return
     table = Table(box=None)
     for name in ("id", "kind", "url", "last success", "failures", "last error", "next due", "items"):
@@ -112,12 +113,34 @@ def remove(
     out.print(f"removed: {source.id} {source.url}")
 
 
+@sources_app.command("retry")
+def retry(
+    ref: Annotated[str | None, typer.Argument(help="Source id or URL.", show_default=False)] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every source.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Clear a source's backoff after its cause was fixed: the next `newsdesk run` polls it at once."""
+    if (ref is None) == (not every):
+        raise fail("name one source (ID or URL) or give --all")
+    with closing(open_store(settings_for(db))) as store:
+        try:
+            sources = store.list_sources() if every else [store.get_source(ref or "")]
+        except NotFound as exc:
+            raise fail(str(exc), 1) from exc
+        for source in sources:
+            store.retry_source(source.id)
+            was = f" (had {source.consecutive_failures} failures)" if source.consecutive_failures else ""
+            out.print(f"due now: {source.id} {source.url}{was}", markup=False)
+
+
 @sources_app.command("import-opml")
 def import_opml(
     file: Annotated[Path, typer.Argument(help="An OPML file (feed readers export their subscriptions so).")],
     db: DbOption = None,
 ) -> None:
     """Add every feed an OPML file lists."""
+    from .ingest.feeds import parse_opml
+
     settings = settings_for(db)
     try:
         outlines = parse_opml(file.read_bytes(), source=str(file))
@@ -139,6 +162,8 @@ def export_opml(
     db: DbOption = None,
 ) -> None:
     """Write the sources as OPML 2.0."""
+    from .ingest.feeds import Outline, dump_opml
+
     with closing(open_store(settings_for(db))) as store:
         data = dump_opml(Outline(s.url, s.title, s.kind) for s in store.list_sources())
     if out_file == "-":
@@ -152,12 +177,56 @@ def run_command(
     once: Annotated[bool, typer.Option("--once", help="Poll what is due once, then exit.")] = False,
     images: Annotated[bool, typer.Option(help="Cache articles' images (and thumbnails).")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-source lines.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(help="local, or ray: a poll's fetched pages are extracted and enriched on Ray workers."),
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="With --engine ray: join this Ray cluster instead of a local Ray.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="With --engine ray: batches in work at once (default: all CPUs)."),
+    ] = None,
+    now: Annotated[
+        bool, typer.Option("--now", help="Poll every source at once first, whatever its schedule or backoff.")
+    ] = False,
 ) -> None:
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
+    from contextlib import nullcontext
+    from typing import Any
+
+    from .ingest.fetch import Fetcher
+    from .ingest.images import ImageCache
+    from .ingest.scheduler import Scheduler
+    from .link.linker import Linker
+    from .pipeline import Enricher, link_new
+    from .publish.feeds import load_feeds
+    from .publish.follows import check_follows
+
+    if engine not in ("local", "ray"):
+        raise fail(f"unknown engine {engine!r} (use local or ray)")
+    if engine == "local" and (ray_address or workers):
+        raise fail("--ray-address and --workers go with --engine ray")
     settings = settings_for(db)
-    with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:
+    runner: Any = nullcontext(None)
+    if engine == "ray":
+        from .ray_ingest import RayEngine
+
+        try:
+            runner = RayEngine(settings, address=ray_address, workers=workers)
+        except NewsdeskError as exc:
+            raise fail(str(exc)) from exc
+    with (
+        runner as ray_engine,
+        closing(open_store(settings)) as store,
+        Fetcher.from_settings(settings) as fetcher,
+    ):
         linker = Linker.open(settings.db_path, heat=settings.heat)
         link_new(store, linker)  # catch up with anything a killed run committed but did not link
+        if now:
+            for source in store.list_sources():
+                store.retry_source(source.id)
         scheduler = Scheduler.from_settings(
             settings,
             store,
@@ -165,6 +234,7 @@ def run_command(
             enricher=Enricher.from_settings(settings),
             linker=linker,
             images=ImageCache.from_settings(settings, fetcher) if images else None,
+            engine=ray_engine,
             log=(lambda m: None)
             if quiet
             else (lambda m: err.print(f"{now_utc():%H:%M:%S} {m}", markup=False)),
@@ -172,6 +242,8 @@ def run_command(
         with scheduler.signals():
             report = scheduler.run(once=once)
         link_new(store, linker)
+        # what the run brought, announced to the follows (their feeds and webhooks)
+        check_follows(store, linker, feeds={f.name: f for f in load_feeds(settings)}, fetcher=fetcher)
         total = store.count()
     failed = sum(1 for p in report.polls if p.error)
     stopped = " (stopped by signal)" if report.stopped_by_signal else ""
@@ -179,3 +251,11 @@ def run_command(
         f"{len(report.polls)} polls, {report.added} added, {failed} failed{stopped}; "
         f"{total} articles in {settings.db_path}"
     )
+    if report.polls and failed == len(report.polls):
+        # Nothing was reached: a cron job or a supervisor must see it (some failures are normal).
+        err.print(
+            "error: every poll failed (see `newsdesk sources list`; after fixing the cause, "
+            "`newsdesk sources retry --all` or `newsdesk run --now`)",
+            markup=False,
+        )
+        raise typer.Exit(1)

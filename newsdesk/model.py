@@ -96,6 +96,8 @@ class Article:
     published: datetime | None = None
     #: where ``published`` came from, e.g. "meta:article:published_time", "capture:byline", "record"
     published_source: str = ""
+    #: the last update the page declares, when later than ``published`` (never instead of it)
+    updated: datetime | None = None
     authors: list[str] = field(default_factory=list)
     provider: Provider = field(default_factory=Provider)
     language: str = ""

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import yaml
 
 from .errors import RecordError
+from .extract.limits import load_yaml
 from .model import HEAT_UNKNOWN, QUALITY_UNKNOWN, Article, Image, Provider, RelatedItem, TopicScore, utc
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ _STORED_BOOL = ("is_repost",)
 _STORED_LISTS = ("authors", "tags", "quality_reasons")
 STORED_FIELDS = (
     *_STORED_STR, *_STORED_BOOL, *_STORED_LISTS,
-    "topic_scores", "quality_parts", "entities", "ingested_at", "extra", "info",
+    "topic_scores", "quality_parts", "entities", "ingested_at", "updated", "extra", "info",
 )  # fmt: skip
 
 _DELIMITER = "---"
@@ -547,9 +548,10 @@ def load_record(text: str | bytes, *, source: str = "<record>") -> Article:
     """Parse a record (``str``, or UTF-8 ``bytes``); raises RecordError naming ``source``."""
     yaml_text, body = split_record(text, source=source)
     try:
-        data = yaml.safe_load(yaml_text)
+        data = load_yaml(yaml_text)
     except yaml.YAMLError as exc:
-        raise RecordError(f"{source}: front matter is not valid YAML: {exc}") from exc
+        # PyYAML's messages span lines (with a caret excerpt): one line names the input.
+        raise RecordError(f"{source}: front matter is not valid YAML: {' '.join(str(exc).split())}") from exc
     f = _Fields(source)
     fm = f.mapping(data, "<front matter>")
     article = _article_from_front_matter(fm, f)
@@ -580,6 +582,7 @@ def article_to_json(article: Article) -> dict[str, Any]:
         quality_parts=dict(article.quality_parts),
         entities={kind: dict(names) for kind, names in article.entities.items()},
         ingested_at=format_datetime(article.ingested_at),
+        updated=format_datetime(article.updated),
         extra=json_safe(article.extra),
         info=json_safe(article.info),
     )
@@ -616,6 +619,7 @@ def article_from_json(obj: Mapping[str, Any], *, source: str = "<json>") -> Arti
         quality_parts=parts,
         entities=entities,
         ingested_at=f.date(m, "ingested_at", "ingested_at"),
+        updated=f.date(m, "updated", "updated"),
         extra=extra,
         info=dict(f.mapping(m.get("info"), "info")),
     )

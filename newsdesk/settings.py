@@ -51,7 +51,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Identifier of the key in use, recorded in each envelope (default: derived from the key).",
     ),
     Setting("models_dir", str, None, "Cache of models distilled on first use (default: per-user cache dir)."),
-    Setting("max_input_bytes", int, 20 * 1024 * 1024, "Inputs larger than this are refused."),
+    Setting(
+        "max_input_bytes",
+        int,
+        20 * 1024 * 1024,
+        "Inputs larger than this are refused (for JSON Lines: the limit per line).",
+    ),
+    Setting(
+        "input_time_budget",
+        float,
+        10.0,
+        "Seconds one input may take to be parsed and cleaned before it is refused (0: no limit).",
+    ),
+    Setting(
+        "ingest_follow_symlinks",
+        bool,
+        False,
+        "Follow symlinks that lead out of the folders given to ingest (off: such links are refused).",
+    ),
     Setting(
         "excerpt_chars",
         int,
@@ -86,7 +103,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("image_max_bytes", int, 15 * 1024 * 1024, "Largest image fetched for the cache."),
     Setting(
-        "image_max_pixels", int, 40_000_000, "Images with more pixels are refused (decompression bombs)."
+        "image_max_pixels",
+        int,
+        16_000_000,
+        "Images with more pixels are refused before decoding (decompression bombs).",
     ),
     Setting("image_thumb_width", int, 320, "Width in pixels of cached thumbnails."),
     Setting(
@@ -96,6 +116,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours after which an article counts half as much towards its story's heat.",
     ),
     Setting("heat_window_days", float, 7.0, "Days of coverage that count towards heat (older: none)."),
+    Setting(
+        "base_url",
+        str,
+        None,
+        "Public URL of the server (e.g. https://news.example.org) for feed links and ids; "
+        "unset: the address the server listens on (never the request's Host header).",
+    ),
+    Setting(
+        "api_max_body_bytes",
+        int,
+        1024 * 1024,
+        "Largest request body the API reads, except ingest (which takes max_input_bytes).",
+    ),
     Setting(
         "api_token",
         str,
@@ -142,6 +175,10 @@ class Settings:
         self.sections = file_data
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            # Unpickling (Ray ships settings to its workers) asks for __setstate__ and
+            # friends before _values exists: looking it up here would recurse forever.
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:

@@ -187,3 +187,51 @@ def test_classify_adapt_self_trains_on_the_batch(tmp_path: Path) -> None:
     sports = [o for o in adapted if o["id"].startswith("2-")]
     tagged = sum(1 for o in sports if o["topics"] and o["topics"][0]["name"].lower() == "sport")
     assert tagged >= 0.8 * len(sports)
+
+
+def test_export_ids_are_the_given_ids_and_json_is_one_document(tmp_path: Path) -> None:
+    """jsonl `id` is the id given at ingest (newsdesk's own when none); json to stdout is one array."""
+    lines = [
+        {"id": "given-7", "title": "Harbour bridge reopens after repairs", "text": "The bridge reopened."},
+        {"title": "Council approves new library budget", "text": "The council voted for it."},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    db = tmp_path / "ids.db"
+    run("ingest", str(path), "--db", str(db))
+    exported = [
+        json.loads(x) for x in run("export", "--format", "jsonl", "--db", str(db)).stdout.splitlines()
+    ]
+    by_title = {x["title"]: x for x in exported}
+    given = by_title["Harbour bridge reopens after repairs"]
+    assert given["id"] == "given-7" and given["newsdesk_id"] and given["newsdesk_id"] != "given-7"
+    own = by_title["Council approves new library budget"]
+    assert own["id"] == own["newsdesk_id"] and own["external_id"] == ""
+    shown = json.loads(run("show", given["newsdesk_id"], "--json", "--db", str(db)).stdout)
+    assert shown["external_id"] == "given-7"
+    doc = json.loads(run("export", "--format", "json", "--out", "-", "--db", str(db)).stdout)
+    assert isinstance(doc, list) and {x["id"] for x in doc} == {"given-7", own["id"]}
+    assert all(x["secured"] for x in doc)
+
+
+def test_show_json_and_exports_carry_secured_and_related(db: Path) -> None:
+    listed = [json.loads(line) for line in run("list", "--json", "--db", str(db)).stdout.splitlines()]
+    rferl = next(x for x in listed if "Beijing" in x["title"])
+    shown = json.loads(run("show", rferl["id"], "--json", "--db", str(db)).stdout)
+    assert shown["secured"].count(";") == 1 and len(shown["secured"]) > 40
+    assert len(shown["related"]) >= 2 and shown["story_id"] is not None
+    exported = [
+        json.loads(x) for x in run("export", "--format", "jsonl", "--db", str(db)).stdout.splitlines()
+    ]
+    assert all(x["secured"] and x["related"] for x in exported)
+
+
+def test_semantic_search_has_a_relevance_floor(db: Path) -> None:
+    """Issue #14: an unrelated query gets no hits, not the nearest of four Taliban articles."""
+    def semantic(query: str) -> list[dict]:
+        out = run("search", query, "--mode", "semantic", "--json", "--db", str(db)).stdout
+        return [json.loads(x) for x in out.splitlines()]
+
+    assert semantic("football transfer news") == []
+    related = semantic("Taliban government recognised by Russia")
+    assert len(related) >= 3 and all(h["score"] >= 0.21 for h in related)

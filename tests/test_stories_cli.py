@@ -38,6 +38,25 @@ def test_seeds_are_one_story_with_two_developments(db: Path) -> None:
     assert later == {"China Applauds Russi", "China has expressed "}, later
     # 004 has no date: its "mid-July", "late July", "early August" cannot be the past of 6 July 2025
     assert earlier == {"Beijing Cautiously B", "China likely to reco"}, earlier
+    # Fronted by its best, most original article (RFE/RL, quality 98), not the newest: the
+    # spun quality-40 rewrite; the CLI, the API's board and the pages share one choice.
+    assert story["headline"].startswith("Beijing Cautiously Backs Taliban"), story["headline"]
+    from newsdesk.link.linker import Linker
+    from newsdesk.store.sqlite import SQLiteStore
+    from newsdesk.web.stories import StoryBoard
+
+    with SQLiteStore(db) as store:
+        linker = Linker.open(db)
+        board = StoryBoard(linker)
+        # Undated seeds: feeds date them as their development does, never by their ingest time.
+        undated = [a for a in store.iter_articles() if a.published is None]
+        years = {a.title[:20]: linker.estimates([a])[a.id].year for a in undated}
+        assert years == {"China likely to reco": 2021, "China has expressed ": 2025}, years
+        now = datetime.now(UTC)
+        assert board.listing(store, now=now)[0]["headline"] == story["headline"]
+        assert board.detail(story["story_id"], store, now=now)["headline"] == story["headline"]
+    text = run("story", str(story["story_id"]), "--db", str(db)).stdout
+    assert text.splitlines()[1] == story["headline"]
     assert story["heat"]["heat"] == -1, "nothing of this story is recent"
 
 

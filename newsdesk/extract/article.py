@@ -17,6 +17,9 @@ from .captures import clean_capture
 from .decode import decode_bytes
 from .derived_title import derive_title
 from .html import extract_html, lead_excerpt, registered_domain
+from .limits import prescan_html
+from .metadata import drop_repeated_headline
+from .sanitise import normalise_url
 
 
 def extract_article(raw: RawDocument) -> Article:
@@ -43,6 +46,8 @@ def extract_article(raw: RawDocument) -> Article:
         article.title, how = derive_title(article.text, source=raw.source)
         article.info["title_source"] = "derived"
         article.info["title_derivation"] = how
+    if raw.kind != "record":  # a record is kept as it was written
+        article.text = drop_repeated_headline(article.text, article.title)
     return article
 
 
@@ -52,8 +57,14 @@ def capture_article(path: Path) -> Article:
 
 
 def _from_html(content: bytes | str, *, url: str | None, source: str) -> Article:
-    page = extract_html(content, url=url, source=source)
+    data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    data, notes = prescan_html(data, source=source)
+    page = extract_html(data if notes or isinstance(content, bytes) else content, url=url, source=source)
     info: dict[str, Any] = {}
+    if page.title:
+        info["title_source"] = "page"  # the headline the page shows or declares
+    if notes:
+        info["limits"] = notes
     if page.url:
         info["canonical_url"] = page.url
     if page.categories:
@@ -66,6 +77,7 @@ def _from_html(content: bytes | str, *, url: str | None, source: str) -> Article
         web_url=url or page.url,
         published=page.published,
         published_source=page.published_source,
+        updated=page.updated,
         authors=list(page.authors),
         provider=page.provider,
         language=page.language,
@@ -102,24 +114,38 @@ def _from_capture(text: str, *, source: str) -> Article:
     )
 
 
-def _parse_when(value: Any, source: str) -> datetime | None:
+def _parse_when(value: Any, source: str, notes: list[str], where: str = "published") -> datetime | None:
+    """A date a line gives; one that is not a date raises, one outside any calendar is dropped."""
     if value in (None, ""):
         return None
     if isinstance(value, (int, float)):
         try:
             return datetime.fromtimestamp(value, tz=UTC)
-        except (OverflowError, OSError, ValueError) as exc:
-            raise MalformedInput(f"published {value!r} is not a valid timestamp", source=source) from exc
+        except (OverflowError, OSError, ValueError):
+            notes.append(f"{where} {value!r} dropped: not a usable timestamp")
+            return None
     text = str(value).strip().replace("Z", "+00:00")
     try:
-        return utc(datetime.fromisoformat(text))
+        parsed = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise MalformedInput(f"published {value!r} is not an ISO-8601 date", source=source) from exc
+        raise MalformedInput(f"{where} {value!r} is not an ISO-8601 date", source=source) from exc
+    try:
+        return utc(parsed)
+    except OverflowError:
+        notes.append(f"{where} {value!r} dropped: outside the range of dates")
+        return None
 
 
 def _from_fields(fields: dict[str, Any], *, source: str) -> Article:
     """An interchange line: given fields win; HTML (if any) fills the rest."""
-    url = str(fields.get("url") or "")
+    url = str(fields.get("url") or "").strip()
+    notes: list[str] = []
+    if url:
+        try:
+            url = normalise_url(url)
+        except ValueError as exc:
+            notes.append(f"url {url[:80]!r} dropped: {exc}")
+            url = ""
     if fields.get("html"):
         article = _from_html(str(fields["html"]), url=url or None, source=source)
     else:
@@ -128,9 +154,13 @@ def _from_fields(fields: dict[str, Any], *, source: str) -> Article:
         article.title = " ".join(str(fields["title"]).split())
     if fields.get("text"):
         article.text = str(fields["text"]).strip()
-    published = _parse_when(fields.get("published"), source)
+    published = _parse_when(fields.get("published"), source, notes)
     if published is not None:
         article.published, article.published_source = published, "jsonl:published"
+    modified = _parse_when(fields.get("modified") or fields.get("updated"), source, notes, "modified")
+    if modified is not None:
+        # lets a later, explicitly newer version replace a longer body (ingest.merge)
+        article.info["modified"] = modified.isoformat()
     provider = fields.get("provider")
     domain = str(fields.get("domain") or "") or (registered_domain(url) if url else "")
     if isinstance(provider, dict):
@@ -139,4 +169,6 @@ def _from_fields(fields: dict[str, Any], *, source: str) -> Article:
         article.provider = Provider(str(provider or article.provider.name), domain or article.provider.domain)
     if not article.excerpt and article.text:
         article.excerpt = lead_excerpt(article.text)
+    if notes:
+        article.info.setdefault("sanitised", []).extend(notes)
     return article

@@ -14,12 +14,13 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean
+from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|/|\||&|\+|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
 _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|published|text|story|words|photos?|reported|geschrieben|verfasst|"
-    r"veröffentlicht|publiziert|erstellt|ein beitrag|publié|publicado|pubblicato)\s+)?"
+    r"veröffentlicht|publiziert|erstellt|ein beitrag|publié|publicado|pubblicato|"
+    r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?)\s*:?\s+",
     re.IGNORECASE,
 )
@@ -27,6 +28,17 @@ _AUTHOR_PREFIX = re.compile(
 _AUTHOR_TAIL = re.compile(
     r"\s+(?:(?:am|on|le|el|il|um|at|in)\s|[-–—|·•,]\s*)[^\d]{0,30}\d.*$|\s+(?:am|on|le)$"
 )
+# a date whose digits the junk pattern cut off, or a date label, after the name:
+# "Jane Doe February", "Jane Doe Published", "Jane Doe Last Updated: August"
+_DATE_WORDS = re.compile(
+    r"(?:\s+(?:(?:last\s+)?(?:updated|published|posted|modified)\b.*|on|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|"
+    r"fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?)+$",
+    re.IGNORECASE,
+)
+# markup or code that leaked into an author field
+_CODE = re.compile(r"[{}\[\]=<>;\\\"]|:\S|\.\w+\(")
 _AUTHOR_JUNK = re.compile(r"\S+@\S+|@\w+|https?://\S+|\(.*?\)|\d.*$")
 # placeholders CMSs put where an author would be
 _NOT_AUTHORS = frozenset(
@@ -55,6 +67,48 @@ _NOT_AUTHORS = frozenset(
 )
 
 
+# Words that open a job title after a name ("Keith Barry Senior Autos Reporter", "Jane Doe,
+# Staff Writer"): the name ends before them. Only read after two words of name, so "Bishop"
+# or "Editor" as a surname of a one-word field are left to the other checks.
+_ROLE_TEXT = """
+senior junior chief deputy managing associate assistant executive contributing staff reporter
+reporters editor editors correspondent correspondents writer writers columnist contributor
+contributors producer journalist photographer photojournalist analyst critic intern anchor host
+presenter editorial former founder cofounder co-founder ceo cto director manager president professor
+attorney lawyer consultant dietitian nutritionist specialist strategist expert coach engineer
+developer designer scientist researcher physician nurse therapist redakteur redakteurin
+korrespondent korrespondentin autor autorin rédacteur rédactrice journaliste periodista redactor
+redactora
+"""
+_ROLE_WORDS = frozenset(_ROLE_TEXT.split())
+# Page furniture that byline markup sometimes holds instead of a name.
+_NOT_NAMES = frozenset(
+    {
+        "sign in", "log in", "login", "sign up", "register", "subscribe", "menu", "share",
+        "follow", "home", "search", "more", "read more", "contact", "about", "about us",
+        "newsletter", "profile", "view profile", "all posts", "view all posts", "comments",
+        "facebook", "twitter", "instagram", "linkedin", "email", "print", "x", "bio",
+        "staff writer", "staff reporter", "news desk", "newsdesk", "web desk", "desk",
+        "press release", "sponsored", "advertisement", "editorial team", "editorial staff",
+        "the author", "about the author", "written by", "posted by", "by",
+    }
+)  # fmt: skip
+
+
+# "Dylan Bailey, MS, RD, FAND": letters after a name, split off by its commas
+_CREDENTIAL = re.compile(
+    r"^(?:[A-Z]{1,5}|Ph\.?\s?D\.?|M\.?D\.?|M\.?S\.?|B\.?A\.?|Jr\.?|Sr\.?|[A-Z]-[A-Z]+ \d+)$"
+)
+
+
+def _strip_role(name: str) -> str:
+    words = name.split()
+    for i, word in enumerate(words):
+        if i >= 2 and word.casefold().strip(".,") in _ROLE_WORDS:
+            return " ".join(words[:i])
+    return name
+
+
 def split_authors(value: str) -> list[str]:
     """Person names from a byline or author field ('By A and B | Site' → ['A', 'B'])."""
     value = clean(value)
@@ -66,9 +120,22 @@ def split_authors(value: str) -> list[str]:
         name = _AUTHOR_JUNK.sub("", _AUTHOR_TAIL.sub("", _AUTHOR_PREFIX.sub("", part))).strip(
             " \t-–—:·•|~\"'“”"
         )
-        name = clean(name)
-        if not name or len(name) > 60 or len(name.split()) > 5 or name.casefold() in _NOT_AUTHORS:
+        if _CODE.search(name):
             continue
+        name = _strip_role(_DATE_WORDS.sub("", " " + clean(name)).strip()).rstrip(" ,:")
+        folded = name.casefold()
+        if (
+            not name
+            or len(name) > 60
+            or len(name.split()) > 5
+            or folded in _NOT_AUTHORS
+            or folded in _NOT_NAMES
+        ):
+            continue
+        if not any(ch.isalpha() for ch in name) or _CREDENTIAL.match(name):
+            continue
+        if any(w.casefold().strip(".,") in _ROLE_WORDS for w in name.split()[:2]):
+            continue  # a job title standing alone ("Senior Reporter", "Trial Attorney")
         if name not in out:
             out.append(name)
     # keep only the fullest form of each name ("Smith" inside "Jane Smith")
@@ -115,11 +182,21 @@ META_AUTHOR = (
 )
 
 
+def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    """Author references ({"@id": ...}, as Yoast-style @graph pages give them) replaced by the node."""
+    if isinstance(value, list):
+        return [_resolve(v, by_id) for v in value]
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return by_id.get(value["@id"], value)
+    return value
+
+
 def author_candidates(pm: PageMeta) -> list[tuple[str, list[str]]]:
     """(source, raw names) for the authors, in order of trust."""
     out: list[tuple[str, list[str]]] = []
+    by_id = {o["@id"]: o for o in pm.jsonld if isinstance(o.get("@id"), str)}
     for obj in pm.articles():
-        names = _ld_names(obj.get("author"))
+        names = _ld_names(_resolve(obj.get("author"), by_id))
         if names:
             out.append(("jsonld", names))
             break
@@ -151,9 +228,10 @@ _BYLINE_EXCLUDED_TOKEN = re.compile(
 _BYLINE_EXCLUDED_TAGS = frozenset({"footer", "aside", "blockquote", "form"})
 
 
-def _byline_excluded(el: HtmlElement) -> bool:
+def _byline_excluded(el: HtmlElement, *, specific: bool = False) -> bool:
     for node in (el, *el.iterancestors()):
-        if node.tag in _BYLINE_EXCLUDED_TAGS:
+        # an article's own <footer> often holds its author link; a site footer holds no rel=author
+        if node.tag in _BYLINE_EXCLUDED_TAGS and not (specific and node.tag == "footer"):
             return True
         tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
         if any(_BYLINE_EXCLUDED_TOKEN.match(t) for t in tokens):
@@ -185,7 +263,7 @@ def byline_authors(tree: HtmlElement, html: str | None = None) -> list[str]:
     for el in sorted(found, key=_byline_rank):  # stable: document order within a rank
         # itertext, not text_content: "Author<b>Jane Doe</b>" must not glue into one word
         text = clean(" ".join(el.itertext()))
-        if not 2 < len(text) < 100 or _byline_excluded(el):
+        if not 2 < len(text) < 100 or _byline_excluded(el, specific=_byline_rank(el) == 0):
             continue
         names = split_authors(text)
         if names:
@@ -193,14 +271,90 @@ def byline_authors(tree: HtmlElement, html: str | None = None) -> list[str]:
     return []
 
 
-def choose_authors(pm: PageMeta, tree: HtmlElement | None = None, html: str | None = None) -> list[str]:
-    """Authors from JSON-LD, meta tags or microdata; else from the visible byline."""
+def choose_authors(
+    pm: PageMeta,
+    tree: HtmlElement | None = None,
+    html: str | None = None,
+    *,
+    site_keys: list[str] | None = None,
+) -> list[str]:
+    """Authors from JSON-LD, meta tags or microdata; else from the visible byline.
+
+    A name that is the site's own name or domain (``site_keys``, as :func:`.metadata.site_keys`
+    folds them) is the publisher, not a byline: "Five Books" on fivebooks.com.
+    """
+    keys = site_keys or []
     for _source, raws in author_candidates(pm):
         names: list[str] = []
         for raw in raws:
             for n in split_authors(raw):
-                if n not in names:
+                if n not in names and not _names_site(n, keys):
                     names.append(n)
         if names:
             return names[:10]
-    return byline_authors(tree, html) if tree is not None else []
+    if tree is None:
+        return []
+    found = [n for n in byline_authors(tree, html) if not _names_site(n, keys)]
+    if not found:
+        found = [n for n in text_byline(tree) if not _names_site(n, keys)]
+    return found
+
+
+# "By Jane Doe", "Written by Jane Doe", "Reviewed by ..." in the visible text, as pages without
+# author markup show it (the label and the name often in separate elements): a capitalised
+# name of two to four words right after the label.
+_TEXT_BYLINE = re.compile(
+    r"(?:^|[\s|·•])(?i:(?:written|posted|reviewed|story|words)\s+)?(?i:by|von|par|por)\s*:?\s+"
+    r"((?:(?!(?:By|Von|Par|Por)\b)[A-ZÀ-Ý][\w'’.-]*\.?[ \t\u00a0]+){1,3}"
+    r"(?!(?:By|Von|Par|Por)\b)[A-ZÀ-Ý][\w'’-]+)",
+)
+#: how far after the headline the byline may come (characters of visible text)
+BYLINE_AFTER = 1500
+
+
+_TEXT_NODES = XPath(
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript) "
+    "and not(ancestor::template)]"
+)
+
+
+def _in_h1(node: Any) -> bool:
+    parent = node.getparent()
+    return parent is not None and (parent.tag == "h1" or next(parent.iterancestors("h1"), None) is not None)
+
+
+def text_byline(tree: HtmlElement) -> list[str]:
+    """Names after a "By" label in the visible text near the headline (or the page's start).
+
+    Text nodes are joined with line breaks, so a name never runs on into the next element
+    ("Jane Doe" + "Table of contents"); a name's words stay on one line.
+    """
+    nodes = _TEXT_NODES(tree)
+    start = next((i for i, node in enumerate(nodes) if _in_h1(node)), 0)
+    text = "\n".join(n.strip() for n in nodes[start : start + 200] if n.strip())[:BYLINE_AFTER]
+    for m in _TEXT_BYLINE.finditer(text):
+        before = text[max(0, m.start() - 25) : m.start() + 1].casefold()
+        if _NOT_BYLINE_BEFORE.search(before):
+            continue  # "Photo by Getty Images", "Powered by WordPress"
+        words = m.group(1).split()
+        # the text runs on after the name: "Jane Doe The harbour ..." ends the name before "The"
+        while len(words) > 2 and words[-1].casefold() in _NAME_STOP:
+            words.pop()
+        return split_authors(" ".join(words))[:3]
+    return []
+
+
+_NOT_BYLINE_BEFORE = re.compile(
+    r"\b(?:photos?|image|picture|illustration|video|graphic|credit|powered|designed|developed|made|"
+    r"hosted|built|run|operated|owned|fotos?|bild)\s*:?\s*$"
+)
+_NAME_STOP_TEXT = """the a an this that these in on at for and or but if as it we i our you your
+updated published posted last reviewed share follow"""
+_NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
+
+
+def _names_site(name: str, keys: list[str]) -> bool:
+    f = fold(name)
+    return bool(f) and any(
+        f == k or (len(f) >= 6 and f in k) or (len(k) >= 6 and k in f and len(f) <= len(k) + 6) for k in keys
+    )

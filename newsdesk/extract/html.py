@@ -25,14 +25,17 @@ from trafilatura.utils import load_html
 from ..errors import ExtractionError, MalformedInput
 from ..model import Image, Provider
 from .authors import choose_authors
-from .dates import published_date
+from .dates import published_date, updated_date
 from .decode import decode_bytes
 from .metadata import (
     PageMeta,
     choose_title,
     clean,
     collect,
+    drop_repeated_headline,
     fold,
+    not_headline,
+    site_keys,
 )
 
 EXTRACTOR = f"trafilatura/{trafilatura.__version__}+newsdesk"
@@ -84,6 +87,7 @@ class HtmlExtraction:
     url: str  # canonical URL when the page declares one, else the URL passed in
     language: str  # ISO 639-1
     images: list[Image] = field(default_factory=list)  # lead image first
+    updated: datetime | None = None  # a later update the page declares (tz-aware UTC)
     site_name: str = ""
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -166,14 +170,24 @@ def extract_html(html: str | bytes, *, url: str | None = None, source: str = "<h
     host, domain = _host(base), registered_domain(base)
     site = _site_name(pm)
     title = choose_title(pm, [site] if site else [], host, domain) or clean(extract_title(tree) or "")
+    if not_headline(title) or (site and fold(title) == fold(site)):
+        # an error, login or section page's title, or the site's name: no headline at all,
+        # so the article gets a title derived from its text (extract.article)
+        title = ""
+    # the page's <h1> often opens the extracted text too: the reader sees the headline once
+    body = drop_repeated_headline(
+        body, title, *(h for h, logo in zip(pm.h1, pm.h1_logo, strict=False) if not logo)
+    )
     published, published_source = published_date(tree, pm, url, headline=title)
+    updated, _updated_source = updated_date(pm, published)
     return HtmlExtraction(
         title=title,
         text=body,
         excerpt=_excerpt(pm, title, site, body),
         published=published,
         published_source=published_source,
-        authors=choose_authors(pm, tree, text),
+        updated=updated,
+        authors=choose_authors(pm, tree, text, site_keys=site_keys([site] if site else [], host, domain)),
         provider=Provider(name=site, domain=domain),
         url=page_url or (url or ""),
         language=_language(pm, body),

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -59,6 +60,9 @@ _GENERIC_SEGMENTS = ("blogarchive", "blogarchiv", "home", "startseite", "homepag
 _KICKER_SEP = re.compile(r"\s*[|–—·•»«:]\s+|\s+[|–—·•»«/-]\s+")
 #: share of words (Dice) an <h1> must have in common with a declared title to be taken
 H1_MIN_OVERLAP = 0.4
+#: share of words (Dice) a page's only <h1> needs with the title its declared titles agree on
+#: (og:title, <title>, ... all the same once site names are cut) to be taken over it
+H1_AGREED_MIN = 0.3
 #: <h2>s read per page (the headline, when it is one, comes before sidebars and footers)
 MAX_H2 = 10
 
@@ -115,6 +119,13 @@ class PageMeta:
         arts = [o for o in self.jsonld if _types(o) & ARTICLE_TYPES]
         pages = [o for o in self.jsonld if _types(o) & _PAGE_TYPES]
         return arts + pages
+
+    def is_article(self) -> bool:
+        """Whether the page says it is an article (og:type, JSON-LD article types)."""
+        og_type = self.first("og:type").casefold()
+        return og_type in ("article", "news", "blog", "newsarticle") or any(
+            _types(o) & ARTICLE_TYPES for o in self.jsonld
+        )
 
     def ld_first(self, key: str) -> Any:
         """The first non-empty ``key`` of the article (or page) JSON-LD objects."""
@@ -276,6 +287,9 @@ def read_h1(el: HtmlElement, base_url: str = "") -> H1:
     return H1(text, parts if len(parts) > 1 else [], headline if len(fold(headline)) >= 8 else "", logo)
 
 
+_TITLE_LABEL = re.compile(r"^(?:title|titel|titre|título|titolo)\s*:\s*", re.IGNORECASE)
+
+
 def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
     """Read the page's metadata in one walk over the elements that carry it."""
     pm = PageMeta()
@@ -303,6 +317,9 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
                 pm.title_tag = clean(el.text_content())
         elif tag == "h1":
             h1 = read_h1(el, base_url)
+            # '&#x26;' double-escaped in the markup, and a "Title:" label before the headline
+            if "&" in h1.text or ":" in h1.text:
+                h1.text = _TITLE_LABEL.sub("", html.unescape(h1.text))
             if h1.text:
                 pm.h1.append(h1.text)
                 pm.h1_parts.append(h1.parts)
@@ -386,6 +403,27 @@ def strip_site(title: str, keys: list[str], *, pipes: bool = True, head: bool = 
     return title
 
 
+# Titles of what is not an article's headline: error and login pages, bot walls, a page
+# type or section name standing alone. Compared on the whole title, lower-cased, without
+# punctuation at the ends; a headline that merely contains these words is untouched.
+_NOT_HEADLINE = re.compile(
+    r"""^(?:(?:\d{3}\s*)?(?:error|not\s+found|page\s+not\s+found|forbidden|access\s+denied|bad\s+request)
+    |\d{3}|oops.*|sorry.*not\s+found.*|page\s+(?:not\s+found|unavailable)|this\s+page\s+.*(?:not|n't)\s+.*
+    |sign\s*in|sign\s*up|log\s*in|login|log\s*on|register|create\s+(?:an\s+)?account|subscribe(?:\s+now)?
+    |just\s+a\s+moment.*|attention\s+required.*|are\s+you\s+a\s+(?:robot|human).*|security\s+check.*|captcha
+    |home(?:\s*page)?|start(?:seite)?|about(?:\s+us)?|contact(?:\s+us)?|untitled(?:\s+document)?|index|welcome
+    |search(?:\s+results)?|blog|news|archives?|menu|skip\s+to\s+(?:main\s+)?content|cookies?.*|privacy\s+policy
+    |loading.*|redirecting.*|(?:open|close|toggle|main)?\s*(?:menu|navigation)(?:\s+(?:open|close|menu))*
+    |(?:open\s+menu\s+)?close\s+menu)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def not_headline(title: str) -> bool:
+    """Whether a title is an error, login or bare section page's, not an article's headline."""
+    return bool(_NOT_HEADLINE.match(clean(title).strip(" .!?:;,-–—|·•*\"'«»“”")))
+
+
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
@@ -458,14 +496,18 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
         pm.title_tag,
         pm.first("dc.title", "title", "headline", "parsely-title"),
     ]
-    refs = [r for r in (strip_site(x, affix_keys) for x in raw if x) if r and not _is_site(r, keys)]
+    refs = [
+        r
+        for r in (strip_site(x, affix_keys) for x in raw if x)
+        if r and not _is_site(r, keys) and not not_headline(r)
+    ]
     ref_folds = {fold(r) for r in refs}
     seg_folds = {fold(s) for r in raw if r for s in _segments(r)} | ref_folds
     headlines = pm.h1_headline or [""] * len(pm.h1)
     h1s = [
         (strip_site(h, keys, pipes=False, head=False), parts, headline)
         for h, parts, headline, logo in zip(pm.h1, pm.h1_parts, headlines, logos, strict=False)
-        if len(h) <= 300 and not logo and not _is_site(h, keys)
+        if len(h) <= 300 and not logo and not _is_site(h, keys) and not not_headline(h)
     ]
     for _h, _parts, headline in h1s:
         # the markup says which part is the kicker: the headline is the rest
@@ -484,7 +526,8 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
     for h, _parts, _hl in h1s:
         fh = fold(h)
         if fh in ref_folds:
-            return h
+            # the same words: an <h1> in capitals (CSS or shouting) reads better as declared
+            return next((r for r in refs if fold(r) == fh), h) if h.isupper() else h
         for r in refs:
             if len(fold(r)) >= 0.4 * len(fh) and _ends_with_words(h, r):
                 return r
@@ -494,7 +537,11 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
         hw = _words(h1s[0][0])
         agreed = len(refs) >= 2 and len(ref_folds) == 1
         if not (agreed and len(hw) <= 2 and not any(hw & _words(r) for r in refs)):
-            return h1s[0][0]
+            # ... unless, on a page that is no article (a product, service or listing page, whose
+            # <h1> is a slogan), the declared titles agree on one the <h1> hardly shares
+            if not (agreed and not pm.is_article() and _dice(hw, _words(refs[0])) < H1_AGREED_MIN):
+                return h1s[0][0]
+            return refs[0]
     best, best_score = "", 0.0
     for h, _parts, _hl in h1s:
         hw = _words(h)
@@ -512,7 +559,46 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
         return refs[0]
     if len(h1s) == 1:
         return h1s[0][0]
-    return pm.h1[0] if pm.h1 else ""
+    return next((h for h in pm.h1 if not not_headline(h)), "")
 
 
-# ---------------------------------------------------------------- authors
+# ---------------------------------------------------------------- body
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+#: paragraphs before the repeated headline that may be a kicker or a date, not the lead
+_MAX_LEAD_IN = 2
+_LEAD_IN_CHARS = 60
+
+
+_TAIL_SEP = re.compile(r"\s[|–—·:-]\s")
+
+
+def _glued_tail(paragraph: str, extra: int) -> bool:
+    return extra <= 12 or (extra <= 40 and _TAIL_SEP.search(paragraph) is not None)
+
+
+def drop_repeated_headline(text: str, *titles: str) -> str:
+    """The text without a paragraph that repeats the headline at its start.
+
+    Extractors keep the page's <h1> as the body's first paragraph on many pages (and
+    JSONL dumps often start ``text`` with the title), so a reader saw the headline twice.
+    The repeat may follow a short kicker or date line, which stays; a paragraph that
+    merely begins with the headline's words is text and stays too.
+    """
+    keys = {fold(t) for t in titles} - {""}
+    if not keys or not text:
+        return text
+    pos = 0
+    for _ in range(_MAX_LEAD_IN + 1):
+        m = _PARAGRAPH_BREAK.search(text, pos)
+        end = m.start() if m else len(text)
+        paragraph = text[pos:end]
+        f = fold(paragraph)
+        # equal, or the headline with a short tail glued on ("Headline | Site", "Headline (video)")
+        if any(f == key or (f.startswith(key) and _glued_tail(paragraph, len(f) - len(key))) for key in keys):
+            rest = text[m.end() :] if m else ""
+            return (text[:pos] + rest).strip() if rest.strip() else text
+        if m is None or len(paragraph.strip()) > _LEAD_IN_CHARS:
+            return text
+        pos = m.end()
+    return text

@@ -2,11 +2,11 @@
 
 Parsing never touches the network or the file system: feedparser is always
 given a byte stream (a bare string may be taken for a URL or a path), and XML
-is refused up front when its DOCTYPE declares entities (billion laughs,
-external entities). feedparser's SAX parser does not fetch external entities
-or DTDs anyway (``feature_external_ges`` is off), so the RSS 0.91 Netscape
-DOCTYPE stays readable; the guard is belt and braces for internal entities,
-which expat would expand. OPML is read with defusedxml.
+is first parsed by defusedxml, which refuses any entity declaration (billion
+laughs, external entities) however it is spelled: a regex over the DOCTYPE was
+bypassable (parameter entities, encodings, comments). A DOCTYPE without entities
+stays readable (RSS 0.91's Netscape DOCTYPE). OPML and sitemaps are read with
+defusedxml with DTDs forbidden outright.
 
 Links are made absolute against the feed's URL. An entry without a date keeps
 ``published=None``; the page it links to usually has one.
@@ -18,13 +18,13 @@ import calendar
 import hashlib
 import io
 import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+from xml.parsers import expat
 
 import defusedxml.ElementTree as SafeET
 import feedparser
@@ -34,8 +34,6 @@ from ..errors import MalformedInput
 from ..extract.dates import parse_date
 from ..model import RawDocument, now_utc
 
-_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.IGNORECASE | re.DOTALL)
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 #: dates this far ahead are a feed's broken clock, not news from the future
 _FUTURE_SLACK = timedelta(days=2)
 _EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -64,14 +62,58 @@ class Feed:
     warning: str = ""
 
 
+class _RootReached(Exception):
+    pass
+
+
+def _ill_formed_doctype(data: bytes) -> bool:
+    """True when the document has a DOCTYPE and is ill-formed before its root element starts.
+
+    Such a prolog cannot be checked for entity declarations (expat stops at the error), and
+    feedparser's loose parser would then read whatever it holds: refused. Ill-formed XML
+    after the root element starts (a truncated feed) is left to feedparser to salvage.
+    """
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    saw_doctype = False
+
+    def doctype(*_: Any) -> None:
+        nonlocal saw_doctype
+        saw_doctype = True
+
+    def root(*_: Any) -> None:
+        raise _RootReached
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        parser.Parse(data, True)
+    except _RootReached:
+        return False
+    except (expat.ExpatError, ValueError):
+        return saw_doctype or b"<!doctype" in data[:4096].lower()
+    return False
+
+
 def refuse_entities(data: bytes, source: str) -> None:
-    """Raise MalformedInput when an XML document's DOCTYPE declares entities."""
-    head = data[:65536]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", "ignore").encode("utf-8")
-    match = _DOCTYPE_SUBSET.search(head)
-    if match and _ENTITY.search(match.group(1)):
-        raise MalformedInput("XML declares entities in its DOCTYPE: refused", source=source)
+    """Raise MalformedInput when an XML document declares entities or refers to external ones.
+
+    defusedxml's parser (expat with entity declarations forbidden) reads the document, so
+    no spelling of a declaration gets past it (a regex over the DOCTYPE could be bypassed).
+    XML that is merely ill-formed in its body is left to feedparser, whose loose parser
+    salvages many real feeds and never expands declared entities.
+    """
+    try:
+        SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        reason = f"XML refused: it declares or references entities ({exc})"
+        raise MalformedInput(reason, source=source) from exc
+    except (ET.ParseError, ValueError, LookupError) as exc:
+        if _ill_formed_doctype(data):
+            raise MalformedInput(
+                f"XML refused: its DOCTYPE is ill-formed, so entities cannot be ruled out ({exc})",
+                source=source,
+            ) from exc
 
 
 def _when(value: Any) -> datetime | None:
@@ -229,7 +271,7 @@ class Outline:
 def parse_opml(data: bytes, source: str = "<opml>") -> list[Outline]:
     """Every feed an OPML file lists (nested folders flattened); safe XML parsing."""
     try:
-        root = SafeET.fromstring(data)
+        root = SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise MalformedInput(f"OPML refused: {exc}", source=source) from exc
     except ET.ParseError as exc:

@@ -39,11 +39,12 @@ from __future__ import annotations
 import codecs
 import ipaddress
 import random
+import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -250,6 +251,52 @@ class _BoundedDecoder:
         return b""
 
 
+class _Watchdog:
+    """Ends a request's connection when its total time is up.
+
+    httpx's timeouts bound each wait, not the whole: a server that sends one header byte
+    every few seconds never trips them. httpcore's ``trace`` hook hands over the network
+    stream when a connection opens (or is reused); at the deadline a timer shuts that
+    socket down, which wakes the blocked read with an error the fetcher reports as the
+    total timeout.
+    """
+
+    def __init__(self, seconds: float):
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        stream = info.get("return_value")
+        get = getattr(stream, "get_extra_info", None)
+        if get is None:
+            return
+        sock = get("socket")
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                if self.fired:
+                    _shutdown(sock)
+                else:
+                    self._sockets.append(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with suppress(OSError):  # already closed: nothing left to end
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 def gunzip_limited(data: bytes, limit: int, url: str) -> bytes:
     """Gunzip a body that is itself a .gz file (sitemap.xml.gz), never past ``limit``."""
     decoder = _BoundedDecoder("gzip", limit, url)
@@ -348,7 +395,11 @@ class Fetcher:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             reason = blocked_reason(ip, self.policy.allow_networks)
             if reason:
-                raise BlockedAddress(url, f"{host} resolves to {ip}, a {reason}: refused")
+                raise BlockedAddress(
+                    url,
+                    f"{host} resolves to {ip}, a {reason}: refused (to allow it, set "
+                    f"NEWSDESK_FETCH_ALLOW_NETWORKS={ip} or fetch_allow_networks in the config file)",
+                )
         return addresses[0]
 
     def _gate(self, host: str) -> _HostGate:
@@ -408,6 +459,32 @@ class Fetcher:
     ) -> FetchResult:
         """GET ``url`` through every check; a 304 comes back as a result with ``not_modified``."""
         return self._fetch(url, accept, etag, last_modified, max_bytes or self.policy.max_bytes, robots=True)
+
+    def post_json(self, url: str, body: bytes) -> int:
+        """POST a JSON body (a follow's webhook) through the same address checks; the status.
+
+        No redirect is followed (a webhook that moves is a misconfiguration to report, and
+        following it would resend the body somewhere unchecked); 4xx/5xx raise HTTPStatusError.
+        """
+        address = self.check_url(url)
+        logical = httpx.URL(url)
+        request = self._client.build_request(
+            "POST",
+            logical.copy_with(host=address),
+            content=body,
+            headers={"Host": logical.netloc.decode("ascii"), "Content-Type": "application/json"},
+            extensions={"sni_hostname": logical.host},
+        )
+        with self._gate(logical.netloc.decode("ascii").lower()).hold(self._clock, self._sleep):
+            try:
+                response = self._client.send(request)
+            except httpx.TimeoutException as exc:
+                raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
+            except httpx.TransportError as exc:
+                raise FetchConnectError(url, f"connection failed: {exc or type(exc).__name__}") from exc
+        if response.status_code >= 300:
+            raise HTTPStatusError(url, response.status_code)
+        return response.status_code
 
     def _fetch(
         self,
@@ -497,16 +574,34 @@ class Fetcher:
         )
         gate = self._gate(logical.netloc.decode("ascii").lower())
         with gate.hold(self._clock, self._sleep):
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise FetchTimeout(url, f"response took over {self.policy.total_timeout:g} s")
+            # No single wait may outlast what is left of the total; the watchdog ends the
+            # connection at the deadline even while headers or body drip in byte by byte.
+            p = self.policy
+            request.extensions["timeout"] = httpx.Timeout(
+                min(p.read_timeout, remaining), connect=min(p.connect_timeout, remaining), pool=remaining
+            ).as_dict()
+            watchdog = _Watchdog(remaining)
+            request.extensions["trace"] = watchdog.trace
             try:
-                response = self._client.send(request, stream=True)
-            except httpx.TimeoutException as exc:
-                raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
-            except httpx.TransportError as exc:
-                raise FetchConnectError(url, f"connection failed: {exc or type(exc).__name__}") from exc
-            try:
-                return self._read(url, response, accept, max_bytes, deadline)
+                try:
+                    response = self._client.send(request, stream=True)
+                except (httpx.TimeoutException, httpx.TransportError) as exc:
+                    if watchdog.fired:
+                        raise FetchTimeout(url, f"response took over {p.total_timeout:g} s") from exc
+                    if isinstance(exc, httpx.TimeoutException):
+                        raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
+                    raise FetchConnectError(url, f"connection failed: {exc or type(exc).__name__}") from exc
+                # a reused keep-alive connection was not seen opening: hand its stream over now
+                watchdog.trace("response", {"return_value": response.extensions.get("network_stream")})
+                try:
+                    return self._read(url, response, accept, max_bytes, deadline, watchdog)
+                finally:
+                    response.close()
             finally:
-                response.close()
+                watchdog.cancel()
 
     def _read(
         self,
@@ -515,6 +610,7 @@ class Fetcher:
         accept: tuple[str, ...] | None,
         max_bytes: int,
         deadline: float,
+        watchdog: _Watchdog | None = None,
     ) -> FetchResult | str:
         status = response.status_code
         if status in (301, 302, 303, 307, 308):
@@ -551,13 +647,17 @@ class Fetcher:
         )
         parts: list[bytes] = []
         try:
-            for chunk in response.iter_raw(_CHUNK):
+            # each piece as it arrives (no chunk size: httpx would gather 64 KB before yielding,
+            # and a slow drip would never reach the deadline check)
+            for chunk in response.iter_raw():
                 parts.append(decoder.feed(chunk))
                 if self._clock() > deadline:
                     raise FetchTimeout(url, f"response took over {self.policy.total_timeout:g} s")
-        except httpx.TimeoutException as exc:
-            raise FetchTimeout(url, f"timed out reading the body ({type(exc).__name__})") from exc
-        except httpx.TransportError as exc:
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            if (watchdog is not None and watchdog.fired) or self._clock() > deadline:
+                raise FetchTimeout(url, f"response took over {self.policy.total_timeout:g} s") from exc
+            if isinstance(exc, httpx.TimeoutException):
+                raise FetchTimeout(url, f"timed out reading the body ({type(exc).__name__})") from exc
             raise FetchConnectError(url, f"connection broke while reading: {exc}") from exc
         parts.append(decoder.finish())
         result.content = b"".join(parts)

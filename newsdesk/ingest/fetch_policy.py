@@ -155,16 +155,72 @@ def parse_networks(spec: str | Iterable[str]) -> tuple[IPNetwork, ...]:
     return tuple(nets)
 
 
-def blocked_reason(ip: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None:
-    """Why the SSRF guard refuses ``ip``, or None when it may be contacted."""
-    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-    candidates = [ip] if mapped is None else [ip, mapped]
-    for net in allow:
-        if any(c.version == net.version and c in net for c in candidates):
-            return None
-    # An IPv4-mapped IPv6 address reaches the IPv4 host: judge that one.
-    check = mapped or ip
-    if check in METADATA_ADDRESSES:
+#: IANA IPv4 Special-Purpose Address Registry (2024), every entry. All are refused, even the few
+#: marked globally reachable (PCP/TURN anycast, AS112, AMT): a news fetcher never needs them,
+#: and Python's own tables lag the registry (192.88.99.0/24 counts as global there).
+IPV4_SPECIAL = tuple(
+    ipaddress.IPv4Network(n)
+    for n in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+        "192.0.0.0/24", "192.0.0.0/29", "192.0.0.8/32", "192.0.0.9/32", "192.0.0.10/32",
+        "192.0.0.170/31", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24",
+        "192.168.0.0/16", "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+        "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+    )
+)  # fmt: skip
+#: IANA IPv6 Special-Purpose Address Registry (2024) plus multicast and old site-local; the three
+#: translation prefixes are not refused as such: the IPv4 address they carry is judged instead.
+IPV6_SPECIAL = tuple(
+    ipaddress.IPv6Network(n)
+    for n in (
+        "::1/128", "::/128", "64:ff9b:1::/48", "100::/64", "100:0:0:1::/64", "2001::/23", "2001::/32",
+        "2001:1::1/128", "2001:1::2/128", "2001:1::3/128", "2001:2::/48", "2001:3::/32",
+        "2001:4:112::/48", "2001:10::/28", "2001:20::/28", "2001:30::/28", "2001:db8::/32",
+        "2620:4f:8000::/48", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+        "::/96",
+    )
+)  # fmt: skip
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_SIXTOFOUR = ipaddress.IPv6Network("2002::/16")
+_TEREDO = ipaddress.IPv6Network("2001::/32")
+#: wrappers whose meaning is the IPv4 address inside: that address alone is judged
+_TRANSPARENT = (_MAPPED, _NAT64, _SIXTOFOUR)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address carries, with the name of each wrapping.
+
+    IPv4-mapped, IPv4-compatible, IPv4-translated (SIIT), 6to4, Teredo (server and
+    de-obfuscated client) and NAT64 (64:ff9b::/96, and the local-use 64:ff9b:1::/48
+    with the RFC 6052 /48 layout). A connection to any of them may reach that IPv4 host.
+    """
+    n = int(ip)
+    found: list[tuple[str, ipaddress.IPv4Address]] = []
+    low = ipaddress.IPv4Address(n & 0xFFFFFFFF)
+    if ip in _MAPPED:
+        found.append(("IPv4-mapped", low))
+    elif ip in _TRANSLATED:
+        found.append(("IPv4-translated", low))
+    elif ip in _COMPATIBLE and n > 1:
+        found.append(("IPv4-compatible", low))
+    if ip in _NAT64:
+        found.append(("NAT64", low))
+    if ip in _NAT64_LOCAL:  # /48 prefix: v4 bits 48-63 and 72-87 (bits 64-71 are the zero "u" octet)
+        found.append(("NAT64", ipaddress.IPv4Address(((n >> 64) & 0xFFFF) << 16 | ((n >> 40) & 0xFFFF))))
+    if ip in _SIXTOFOUR and ip.sixtofour is not None:
+        found.append(("6to4", ip.sixtofour))
+    if ip in _TEREDO and ip.teredo is not None:
+        server, client = ip.teredo
+        found += [("Teredo", server), ("Teredo", client)]
+    return found
+
+
+def _judge(ip: IPAddress) -> str | None:
+    if ip in METADATA_ADDRESSES:
         return "cloud metadata address"
     for attr, label in (
         ("is_unspecified", "unspecified"),
@@ -174,11 +230,35 @@ def blocked_reason(ip: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None
         ("is_reserved", "reserved"),
         ("is_private", "private"),
     ):
-        if getattr(check, attr):
+        if getattr(ip, attr):
             return f"{label} address"
-    if not check.is_global:  # shared (CGNAT), documentation, benchmarking ranges, ...
+    if not ip.is_global:  # shared (CGNAT), documentation, benchmarking ranges, ...
         return "non-global address"
+    table: tuple[IPNetwork, ...] = IPV4_SPECIAL if ip.version == 4 else IPV6_SPECIAL
+    if any(ip in net for net in table):  # what Python's tables lag behind the registries on
+        return "special-purpose address"
     return None
+
+
+def blocked_reason(ip: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None:
+    """Why the SSRF guard refuses ``ip``, or None when it may be contacted.
+
+    An IPv6 address that wraps an IPv4 one (mapped, 6to4, Teredo, NAT64, ...) is
+    unwrapped first and every address inside is judged: 2002:7f00:1:: reaches
+    127.0.0.1 through a 6to4 relay.
+    """
+    inner = embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else []
+    candidates: list[IPAddress] = [ip, *(v4 for _, v4 in inner)]
+    for net in allow:
+        if any(c.version == net.version and c in net for c in candidates):
+            return None
+    for kind, v4 in inner:
+        reason = _judge(v4)
+        if reason is not None:
+            return f"{reason} {v4} wrapped in {kind} {ip}"
+    if isinstance(ip, ipaddress.IPv6Address) and inner and any(ip in net for net in _TRANSPARENT):
+        return None  # the IPv4 host inside is public, and that is the host reached
+    return _judge(ip)
 
 
 def system_resolver(host: str, port: int) -> list[str]:

@@ -34,6 +34,8 @@ from .fetch import IMAGE_TYPES, BadContent, Fetcher
 #: formats browsers show; anything else (PSD, TIFF, EPS, ...) is refused
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 MAX_IMAGES_PER_ARTICLE = 5
+#: 16 megapixels (4,000 x 4,000) decode to 48-64 MB; news images are far smaller, bombs far larger
+MAX_PIXELS = 16_000_000
 
 
 class ImageRefused(BadContent):
@@ -95,7 +97,7 @@ class ImageCache:
         directory: Path,
         *,
         max_bytes: int = 15 * 1024 * 1024,
-        max_pixels: int = 40_000_000,
+        max_pixels: int = MAX_PIXELS,
         thumb_width: int = 320,
     ):
         self.fetcher = fetcher
@@ -151,8 +153,10 @@ class ImageCache:
         images: list[Image] = []
         cached: dict[str, str] = {}
         refused: dict[str, str] = {}
+        ours = article.info.get("images_cached", {})
         for n, image in enumerate(article.images):
-            if n >= MAX_IMAGES_PER_ARTICLE or image.is_cached:
+            # ``isCached`` read from a record means another desk's cache: only ours counts
+            if n >= MAX_IMAGES_PER_ARTICLE or (image.is_cached and image.url in ours):
                 images.append(image)
                 continue
             try:
@@ -169,3 +173,27 @@ class ImageCache:
         if refused:
             info["images_refused"] = refused
         return images, info
+
+
+def cache_stored(
+    store: Any, cache: ImageCache, article_ids: list[str] | None = None
+) -> tuple[int, list[str]]:
+    """Cache the images of stored articles that have uncached ones (``newsdesk images``): the
+    pictures pages show for articles ingested from files, which fetch nothing at ingest.
+
+    ``store`` is a ``SourceStore`` (it needs ``set_article_images``). Returns (articles whose
+    images were cached, one message per refused image naming its URL); a refusal loses nothing.
+    """
+    done, refused = 0, []
+    ids = list(article_ids) if article_ids is not None else store.ids()
+    for n in range(0, len(ids), 100):  # in batches: never iterate a cursor while writing
+        for article in store.get_many(ids[n : n + 100]):
+            ours = article.info.get("images_cached", {})
+            if not any(i.url not in ours for i in article.images[:MAX_IMAGES_PER_ARTICLE]):
+                continue
+            images, info = cache.cache_article(article)
+            refused += [f"{article.id}: {url}: {why}" for url, why in info.get("images_refused", {}).items()]
+            if info.get("images_cached"):
+                store.set_article_images(article.id, images, info)
+                done += 1
+    return done, refused

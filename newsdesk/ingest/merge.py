@@ -42,13 +42,48 @@ def _has(value: object, name: str) -> bool:
     return value not in (None, "", [], {}, False)
 
 
+#: a later body of the same kind replaces the one held only when at least this long relative to it
+_COMPLETE_ENOUGH = 0.9
+
+
+def _modified(article: Article) -> str:
+    value = article.info.get("modified") or article.info.get("updated") or ""
+    return str(value)
+
+
+def _body_input(order: list[tuple[int, Article]]) -> Article | None:
+    """The input whose text the article shows.
+
+    A better kind of extraction wins (a page over interchange text over a record's
+    body). Among inputs of the same kind, a later one replaces the body held only when
+    it is at least as complete (a re-fetched page) or explicitly newer (a feed entry with
+    a later modified date): a truncated copy of a stored page must not cut its text.
+    """
+    chosen: Article | None = None
+    for _, candidate in order:
+        if not candidate.text.strip():
+            continue
+        if chosen is None:
+            chosen = candidate
+            continue
+        rank_new = _TEXT_RANK.get(candidate.source_kind, 0)
+        rank_old = _TEXT_RANK.get(chosen.source_kind, 0)
+        if rank_new != rank_old:
+            if rank_new > rank_old:
+                chosen = candidate
+            continue
+        newer = bool(_modified(candidate)) and _modified(candidate) > _modified(chosen)
+        if newer or len(candidate.text.strip()) >= _COMPLETE_ENOUGH * len(chosen.text.strip()):
+            chosen = candidate
+    return chosen
+
+
 def merge_inputs(inputs: Sequence[Article]) -> Article:
     """One article from its inputs; later inputs win ties (a re-fetched page is newer)."""
     if not inputs:
         raise ValueError("merge_inputs needs at least one input")
     order = list(enumerate(inputs))
     by_meta = sorted(order, key=lambda p: (_META_RANK.get(p[1].source_kind, 0), p[0]), reverse=True)
-    by_text = sorted(order, key=lambda p: (_TEXT_RANK.get(p[1].source_kind, 0), p[0]), reverse=True)
 
     merged = dataclasses.replace(by_meta[0][1])
     for f in dataclasses.fields(Article):
@@ -61,11 +96,10 @@ def merge_inputs(inputs: Sequence[Article]) -> Article:
                 break
     if any(a.is_repost for a in inputs):
         merged.is_repost = True
-    for _, candidate in by_text:
-        if candidate.text.strip():
-            merged.text = candidate.text
-            merged.extractor = candidate.extractor or merged.extractor
-            break
+    body = _body_input(order)
+    if body is not None:
+        merged.text = body.text
+        merged.extractor = body.extractor or merged.extractor
     # The date's provenance must travel with the date it describes.
     for _, candidate in by_meta:
         if candidate.published is not None:
@@ -80,7 +114,7 @@ def merge_inputs(inputs: Sequence[Article]) -> Article:
     merged.extra = extra
     merged.info = info
     _prefer_given_title(merged, [a for _, a in by_meta])
-    merged.source = by_text[0][1].source if merged.text else by_meta[0][1].source
+    merged.source = body.source if body is not None else by_meta[0][1].source
     merged.source_kind = by_meta[0][1].source_kind
     merged.ingested_at = max((a.ingested_at for a in inputs if a.ingested_at), default=None)
     merged.secured = ""

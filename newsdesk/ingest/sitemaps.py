@@ -70,7 +70,7 @@ def parse_sitemap(data: bytes, url: str, *, max_bytes: int = MAX_SITEMAP_BYTES) 
     if not stripped.startswith(b"<"):
         return _parse_text(stripped, url)
     try:
-        root = SafeET.fromstring(data)
+        root = SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise MalformedInput(f"sitemap refused: {exc}", source=url) from exc
     except ET.ParseError as exc:

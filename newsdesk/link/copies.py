@@ -35,6 +35,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..model import RelatedItem
 from .features import as_utc, clean_text, words
@@ -76,10 +77,9 @@ class CopyIndex:
     """Incremental near-duplicate index; ``add`` returns what the new text copies."""
 
     def __init__(self, *, num_perm: int = NUM_PERM, threshold: float = LSH_THRESHOLD):
-        from datasketch import MinHashLSH
-
         self.num_perm = num_perm
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.threshold = threshold
+        self._lsh_index: Any = None
         self._hashes: dict[str, object] = {}
         self._size: dict[str, int] = {}
         self._when: dict[str, datetime | None] = {}
@@ -88,6 +88,16 @@ class CopyIndex:
 
     def __len__(self) -> int:
         return len(self._hashes)
+
+    @property
+    def _lsh(self) -> Any:
+        # Built on first use: datasketch imports scipy (half a second) that a linker
+        # which only answers questions (export, stories) never needs.
+        if self._lsh_index is None:
+            from datasketch import MinHashLSH
+
+            self._lsh_index = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        return self._lsh_index
 
     def _minhash(self, grams: set[str]) -> object:
         from datasketch import MinHash

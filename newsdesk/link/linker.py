@@ -12,17 +12,19 @@ its memory bounded however large the store grows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..model import Article, Image, RelatedItem, now_utc
 from ..store.base import Store
-from .cluster import LinkItem, Placement, StoryEngine, default_source
+from .cluster import EPOCH, LinkItem, Placement, StoryEngine, default_source
 from .copies import CopyIndex, fold_related
 from .heat import HeatParams, HeatResult, story_heat
 from .index import related
+from .lead import C, centrality, pick_lead
 from .timeline import Development, story_timeline
 
 COPY_WINDOW_DAYS = 7.0
@@ -74,12 +76,15 @@ class Linker:
     def catch_up(self, store: Store) -> int:
         """Link the stored articles the saved state lacks (after a crash or an older version)."""
         known = self.engine.table.rows
+        missing = [store.get(i) for i in store.ids() if i not in known]
+        if not missing:
+            # Nothing to place: readers (export, stories) skip re-hashing the last week's texts.
+            return 0
         newest = store.newest_published()
         if newest is not None:
             for a in store.published_since(newest - timedelta(days=COPY_WINDOW_DAYS)):
                 if a.id in known:
                     self.copies.add(a.id, a.text, a.published)
-        missing = [store.get(i) for i in store.ids() if i not in known]
         # Date order, as live: events grow forwards in time and the earliest copy is the original.
         missing.sort(key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0))
         for article in missing:
@@ -115,12 +120,43 @@ class Linker:
     def story_of(self, article_id: str) -> int | None:
         return self.engine.story_of(article_id)
 
+    def estimated_date(self, article_id: str) -> datetime | None:
+        """For an undated article, the day its development's latest dated coverage is from."""
+        event = self.event_of(article_id)
+        if event is None:
+            return None
+        _, last = self.engine.event_days(event)
+        if math.isnan(last):
+            return None
+        return EPOCH + timedelta(days=math.floor(last))
+
+    def estimates(self, articles: Iterable[Article]) -> dict[str, datetime]:
+        """:meth:`estimated_date` of each undated article that has one (for feeds)."""
+        out: dict[str, datetime] = {}
+        for a in articles:
+            if a.published is None and (when := self.estimated_date(a.id)) is not None:
+                out[a.id] = when
+        return out
+
     def original_of(self, article_id: str) -> str | None:
         table = self.engine.table
         row = table.rows.get(article_id)
         if row is None or table.copy_of[row] < 0:
             return None
         return table.ids[int(table.copy_of[row])]
+
+    def lead_of(self, candidates: Sequence[C]) -> C:
+        """The article that fronts a story of these members (:mod:`newsdesk.link.lead`)."""
+        table = self.engine.table
+        found = [(i, table.rows[c.id]) for i, c in enumerate(candidates) if c.id in table.rows]
+        known = [i for i, _ in found]
+        central = [0.0] * len(candidates)
+        if known:
+            scores = centrality(self.engine.index.vectors([row for _, row in found]))
+            for i, score in zip(known, scores.tolist(), strict=True):
+                central[i] = score
+        copies = [self.original_of(c.id) is not None for c in candidates]
+        return pick_lead(candidates, central, copies)
 
     def story_articles(self, story_id: int) -> list[str]:
         root = self.engine._find_story(story_id)

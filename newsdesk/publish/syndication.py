@@ -9,6 +9,14 @@ Everything an article carries is untrusted text from the web, so:
   an outlet's markup as ours.
 * Links are kept only for http(s) URLs, so a ``javascript:`` URL never
   becomes a clickable link in a feed reader.
+* An article's date is its own: an undated article never gets the time it was
+  ingested as its date (a 2021 report would look like today's news). JSON Feed
+  omits ``date_published`` and says so under ``_newsdesk`` (the spec's extension
+  form); Atom, which requires ``updated`` on every entry, gets the date of the
+  development the article's story places it in (``estimated``), else the epoch,
+  so a reader sorting by date puts it last, never first; both say
+  ``date_unknown``.
+* An article with no (safe) URL links to newsdesk's own article page.
 * The JSON Feed is serialised with ``<``, ``>`` and ``&`` as ``\\u`` escapes, so
   even a client that sniffs it as HTML finds no markup in it.
 """
@@ -18,16 +26,20 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ..model import Article, now_utc
 from ..records import format_datetime
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+#: newsdesk's Atom extension namespace (RFC 4287 section 6: foreign markup)
+NEWSDESK_NS = "https://newsdesk.invalid/ns/feed"
+#: an undated entry's Atom `updated` when no date can be estimated: sorts last, never "today"
+UNKNOWN_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 JSON_FEED_TYPE = "application/feed+json; charset=utf-8"
@@ -44,6 +56,8 @@ class FeedInfo:
     self_url: str
     home_url: str
     subtitle: str = ""
+    #: newsdesk's own root URL: an article with no URL links to its page there
+    base_url: str = ""
 
 
 def xml_text(value: str) -> str:
@@ -61,8 +75,12 @@ def safe_link(url: str) -> str:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
-def article_link(article: Article) -> str:
-    return safe_link(article.web_url) or safe_link(article.url)
+def article_link(article: Article, base_url: str = "") -> str:
+    """The article's own (safe) URL, else its page on newsdesk (when the base URL is known)."""
+    own = safe_link(article.web_url) or safe_link(article.url)
+    if own or not base_url or not article.id:
+        return own
+    return safe_link(f"{base_url.rstrip('/')}/articles/{quote(article.id, safe='')}")
 
 
 def entry_id(article: Article) -> str:
@@ -82,9 +100,15 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def atom_feed(info: FeedInfo, articles: Sequence[Article]) -> str:
-    """An Atom 1.0 document with one entry per article, in the order given."""
+def atom_feed(
+    info: FeedInfo, articles: Sequence[Article], estimated: Mapping[str, datetime] | None = None
+) -> str:
+    """An Atom 1.0 document with one entry per article, in the order given.
+
+    ``estimated`` maps an undated article's id to the date its story places it at.
+    """
     ET.register_namespace("", ATOM_NS)
+    ET.register_namespace("newsdesk", NEWSDESK_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     _sub(feed, "id", info.id)
     _sub(feed, "title", info.title, type="text")
@@ -100,11 +124,15 @@ def atom_feed(info: FeedInfo, articles: Sequence[Article]) -> str:
         entry = _sub(feed, "entry")
         _sub(entry, "id", entry_id(article))
         _sub(entry, "title", article.title or "(untitled)", type="text")
-        when = article.published or article.ingested_at or now_utc()
-        _sub(entry, "updated", format_datetime(when))
         if article.published is not None:
+            _sub(entry, "updated", format_datetime(article.published))
             _sub(entry, "published", format_datetime(article.published))
-        link = article_link(article)
+        else:
+            guess = (estimated or {}).get(article.id)
+            _sub(entry, "updated", format_datetime(guess or UNKNOWN_DATE))
+            unknown = ET.SubElement(entry, f"{{{NEWSDESK_NS}}}date_unknown")
+            unknown.text = "estimated from its story" if guess else "true"
+        link = article_link(article, info.base_url)
         if link:
             _sub(entry, "link", rel="alternate", href=link, type="text/html")
         for name in article.authors:
@@ -121,17 +149,30 @@ def atom_feed(info: FeedInfo, articles: Sequence[Article]) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
 
 
-def json_feed(info: FeedInfo, articles: Sequence[Article]) -> dict[str, Any]:
-    """A JSON Feed 1.1 object with one item per article, in the order given."""
+def json_feed(
+    info: FeedInfo, articles: Sequence[Article], estimated: Mapping[str, datetime] | None = None
+) -> dict[str, Any]:
+    """A JSON Feed 1.1 object with one item per article, in the order given.
+
+    ``estimated`` maps an undated article's id to the date its story places it at.
+    """
     items = []
     for article in articles:
         item: dict[str, Any] = {
             "id": entry_id(article),
-            "url": article_link(article),
+            "url": article_link(article, info.base_url),
             "title": article.title,
             "content_text": article.text,
-            "date_published": format_datetime(article.published or article.ingested_at or now_utc()),
         }
+        if article.published is not None:
+            item["date_published"] = format_datetime(article.published)
+        else:  # date_published is optional: no date rather than the ingest time
+            guess = (estimated or {}).get(article.id)
+            item["_newsdesk"] = {
+                "date_unknown": True,
+                "estimated_date": format_datetime(guess) if guess else None,
+                "ingested_at": format_datetime(article.ingested_at) if article.ingested_at else None,
+            }
         if article.excerpt:
             item["summary"] = article.excerpt
         if article.authors:

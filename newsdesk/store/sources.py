@@ -118,6 +118,7 @@ class SourceStore(Store, Protocol):
         title: str | None = None,
     ) -> None: ...
     def record_failure(self, source_id: int, error: str, *, next_due: datetime) -> None: ...
+    def retry_source(self, source_id: int) -> None: ...
     def set_article_images(self, article_id: str, images: list[Image], info: dict[str, Any]) -> None: ...
     def pending_items(self, source_id: int, keys: Iterable[str]) -> list[str]: ...
     def item_done(self, source_id: int, key: str, article_id: str | None) -> None: ...
@@ -202,6 +203,15 @@ class SourcesMixin:
             "UPDATE sources SET last_polled=?, last_error=?, last_error_at=?, next_due=?, "
             "consecutive_failures=consecutive_failures+1 WHERE id=?",
             (now, error[:1000], now, _ts(next_due), source_id),
+        )
+
+    def retry_source(self, source_id: int) -> None:
+        """Clear a source's backoff (after its cause was fixed): due now, failures counted from zero.
+
+        The last error and its time stay, as history; the next poll's outcome replaces them.
+        """
+        self._write(
+            "UPDATE sources SET next_due=?, consecutive_failures=0 WHERE id=?", (_ts(now_utc()), source_id)
         )
 
     # -- articles ---------------------------------------------------------

@@ -8,19 +8,24 @@ and leaves no half-written article.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from ..errors import NotFound, StoreError
+from ..errors import NewsdeskError, NotFound, StoreError
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
+from .follows import FollowsMixin
 from .sources import SourcesMixin
 from .vectors import VectorsMixin
+
+log = logging.getLogger(__name__)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -35,10 +40,12 @@ def _migrations() -> list[tuple[int, str, str]]:
 def _iso(article: Article) -> str | None:
     if article.published is None:
         return None
-    return article.published.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Built by hand: strftime writes year 999 as '999', which sorts and parses wrongly.
+    p = utc(article.published)
+    return f"{p.year:04d}-{p.month:02d}-{p.day:02d}T{p.hour:02d}:{p.minute:02d}:{p.second:02d}Z"
 
 
-class SQLiteStore(SourcesMixin, VectorsMixin):
+class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin):
     """The default store; one file, safe for one writer and many readers."""
 
     def __init__(self, path: str | Path):
@@ -50,6 +57,9 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: cannot open store: {exc}") from exc
         self._db.row_factory = sqlite3.Row
+        # A row holding bytes that are not UTF-8 (written by another tool or an older version)
+        # must not make every read of the table fail: such text is read with U+FFFD in place.
+        self._db.text_factory = _text
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -108,7 +118,8 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
                     f"SELECT data FROM articles WHERE {column} = ? ORDER BY seq LIMIT 1", (value,)
                 ).fetchone()
             if row is not None:
-                return self._load(row["data"])
+                for article in self._loaded([row]):
+                    return article
         return None
 
     def inputs_of(self, article_id: str) -> list[StoredInput]:
@@ -117,10 +128,11 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
             "WHERE article_id = ? ORDER BY seq",
             (article_id,),
         ).fetchall()
-        return [
-            StoredInput(r["article_id"], r["source"], r["kind"], r["content_sha256"], self._load(r["data"]))
-            for r in rows
-        ]
+        out = []
+        for r in rows:
+            for article in self._loaded([r]):
+                out.append(StoredInput(r["article_id"], r["source"], r["kind"], r["content_sha256"], article))
+        return out
 
     def save(self, article: Article, keys: IdentityKeys, new_input: StoredInput) -> bool:
         db = self._db
@@ -180,16 +192,32 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
                 ),
             )
             db.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except BaseException as exc:
+            # Any failure, not only sqlite3.Error (a value that cannot be encoded, a time budget
+            # or Ctrl-C arriving mid-save): an open transaction would make every later save fail.
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: cannot save article {article.id}: {exc}") from exc
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.path}: cannot save article {article.id}: {exc}") from exc
+            raise
         return not exists
 
     # -- reading --------------------------------------------------------
     @staticmethod
     def _load(data: str) -> Article:
-        return article_from_json(json.loads(data), source="store")
+        try:
+            return article_from_json(json.loads(data), source="store")
+        except (ValueError, TypeError, AttributeError, RecursionError, NewsdeskError) as exc:
+            raise StoreError(f"a stored article cannot be read: {type(exc).__name__}: {exc}") from exc
+
+    def _loaded(self, rows: Iterable[Any], column: str = "data") -> Iterator[Article]:
+        """The articles of ``rows``, skipping (and logging) any one that cannot be read:
+        one bad row must not fail a whole listing, feed or server start."""
+        for row in rows:
+            try:
+                yield self._load(row[column])
+            except StoreError as exc:
+                log.warning("%s: skipped: %s", self.path, exc)
 
     def get(self, article_id: str) -> Article:
         row = self._db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -222,8 +250,10 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
         found: dict[str, Article] = {}
         for chunk in _chunks(article_ids):
             marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk):
-                found[row["id"]] = self._load(row["data"])
+            rows = self._db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk).fetchall()
+            for row in rows:
+                for article in self._loaded([row]):
+                    found[row["id"]] = article
         return [found[i] for i in article_ids if i in found]
 
     def briefs(self, article_ids: Sequence[str]) -> list[ArticleBrief]:
@@ -237,10 +267,18 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
                 "json_extract(data, '$.quality', '$.excerpt', '$.originalUrl', '$.webUrl', '$.topics') "
                 f"FROM articles WHERE id IN ({marks})"
             )
-            for aid, title, published, domain, name, external_id, language, extra in self._db.execute(
-                sql, chunk
-            ):
-                quality, excerpt, url, web_url, topics = json.loads(extra)
+            try:
+                rows = self._db.execute(sql, chunk).fetchall()
+            except sqlite3.OperationalError:
+                # a row whose JSON is malformed fails the whole statement: read the chunk again
+                # with that row's details left empty (the cheap path stays the common one)
+                guarded = sql.replace("json_extract(data,", "json_extract(iif(json_valid(data), data, '{}'),")
+                rows = self._db.execute(guarded, chunk).fetchall()
+            for aid, title, published, domain, name, external_id, language, extra in rows:
+                try:
+                    quality, excerpt, url, web_url, topics = json.loads(extra)
+                except (TypeError, ValueError):
+                    quality, excerpt, url, web_url, topics = -1, "", "", "", []
                 found[aid] = ArticleBrief(
                     aid,
                     title,
@@ -264,25 +302,27 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
             "ORDER BY published IS NULL, published DESC, seq LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
-        return [self._load(r["data"]) for r in rows]
+        return list(self._loaded(rows))
 
     def recent(self, *, limit: int = 50, offset: int = 0) -> list[Article]:
         rows = self._db.execute(
             "SELECT data FROM articles ORDER BY published IS NULL, published DESC, seq LIMIT ? OFFSET ?",
             (limit, offset),
         ).fetchall()
-        return [self._load(r["data"]) for r in rows]
+        return list(self._loaded(rows))
 
     def iter_articles(self) -> Iterator[Article]:
         cursor = self._db.execute("SELECT data FROM articles ORDER BY seq")
-        for row in cursor:
-            yield self._load(row["data"])
+        yield from self._loaded(cursor)
 
     def ids(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT id FROM articles ORDER BY seq")]
 
     def newest_published(self) -> datetime | None:
-        row = self._db.execute("SELECT MAX(published) FROM articles").fetchone()
+        # only well-formed dates: an unrepaired '999-01-01...' would sort after every real one
+        row = self._db.execute(
+            "SELECT MAX(published) FROM articles WHERE published GLOB '[0-9][0-9][0-9][0-9]-*'"
+        ).fetchone()
         return _parse_iso(row[0]) if row else None
 
     def published_since(self, when: datetime) -> Iterator[Article]:
@@ -290,8 +330,7 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
             "SELECT data FROM articles WHERE published >= ? ORDER BY published",
             (utc(when).strftime("%Y-%m-%dT%H:%M:%SZ"),),
         )
-        for row in cursor:
-            yield self._load(row["data"])
+        yield from self._loaded(cursor)
 
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -349,7 +388,9 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
             ).fetchall()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"search {query!r} failed: {exc}") from exc
-        return [SearchHit(self._load(r["data"]), r["snip"], float(r["r"])) for r in rows]
+        return [
+            SearchHit(article, r["snip"], float(r["r"])) for r in rows for article in self._loaded([r])
+        ]
 
     def integrity_ok(self) -> bool:
         row = self._db.execute("PRAGMA integrity_check").fetchone()
@@ -365,8 +406,18 @@ class SQLiteStore(SourcesMixin, VectorsMixin):
         self.close()
 
 
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def _parse_iso(value: str | None) -> datetime | None:
-    return utc(datetime.fromisoformat(value.replace("Z", "+00:00"))) if value else None
+    """A stored date; an unreadable one (older versions stored year 999 as '999-...') is unknown."""
+    if not value:
+        return None
+    try:
+        return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
+        return None
 
 
 def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:

@@ -25,22 +25,27 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..enrich.embed import Embedder, EmbeddingError, load_static_embedder
 from ..errors import NewsdeskError, NotFound
+from ..ingest.fetch import Fetcher
 from ..link.linker import Linker, decorate
 from ..model import Article, now_utc
 from ..pipeline import Enricher, ingest_paths, link_new
+from ..publish.export import export_json
 from ..publish.feeds import Decision, Feed, decide, load_feeds
+from ..publish.follows import check_follows, deliver
 from ..publish.syndication import (
     ATOM_TYPE,
     JSON_FEED_TYPE,
@@ -56,6 +61,8 @@ from ..store.base import ArticleQuery
 from ..store.semantic import SemanticSearch
 from ..store.sqlite import SQLiteStore
 from .catalog import require_token
+from .guard import RequestGuard
+from .pictures import Pictures
 from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
 #: How many of the newest articles a feed considers, and how many it publishes.
@@ -68,7 +75,12 @@ MAX_LIMIT = 200
 
 # Module level, not inside create_app: with postponed annotations FastAPI resolves them by name.
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Offset = Annotated[int, Query(ge=0)]
+#: SQLite's OFFSET is a signed 64-bit integer; no listing is anywhere near this long
+MAX_OFFSET = 1_000_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+#: the dates a filter may name: any instant that is a valid date in UTC
+EARLIEST_FILTER = datetime(1, 1, 2, tzinfo=UTC)
+LATEST_FILTER = datetime(9999, 12, 30, tzinfo=UTC)
 
 _CODES = {
     400: "bad_request",
@@ -108,6 +120,7 @@ class Desk:
         self._linker_stamp: float | None = None
         self._board: StoryBoard | None = None
         self._background: dict[str, threading.Thread] = {}
+        self.pictures = Pictures(settings.data_path / "images")
 
     @contextmanager
     def store(self) -> Iterator[SQLiteStore]:
@@ -167,8 +180,29 @@ class Desk:
             with self._lock:
                 if self._linker_stamp == started_from:  # not replaced meanwhile (own ingest)
                     self._linker, self._linker_stamp, self._board = linker, stamp, board
+            self.check_follows_in_background()
 
         self._in_background("newsdesk-story-refresh", work)
+
+    def check_follows_in_background(self) -> None:
+        """Announce what is new to the follows: events recorded under the lock (they need the
+        linker), webhooks posted outside it (a slow endpoint must not hold up readers)."""
+
+        def work() -> None:
+            try:
+                with self.store() as store:
+                    with self.linker() as linker:
+                        report = check_follows(store, linker, feeds=self.feeds)
+                    if report.follows:
+                        with Fetcher.from_settings(self.settings) as fetcher:
+                            for follow in store.list_follows():
+                                deliver(follow, store, fetcher)
+                for problem in report.failed:
+                    log.warning("%s", problem)
+            except (NewsdeskError, OSError) as exc:
+                log.warning("checking follows failed: %s", exc)
+
+        self._in_background("newsdesk-follows", work)
 
     def wait_for_refresh(self, timeout: float = 120.0) -> bool:
         """Wait (outside any request's lock) for background reloads; True if one was running."""
@@ -270,6 +304,7 @@ class Desk:
                 if self._semantic is not None:
                     self._semantic.catch_up(store)  # the client searches what it just posted
                     self._semantic_stamp = self._linker_stamp
+        self.check_follows_in_background()
         # The temporary path means nothing to the client; its line numbers do.
         failed = [msg.replace(str(path), "body") for msg in report.failed]
         return {
@@ -306,6 +341,20 @@ def feed_decisions(
         return [(a, decide(a, feed, now=now, copy_of=linker.original_of(a.id))) for a in articles]
 
 
+def _filter_date(name: str, value: datetime | None) -> datetime | None:
+    """A listing filter date in UTC; 422 for one that has no UTC equivalent (year 1 at +14:00)."""
+    if value is None:
+        return None
+    problem = f"{name}: {value.isoformat()} is outside the range of dates"
+    try:
+        when = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ApiError(422, "invalid_request", problem) from exc
+    if not EARLIEST_FILTER <= when <= LATEST_FILTER:
+        raise ApiError(422, "invalid_request", problem)
+    return when
+
+
 def resolve_article(store: SQLiteStore, ref: str) -> Article:
     try:
         return store.resolve(ref)
@@ -314,7 +363,17 @@ def resolve_article(store: SQLiteStore, ref: str) -> Article:
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The server's public URL for links and ids in feeds: the ``base_url`` setting, else the
+    address the server listens on. Never the Host header: a client could put any origin there
+    and have it written into every link and Atom id a reader's feed client then trusts."""
+    configured = request.app.state.desk.settings.base_url
+    if configured:
+        return str(configured).rstrip("/")
+    host, port = request.scope.get("server") or ("localhost", None)
+    scheme = request.scope.get("scheme", "http")
+    shown = f"[{host}]" if ":" in str(host) else str(host)
+    default = (scheme == "http" and port == 80) or (scheme == "https" and port == 443) or port is None
+    return f"{scheme}://{shown}" + ("" if default else f":{port}")
 
 
 # --------------------------------------------------------------------------- the app
@@ -325,7 +384,7 @@ def create_app(
 ) -> FastAPI:
     """The whole site for the store ``settings`` names; ``enricher`` (for ingest) and ``embedder``
     (for semantic search) replace the configured ones (tests, tuning)."""
-    from . import catalog, views  # the pages build on this module's helpers
+    from . import catalog, follow_pages, views  # the pages build on this module's helpers
 
     desk = Desk(settings, enricher=enricher, embedder=embedder)
     # Swagger/ReDoc pages load scripts from a CDN and inline, which the CSP forbids; the
@@ -351,7 +410,16 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = _CODES.get(exc.status_code, "error")
-        return error_response(request, exc.status_code, code, str(exc.detail))
+        response = error_response(request, exc.status_code, code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():  # 405's Allow, 401's WWW-Authenticate
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # The last resort keeps the one error shape (never a plain-text 500) and logs the cause.
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "internal_error", f"internal error: {type(exc).__name__}")
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -386,6 +454,7 @@ def create_app(
         outlet: str | None = None,
         language: str | None = None,
     ) -> dict[str, Any]:
+        since, until = _filter_date("since", since), _filter_date("until", until)
         where = ArticleQuery(topic, since, until, outlet, language)
         with desk.store() as store:
             # One row more than the page says whether there is a next one; a filtered total
@@ -411,9 +480,10 @@ def create_app(
         """The article as `newsdesk export` writes it: a seed-format record, or its JSON form."""
         with desk.store() as store, desk.linker() as linker:
             full = decorate(resolve_article(store, ref), store, linker)
+        keyring = Keyring.from_settings(settings)
         if format == "json":  # as `newsdesk export --format json` writes it
-            return JSONResponse(article_to_json(full))
-        text = dump_record(full, keyring=Keyring.from_settings(settings))
+            return JSONResponse(export_json(full, keyring=keyring))
+        text = dump_record(full, keyring=keyring)
         return Response(text, media_type="text/markdown; charset=utf-8")
 
     @app.get("/api/stories")
@@ -429,7 +499,10 @@ def create_app(
 
     @app.get("/api/stories/{story_id}")
     def story(story_id: int, limit: Limit = STORY_PAGE_ARTICLES, offset: Offset = 0) -> dict[str, Any]:
-        return desk.story_detail(story_id, limit=limit, offset=offset)
+        detail = dict(desk.story_detail(story_id, limit=limit, offset=offset))
+        if detail.get("chart"):  # the page's SVG stays on the page; the API gives the counts behind it
+            detail["chart"] = {k: v for k, v in detail["chart"].items() if k != "svg"}
+        return detail
 
     @app.get("/api/search")
     def search(
@@ -474,23 +547,34 @@ def create_app(
             title=f.title or f.name,
             self_url=f"{base}/feeds/{f.name}.{ext}",
             home_url=f"{base}/feeds/{f.name}",
+            base_url=base,
         )
 
-    def published(f: Feed) -> list[Article]:
-        return [a for a, d in feed_decisions(desk, f, now=now_utc()) if d.published][:FEED_ITEMS]
+    def estimates(articles: list[Article]) -> dict[str, datetime]:
+        """Undated articles' dates as their stories place them (never their ingest time)."""
+        if all(a.published is not None for a in articles):
+            return {}
+        with desk.linker() as linker:
+            return linker.estimates(articles)
+
+    def published(f: Feed) -> tuple[list[Article], dict[str, datetime]]:
+        items = [a for a, d in feed_decisions(desk, f, now=now_utc()) if d.published][:FEED_ITEMS]
+        return items, estimates(items)
 
     @app.get("/feeds/{name}.atom", response_class=Response)
     def feed_atom(request: Request, name: str) -> Response:
         f = desk.feed(name)
-        return Response(atom_feed(feed_info(request, f, "atom"), published(f)), media_type=ATOM_TYPE)
+        return Response(atom_feed(feed_info(request, f, "atom"), *published(f)), media_type=ATOM_TYPE)
 
     @app.get("/feeds/{name}.json", response_class=Response)
     def feed_json(request: Request, name: str) -> Response:
         f = desk.feed(name)
-        doc = json_feed(feed_info(request, f, "json"), published(f))
+        doc = json_feed(feed_info(request, f, "json"), *published(f))
         return Response(dump_json_feed(doc), media_type=JSON_FEED_TYPE)
 
-    def story_feed(request: Request, story_id: int, ext: str) -> tuple[FeedInfo, list[Article]]:
+    def story_feed(
+        request: Request, story_id: int, ext: str
+    ) -> tuple[FeedInfo, list[Article], dict[str, datetime]]:
         detail = desk.story_detail(story_id, limit=FEED_ITEMS)
         with desk.store() as store:
             articles = store.get_many([a["id"] for a in detail["articles"]])
@@ -500,8 +584,9 @@ def create_app(
             title=detail["headline"] or f"story {story_id}",
             self_url=f"{base}/stories/{story_id}.{ext}",
             home_url=f"{base}/stories/{story_id}",
+            base_url=base,
         )
-        return info, articles
+        return info, articles, estimates(articles)
 
     @app.get("/stories/{story_id}.atom", response_class=Response)
     def story_atom(request: Request, story_id: int) -> Response:
@@ -523,9 +608,44 @@ def create_app(
         return await run_in_threadpool(desk.ingest, body)
 
     app.include_router(catalog.router(desk))
+    app.include_router(follow_pages.router(desk))
+    app.include_router(desk.pictures.router())
     app.include_router(views.router(desk))
     app.mount("/static", views.static_files(), name="static")
+    declare_error_responses(app)
+    app.add_middleware(RequestGuard, settings=settings)
     return app
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The one error shape every failing request gets."""
+
+    error: ErrorDetail
+
+
+_READ_ERRORS = (404, 422)
+_WRITE_ERRORS = (400, 401, 403, 404, 413, 422)
+
+
+def declare_error_responses(app: FastAPI) -> None:
+    """Declare in the OpenAPI document every error status a route can answer, with its shape.
+
+    A client generated from /openapi.json (or schemathesis) must find each status it meets.
+    """
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        writes = (route.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
+        statuses = _WRITE_ERRORS if writes else _READ_ERRORS
+        for status in statuses:
+            route.responses.setdefault(
+                status, {"model": ErrorBody, "description": _CODES.get(status, "error").replace("_", " ")}
+            )
 
 
 def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:

@@ -32,16 +32,24 @@ class NewSource(BaseModel):
     interval: Annotated[float | None, Field(gt=0)] = None
 
 
+def token_problem(authorization: str, settings: Settings) -> tuple[int, str, str] | None:
+    """(status, code, message) when ``authorization`` does not carry the API token; None when it does."""
+    token = settings.api_token
+    if not token:
+        return 403, "writes_disabled", "write endpoints are disabled: no api_token is configured"
+    scheme, _, given = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        return 401, "unauthorized", "a valid bearer token is required"
+    return None
+
+
 def require_token(request: Request, settings: Settings) -> None:
     """Write endpoints need ``Authorization: Bearer <api_token>``; none configured: writes are off."""
     from .api import ApiError
 
-    token = settings.api_token
-    if not token:
-        raise ApiError(403, "writes_disabled", "write endpoints are disabled: no api_token is configured")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise ApiError(401, "unauthorized", "a valid bearer token is required")
+    problem = token_problem(request.headers.get("authorization", ""), settings)
+    if problem is not None:
+        raise ApiError(*problem)
 
 
 def _topic_json(t: Topic, counts: dict[str, int]) -> dict[str, Any]:

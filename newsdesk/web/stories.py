@@ -24,6 +24,7 @@ from ..link.timeline import Development, story_timeline
 from ..model import Article
 from ..records import format_datetime
 from ..store.base import ArticleBrief, Store
+from .story_view import countries, coverage_chart, heat_words, seen
 
 #: how long the front page's heat ranking is reused before it is recomputed
 LISTING_TTL_SECONDS = 30.0
@@ -33,6 +34,8 @@ STORY_TTL_SECONDS = 60.0
 STORY_PAGE_ARTICLES = 50
 #: articles shown under one development of a timeline (copies folded under their original)
 DEVELOPMENT_ARTICLES = 10
+#: articles whose place names are read for the countries a story covers
+COUNTRY_SAMPLE = 300
 
 
 class StoryNotFound(LookupError):
@@ -135,7 +138,8 @@ class StoryBoard:
             briefs = [every[aid] for aid in ids if aid in every]
             if not briefs:
                 continue
-            lead = min(briefs, key=lambda b: _newest_first(b.published))
+            newest = min(briefs, key=lambda b: _newest_first(b.published))
+            lead = self.linker.lead_of(briefs)  # the best, most original, most central article
             stories.append(
                 {
                     "id": story_id,
@@ -143,8 +147,9 @@ class StoryBoard:
                     "heat": self._heat(briefs, now).heat,
                     "articles": len(briefs),
                     "outlets": len({b.outlet for b in briefs} - {""}),
-                    "latest": format_datetime(lead.published),
+                    "latest": format_datetime(newest.published),
                     "lead_article": lead.id,
+                    "topics": list(lead.topics),
                 }
             )
         stories.sort(key=lambda s: s["latest"] or "", reverse=True)
@@ -170,10 +175,13 @@ class StoryBoard:
                 originals.append(brief)
         originals.sort(key=lambda b: _newest_first(b.published))
         items = [
-            dict(_brief_json(b), copies=[_brief_json(c) for c in copies.get(b.id, [])])
-            for b in originals[:DEVELOPMENT_ARTICLES]
+            dict(_brief_json(b), copies=[_brief_json(c) for c in copies.get(b.id, [])]) for b in originals
         ]
-        return {"items": items, "more": max(0, len(originals) - DEVELOPMENT_ARTICLES)}
+        return {
+            "items": items[:DEVELOPMENT_ARTICLES],
+            "rest": items[DEVELOPMENT_ARTICLES:],
+            "more": max(0, len(originals) - DEVELOPMENT_ARTICLES),
+        }
 
     def _static(self, story_id: int, store: Store) -> dict[str, Any]:
         """What a story page shows that changes only with the linker's state or the articles:
@@ -190,13 +198,29 @@ class StoryBoard:
             coverage[outlet] = coverage.get(outlet, 0) + 1
         by_id = {b.id: b for b in briefs}
         related = self.linker.related_items(store.get(briefs[0].id), store) if briefs else []
+        lead = self.linker.lead_of(briefs) if briefs else None
+        timeline = [
+            dict(dev.to_json(), **self._folded(dev.article_ids, by_id))
+            for dev in self.timeline(story_id, store)
+        ]
+        placed = {aid for dev in timeline for aid in dev["articles"]}
+        sample = store.get_many([b.id for b in briefs[:COUNTRY_SAMPLE]])
+        first_seen, last_seen = seen(briefs)
+        lead_ids = [b.id for b in sorted(briefs, key=lambda b: -b.quality)[:12]]
         static = {
             "briefs": briefs,
-            "headline": briefs[0].title if briefs else "",
-            "timeline": [
-                dict(dev.to_json(), **self._folded(dev.article_ids, by_id))
-                for dev in self.timeline(story_id, store)
-            ],
+            "headline": lead.title if lead else "",
+            "lead_article": lead.id if lead else None,
+            "excerpt": lead.excerpt if lead else "",
+            "timeline": timeline,
+            # articles no development took (undated, or far from every chosen day): listed once, apart
+            "others": self._folded([b.id for b in briefs if b.id not in placed], by_id),
+            "chart": coverage_chart(briefs),
+            "countries": countries(sample),
+            "first_seen": first_seen,
+            "last_seen": last_seen,
+            # the lead first: its picture fronts the story when it has one
+            "lead_ids": ([lead.id] if lead else []) + [i for i in lead_ids if not lead or i != lead.id],
             "coverage": dict(sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))),
             "related": [
                 {
@@ -225,10 +249,13 @@ class StoryBoard:
         """One story: heat, timeline, coverage by outlet, a page of its articles, related coverage."""
         static = self._static(story_id, store)
         briefs: list[ArticleBrief] = static["briefs"]
+        heat = self._heat(briefs, now).to_json()  # moves with the clock: every request
         return {
             "id": story_id,
             "headline": static["headline"],
-            "heat": self._heat(briefs, now).to_json(),  # moves with the clock: every request
+            "lead_article": static["lead_article"],
+            "excerpt": static["excerpt"],
+            "heat": heat,
             "timeline": static["timeline"],
             "coverage": static["coverage"],
             "total_articles": len(briefs),
@@ -236,4 +263,11 @@ class StoryBoard:
             "offset": offset,
             "articles": [brief_summary(b) for b in briefs[offset : offset + limit]],
             "related": static["related"],
+            "others": static["others"],
+            "chart": static["chart"],
+            "countries": static["countries"],
+            "first_seen": static["first_seen"],
+            "last_seen": static["last_seen"],
+            "heat_words": heat_words(briefs, heat, now),
+            "lead_ids": static["lead_ids"],
         }

@@ -24,11 +24,15 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..link.linker import decorate
-from ..model import now_utc
+from ..ingest.identity import title_key, url_key
+from ..link.linker import Linker, decorate
+from ..model import Article, now_utc
 from ..publish.syndication import safe_link
 from ..records import format_datetime
+from ..store.base import IdentityKeys, Store
+from ..store.follows import follow_to_json
 from .api import feed_decisions, resolve_article
+from .front import front_page
 from .stories import STORY_PAGE_ARTICLES, article_summary
 
 if TYPE_CHECKING:
@@ -115,13 +119,57 @@ def render(template: str, status_code: int = 200, **context: Any) -> HTMLRespons
 
 def is_page(path: str) -> bool:
     """Whether ``path`` is one of the HTML pages (errors there are shown as a page, not JSON)."""
-    if path.startswith(("/api/", "/static/")) or path in ("/api", "/openapi.json"):
+    if path.startswith(("/api/", "/static/", "/images/")) or path in ("/api", "/openapi.json"):
         return False
     return not path.endswith((".atom", ".json"))
 
 
 def error_page(request: Request, status: int, code: str, message: str) -> HTMLResponse:
     return render("error.html", status, status=status, code=code, message=message, title=f"Error {status}")
+
+
+def stored_id(store: Store, url: str) -> str | None:
+    """The id of the stored article found at ``url``, if the store holds one."""
+    key = url_key(url) if safe_url(url) else ""
+    found = store.find_article(IdentityKeys(url_keys=(key,))) if key else None
+    return found.id if found is not None else None
+
+
+def original_in_store(store: Store, linker: Linker, a: Article) -> str | None:
+    """The stored article a repost or rewrite names as its original: by its URL, its headline,
+    else the earliest article of the same story from the outlet it credits."""
+    found = stored_id(store, a.original_url)
+    if found is None and a.original_title:
+        match = store.find_article(IdentityKeys(title_key=title_key(a.original_title)))
+        found = match.id if match is not None else None
+    story = linker.story_of(a.id)
+    if found is None and a.original_provider and story is not None:
+        outlet = a.original_provider.casefold()
+        briefs = store.briefs(linker.story_articles(story))
+        same = [
+            b
+            for b in briefs
+            if b.id != a.id and outlet in (b.provider_name.casefold(), b.provider_domain.casefold())
+        ]
+        same.sort(key=lambda b: (b.published is None, b.published.timestamp() if b.published else 0))
+        found = same[0].id if same else None
+    return found if found != a.id else None
+
+
+def provenance(a: Article, original_id: str | None) -> dict[str, Any]:
+    """What the article is (original, copy, repost, rewrite) and of what, for the page's header."""
+    detected = a.info.get("provenance") or {}
+    kind = detected.get("kind") or ("repost" if a.is_repost else "original")
+    if a.info.get("copy_of"):
+        kind = "copy"
+    return {
+        "kind": kind,
+        "of_title": a.original_title,
+        "of_outlet": a.original_provider,
+        "of_url": safe_url(a.original_url),
+        "of_id": original_id if original_id != a.id else None,
+        "reasons": list(detected.get("reasons") or []),
+    }
 
 
 def router(desk: Desk) -> APIRouter:
@@ -131,24 +179,50 @@ def router(desk: Desk) -> APIRouter:
     @r.get("/", response_class=HTMLResponse)
     def front(limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HTMLResponse:
         with desk.store() as store, desk.board() as board:
-            stories = board.listing(store, now=now_utc())
+            stories = board.listing(store, now=now_utc())[:limit]
+            page = front_page(stories, board, store, desk.pictures)
             loose = [a for a in store.recent(limit=20) if board.linker.story_of(a.id) is None]
-        hot = [s for s in stories if s["heat"] >= 0][:limit]
-        cold = [s for s in stories if s["heat"] < 0][: max(0, limit - len(hot))]
+            follows = [follow_to_json(f) for f in store.list_follows()]
         return render(
-            "index.html", title="Stories", hot=hot, cold=cold, loose=[article_summary(a) for a in loose]
+            "index.html",
+            title="Stories",
+            **page,
+            hot=any(s["heat"] >= 0 for s in stories),
+            loose=[article_summary(a) for a in loose[:10]],
+            follows=follows,
         )
 
     @r.get("/stories/{story_id}", response_class=HTMLResponse)
     def story(story_id: int, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
         detail = desk.story_detail(story_id, limit=STORY_PAGE_ARTICLES, offset=offset)
-        return render("story.html", title=detail["headline"] or f"Story {story_id}", story=detail)
+        with desk.store() as store:
+            picture = desk.pictures.first(store.get_many(detail["lead_ids"]))
+            follows = store.list_follows()
+        following = [f.id for f in follows if f.kind == "story" and f.target == str(story_id)]
+        return render(
+            "story.html",
+            title=detail["headline"] or f"Story {story_id}",
+            story=detail,
+            picture=picture,
+            following=following[0] if following else None,
+            writable=bool(desk.settings.api_token),
+        )
 
     @r.get("/articles/{ref}", response_class=HTMLResponse)
     def article(ref: str) -> HTMLResponse:
         with desk.store() as store, desk.linker() as linker:
             full = decorate(resolve_article(store, ref), store, linker)
-        return render("article.html", title=full.title or "Article", a=full, info=full.info)
+            related = [(r, stored_id(store, r.web_url)) for r in full.related]
+            original_id = full.info.get("copy_of") or original_in_store(store, linker, full)
+        return render(
+            "article.html",
+            title=full.title or "Article",
+            a=full,
+            info=full.info,
+            picture=desk.pictures.lead(full),
+            provenance=provenance(full, original_id),
+            related=related,
+        )
 
     @r.get("/feeds", response_class=HTMLResponse)
     def feeds() -> HTMLResponse:
@@ -161,7 +235,14 @@ def router(desk: Desk) -> APIRouter:
         if show != "all":
             decided = [(a, d) for a, d in decided if d.published]
         items = [(article_summary(a), d) for a, d in decided[:100]]
-        return render("feed.html", title=f.title or f.name, feed=f.to_json(), items=items, show=show)
+        return render(
+            "feed.html",
+            title=f.title or f.name,
+            feed=f.to_json(),
+            items=items,
+            show=show,
+            writable=bool(desk.settings.api_token),
+        )
 
     @r.get("/search", response_class=HTMLResponse)
     def search(

@@ -221,8 +221,8 @@ def _committed(db: Path) -> int:
 #: the real command, with topics left out: loading the topic models takes ~40 s on this machine and
 #: would dominate the test; topics have their own tests, and enrichment's other stages still run
 _CLI = (
-    "import sys, newsdesk.cli, newsdesk.cli_sources as c, newsdesk.pipeline as p; "
-    "c.Enricher.from_settings = classmethod(lambda cls, s: p.Enricher()); "
+    "import sys, newsdesk.cli, newsdesk.pipeline as p; "
+    "p.Enricher.from_settings = classmethod(lambda cls, s: p.Enricher()); "
     "sys.argv[0] = 'newsdesk'; newsdesk.cli.main()"
 )
 
@@ -347,3 +347,32 @@ def test_sources_commands(tmp_path: Path) -> None:
     assert call("remove", "2").exit_code == 1
     table = call("list").output
     assert "feed.xml" in table and "sm.xml" not in table  # wrapped to the terminal, never cut
+
+
+def test_run_once_fails_when_all_polls_failed_and_retry_clears_backoff(site: Any, tmp_path: Path) -> None:
+    """Issue #14: `run --once` says so when nothing was reached; a fixed source is retried at once."""
+    db = tmp_path / "retry.db"
+    site.add("/feed.xml", "down for maintenance", status=500)
+    site.add("/1.html", page(3))
+
+    def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            _cli(*args), env=env or _env(db), capture_output=True, text=True, timeout=120
+        )
+
+    assert cli("sources", "add", site.url("/feed.xml")).returncode == 0
+    failed = cli("run", "--once", "--no-images")
+    assert failed.returncode == 1 and "every poll failed" in failed.stderr, failed
+    site.add("/feed.xml", rss([("g1", "1.html", "Lamp count 3")]), ctype="application/rss+xml")
+    backed_off = cli("run", "--once", "--no-images")
+    assert backed_off.returncode == 0 and "0 polls" in backed_off.stdout  # still waiting out its backoff
+    retried = cli("sources", "retry", "1")
+    assert retried.returncode == 0 and "due now: 1" in retried.stdout and "had 1 failures" in retried.stdout
+    fixed = cli("run", "--once", "--no-images")
+    assert fixed.returncode == 0 and "1 polls, 1 added, 0 failed" in fixed.stdout, fixed
+    assert "0 polls" not in cli("run", "--once", "--now", "--no-images").stdout  # --now polls regardless
+    assert cli("sources", "retry").returncode == 2  # neither a source nor --all
+    # without the allow-list the refusal says how to allow the address
+    no_allow = {**_env(db), "NEWSDESK_FETCH_ALLOW_NETWORKS": ""}
+    refused = cli("run", "--once", "--now", "--no-images", env=no_allow)
+    assert refused.returncode == 1 and "NEWSDESK_FETCH_ALLOW_NETWORKS=127.0.0.1" in refused.stderr, refused

@@ -62,5 +62,5 @@ def test_xz_jsonl_is_read_and_a_broken_one_refused(tmp_path: Path) -> None:
     assert len(docs) == 1 and not isinstance(docs[0], Exception) and docs[0].external_id == "1"
     broken = tmp_path / "broken.jsonl.xz"
     broken.write_bytes(lzma.compress(b'{"id": "1"}\n' * 50)[:30])
-    with pytest.raises(MalformedInput, match="xz"):
-        list(read_file(broken, max_bytes=10_000))
+    errors = [d for d in read_file(broken, max_bytes=10_000) if isinstance(d, MalformedInput)]
+    assert errors and "cannot read further" in str(errors[0])

@@ -19,8 +19,9 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import page_corpus
 import pytest
 
 from newsdesk.link.linker import Linker
@@ -34,6 +35,7 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+TOKEN = "browser-test-token"
 ARGS = [
     "--no-sandbox",
     "--headless",
@@ -56,7 +58,11 @@ PAYLOADS = [
     "<input autofocus onfocus=\"window.__xss='focus'\">",
 ]
 # Elements and links no page of ours has: present means a payload became markup.
-FORBIDDEN = "script, iframe, svg, details, img, body[onload], a[href^='javascript:' i], input[autofocus]"
+FORBIDDEN = (
+    "script, iframe, svg:not(.chart):not(.swatch), svg *:not(rect):not(title):not(line):not(text), "
+    "details:not(:has(> summary)), details[ontoggle], img:not([src^='/images/']), "
+    "body[onload], a[href^='javascript:' i], input[autofocus]"
+)
 ON_ATTRIBUTES = """() => [...document.querySelectorAll('*')]
     .flatMap(e => [...e.attributes].filter(a => a.name.toLowerCase().startsWith('on'))
     .map(a => e.tagName + ' ' + a.name))"""
@@ -87,6 +93,11 @@ def _xss_jsonl() -> str:
     return "\n".join(lines) + "\n"
 
 
+class Site(NamedTuple):
+    url: str
+    db: Path
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -94,7 +105,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[Site]:
     """`newsdesk serve` on a free local port over the seeds plus the XSS corpus; yields its base URL."""
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds not present")
@@ -102,12 +113,17 @@ def site(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator
     db = tmp / "desk.db"
     (tmp / "in").mkdir()
     (tmp / "in" / "xss.jsonl").write_text(_xss_jsonl(), encoding="utf-8")
-    with SQLiteStore(db) as store:  # no topic classifier: fast, and the "all" feed takes everything
-        report = ingest_paths([SEEDS, tmp / "in"], store, enricher=Enricher(), linker=Linker.open(db))
-        for n, payload in enumerate(PAYLOADS):  # the source-health page shows titles and errors
-            source, _ = store.add_source(f"https://feeds.example/{n}.xml", "feed", title=payload)
-            store.record_failure(source.id, f"HTTP 500 {payload}", next_due=datetime.now(UTC))
+    with page_corpus.image_server() as images:
+        stories = page_corpus.corpus_articles(page_corpus.now(), images)
+        page_corpus.write_records(tmp / "in" / "stories", stories)
+        with SQLiteStore(db) as store:  # no topic classifier: fast, and the "all" feed takes everything
+            report = ingest_paths([SEEDS, tmp / "in"], store, enricher=Enricher(), linker=Linker.open(db))
+            for n, payload in enumerate(PAYLOADS):  # the source-health page shows titles and errors
+                source, _ = store.add_source(f"https://feeds.example/{n}.xml", "feed", title=payload)
+                store.record_failure(source.id, f"HTTP 500 {payload}", next_due=datetime.now(UTC))
+            cached, refused = page_corpus.cache_pictures(store, tmp / "data" / "images")
     assert report.ok, report.failed
+    assert cached == 4 and not refused, refused
     cfg = tmp / "newsdesk.toml"
     cfg.write_text(
         '[[feeds]]\nname = "all"\ntitle = "All <b onmouseover=\\"window.__xss=1\\">news</b>"\n',
@@ -120,7 +136,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator
         "NEWSDESK_DATA_DIR": str(tmp / "data"),
         "NEWSDESK_MODELS_DIR": str(models_dir),
     }
-    env.pop("NEWSDESK_API_TOKEN", None)
+    env["NEWSDESK_API_TOKEN"] = TOKEN
+    env["NEWSDESK_FETCH_ALLOW_NETWORKS"] = "127.0.0.1"  # the follow test's webhook listens there
     log = (tmp / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "newsdesk.cli", "serve", "--port", str(port), "--db", str(db)],
@@ -130,7 +147,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # the first run distils the models
         while True:
             if server.poll() is not None:
                 pytest.fail("newsdesk serve exited:\n" + (tmp / "serve.log").read_text())
@@ -141,9 +158,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("newsdesk serve did not answer in 30 s:\n" + (tmp / "serve.log").read_text())
+                pytest.fail("newsdesk serve did not answer in 180 s:\n" + (tmp / "serve.log").read_text())
             time.sleep(0.2)
-        yield base
+        yield Site(base, db)
     finally:
         server.terminate()
         try:
@@ -201,10 +218,10 @@ class Tab:
 
 
 @pytest.fixture
-def tab(site: str, browser: Any, tmp_path: Path) -> Iterator[Tab]:
+def tab(site: Site, browser: Any, tmp_path: Path) -> Iterator[Tab]:
     context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
     try:
-        yield Tab(context.new_page(), site, tmp_path)
+        yield Tab(context.new_page(), site.url, tmp_path)
     finally:
         context.close()
 
@@ -301,3 +318,176 @@ def test_the_checks_catch_a_payload_that_runs(tab: Tab) -> None:
     assert tab.dialogs  # the img's alert fired and was recorded
     with pytest.raises(AssertionError):
         tab.assert_inert("caught")
+
+
+# --------------------------------------------------------------------------- the pages as a reader sees them
+
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+IMAGES_LOADED = """() => [...document.images].map(i => ({src: i.getAttribute('src'), done: i.complete,
+    w: i.naturalWidth, lazy: i.loading, hasSize: i.hasAttribute('width') && i.hasAttribute('height')}))"""
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > width + 1).map(e => e.tagName + '.' + e.className);
+    return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5)};
+}"""
+
+
+def _shots_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: $NEWSDESK_SCREENSHOTS (CI keeps it as an artefact), else the test's tmp."""
+    folder = Path(os.environ.get("NEWSDESK_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _ids(db: Path) -> dict[str, str]:
+    """The corpus's article ids by the last part of their URL."""
+    with SQLiteStore(db) as store:
+        ours = [a for a in store.iter_articles() if a.provider.domain.endswith(".example")]
+    return {a.url.rsplit("/", 1)[-1]: a.id for a in ours}
+
+
+def _story_of(site: Site, title_part: str) -> int:
+    with urllib.request.urlopen(f"{site.url}/api/stories?limit=200", timeout=10) as response:
+        items = json.load(response)["items"]
+    return next(int(s["id"]) for s in items if title_part.lower() in s["headline"].lower())
+
+
+def _check_page(page: Any, name: str, shots: Path, *, pictures: int) -> None:
+    """Images load (scrolled into view: they are lazy), nothing is wider than the screen, a screenshot."""
+    for img in page.locator("img").all():
+        img.scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=10_000)
+    images = page.evaluate(IMAGES_LOADED)
+    assert len(images) >= pictures, (name, images)
+    for img in images:
+        assert img["src"].startswith("/images/"), (name, img)  # served by newsdesk, never hot-linked
+        assert img["done"] and img["w"] > 0, (name, img)  # it loaded
+        assert img["lazy"] == "lazy" and img["hasSize"], (name, img)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    overflow = page.evaluate(OVERFLOW)
+    assert overflow["scroll"] <= overflow["width"], (name, overflow)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+
+def test_pages_show_pictures_chart_and_fit_desktop_and_phone(
+    site: Site, browser: Any, tmp_path: Path
+) -> None:
+    shots = _shots_dir(tmp_path)
+    ids = _ids(site.db)
+    bridge = _story_of(site, "Port Elsbury")
+    pages = {
+        "front": ("/", 3),
+        "story": (f"/stories/{bridge}", 1),
+        "article": (f"/articles/{ids['bridge-closed']}", 1),
+        "follows": ("/follows", 0),
+    }
+    for width_name, (width, height) in WIDTHS.items():
+        context = browser.new_context(viewport={"width": width, "height": height})  # with the CSP on
+        try:
+            page = context.new_page()
+            for name, (path, pictures) in pages.items():
+                response = page.goto(site.url + path, wait_until="load")
+                assert response is not None and response.status == 200, path
+                if name == "story":
+                    chart = page.locator("svg.chart")
+                    box = chart.bounding_box()
+                    assert box and box["width"] > 200 and box["height"] > 50, box
+                    assert chart.locator("rect.bar").count() >= 3
+                    assert "Articles per day by outlet" in page.inner_text("figcaption")
+                _check_page(page, f"{name}-{width_name}", shots, pictures=pictures)
+        finally:
+            context.close()
+
+
+def test_front_page_leads_with_hot_stories_then_sections(tab: Tab) -> None:
+    page = tab.page
+    tab.goto("/")
+    cards = page.locator("ol.cards > li.card")
+    assert cards.count() == 2  # the two hot stories (bridge, comet); the rest are in sections
+    assert "Port Elsbury" in page.inner_text("ol.cards") and "comet" in page.inner_text("ol.cards").lower()
+    for card in cards.all():
+        assert card.locator("img").count() == 1
+        assert "outlets" in card.inner_text() and card.locator(".latest-dev time").count() == 1
+    sections = page.locator("section.section h2").all_inner_texts()
+    assert "sport" in [s.lower() for s in sections], sections
+    assert page.locator("aside.following").count() == 1
+    tab.assert_inert("front-cards")
+
+
+def test_story_page_tells_the_story_once(tab: Tab, site: Site) -> None:
+    page = tab.page
+    ids = _ids(site.db)
+    tab.goto(f"/stories/{_story_of(site, 'Port Elsbury')}")
+    words = page.inner_text(".heat-words")
+    assert "from" in words and "in the last 24 h" in words and "heat" in words, words
+    facts = page.text_content("dl.facts") or ""
+    assert "First seen" in facts and "Last seen" in facts
+    devs = page.locator("ol.timeline > li.dev")
+    assert devs.count() >= 1
+    assert devs.first.locator("time.date").inner_text()[:2] == "20"
+    assert len(devs.first.locator(".summary").inner_text()) > 20  # a sentence of what is new
+    # each article listed once; the syndicated copy folded under the original
+    hrefs = page.eval_on_selector_all(
+        "main a[href^='/articles/']", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert len(hrefs) == len(set(hrefs)) == 5, hrefs
+    copy_link = page.locator(f"a[href='/articles/{ids['bridge-survey-copy']}']")
+    assert copy_link.inner_text() == "Valley Times"
+    covered = page.inner_text(".covered")
+    assert "Coastal Wire" in covered and "Elsbury Post" in covered
+    tab.assert_inert("story-once")
+
+    # The seeds' story, 2021 to 2025: a development per year, newest first, each dated and summarised.
+    tab.goto(f"/stories/{_story_of(site, 'Taliban')}")
+    dates = page.locator("ol.timeline > li.dev time.date").all_inner_texts()
+    assert len(dates) >= 2 and dates[0] > dates[-1] and dates[0].startswith("2025"), dates
+    covered = page.text_content(".covered") or ""
+    assert "Countries" in covered and "Afghanistan" in covered
+    hrefs = page.eval_on_selector_all(
+        "main a[href^='/articles/']", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert len(hrefs) == len(set(hrefs)) >= 4, hrefs
+
+
+def test_a_reader_follows_a_story_from_its_page(tab: Tab, site: Site) -> None:
+    page = tab.page
+    story = _story_of(site, "comet")
+    tab.goto(f"/stories/{story}")
+    form = page.locator("form.follow")
+    form.locator("input[name=token]").fill(TOKEN)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert "/follows/" in page.url
+    assert "comet" in page.locator("h1").inner_text().lower()
+    assert page.locator("ol.events > li").count() >= 1  # the story so far
+    feed = page.request.get(page.url + ".atom")
+    assert feed.ok and "<entry>" in feed.text()
+    tab.assert_inert("follow")
+    tab.goto("/")
+    assert page.locator(f"aside.following a[href='{page.url.split(site.url)[-1]}']").count() == 0
+    assert page.locator("aside.following a[href^='/follows/']").count() == 1
+    tab.goto(f"/stories/{story}")
+    assert page.locator("form.follow").count() == 0 and "you follow this story" in page.inner_text("main")
+
+
+def test_article_page_shows_provenance_quality_topics_and_related(tab: Tab, site: Site) -> None:
+    page = tab.page
+    ids = _ids(site.db)
+    tab.goto(f"/articles/{ids['bridge-rewrite']}")
+    facts = page.locator("aside.article-facts")
+    assert "Rewrite of" in facts.inner_text()
+    original = facts.locator(f"a[href='/articles/{ids['bridge-reopen']}']")
+    assert original.count() == 1  # the original is in the store: its page, not the outlet's
+    assert facts.locator(".score").inner_text().isdigit()
+    assert facts.locator(".quality .reasons li").count() >= 1
+    assert "disaster" in facts.locator(".topics").inner_text()
+    # facts sit beside the text on a desktop; above it on a phone (this tab is 390 px)
+    assert facts.bounding_box()["y"] < page.locator(".article-text").bounding_box()["y"]
+    related = page.locator("section.related a[href^='/articles/']")
+    assert related.count() >= 1
+    tab.assert_inert("article-rewrite")
+
+    tab.goto(f"/articles/{ids['bridge-survey-copy']}")
+    assert "Copy of" in page.inner_text("aside.article-facts")
+    assert page.locator(f"aside a[href='/articles/{ids['bridge-survey']}']").count() == 1

@@ -155,3 +155,33 @@ def test_safe_link() -> None:
     assert safe_link("https://a.example/x?y=1") == "https://a.example/x?y=1"
     for bad in ("javascript:alert(1)", " JAVASCRIPT:alert(1)", "data:text/html,x", "//evil", "/local", ""):
         assert safe_link(bad) == ""
+
+
+def test_undated_articles_keep_no_ingest_date_and_urlless_ones_link_to_newsdesk() -> None:
+    """Issue #14: a 2021 article ingested today must not look like today's news in a feed."""
+    info = FeedInfo(
+        id="https://desk.example/feeds/ai",
+        title="AI",
+        self_url="https://desk.example/feeds/ai.json",
+        home_url="https://desk.example/feeds/ai",
+        base_url="https://desk.example",
+    )
+    ingested = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    undated = _article(id="u1", published=None, ingested_at=ingested, url="", web_url="")
+    guessed = _article(id="u2", published=None, ingested_at=ingested)
+    estimated = {"u2": datetime(2021, 9, 27, tzinfo=UTC)}
+    doc = json.loads(dump_json_feed(json_feed(info, [undated, guessed], estimated)))
+    first, second = doc["items"]
+    assert "date_published" not in first and "date_modified" not in first
+    assert first["_newsdesk"] == {"date_unknown": True, "estimated_date": None,
+                                  "ingested_at": "2026-12-03T09:00:00Z"}
+    assert first["url"] == "https://desk.example/articles/u1"
+    assert second["_newsdesk"]["estimated_date"] == "2021-09-27T00:00:00Z"
+    xml = atom_feed(info, [undated, guessed], estimated)
+    assert "2026-12-03T09:00" not in xml  # the ingest time is no entry's date
+    parsed = feedparser.parse(xml)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    a, b = parsed.entries
+    assert "published" not in a and a.updated.startswith("1970-01-01")
+    assert a.link == "https://desk.example/articles/u1"
+    assert b.updated.startswith("2021-09-27") and b.link == "https://example.org/a1"

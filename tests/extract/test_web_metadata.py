@@ -1,0 +1,311 @@
+"""Title, dates and authors that hold on the open web: hand-made pages, plus real dev pages.
+
+The hand-made pages copy no real page; each one shows one convention newsdesk follows
+(issue #15: published is published, headline not site or login title, bylines as
+people's names; issue #14: bodies do not begin by repeating the headline).
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsdesk.extract.article import drop_repeated_headline, extract_article
+from newsdesk.extract.authors import split_authors
+from newsdesk.extract.html import extract_html
+from newsdesk.model import RawDocument
+from newsdesk.records import article_from_json, article_to_json
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+WCXB = SHARED / "data" / "extraction-dev-wcxb.jsonl.xz"
+
+PARAS = "".join(
+    f"<p>{s}</p>"
+    for s in (
+        "The harbour authority opened the new ferry terminal on Friday after three years of"
+        " construction and a budget that grew by a third along the way.",
+        "Passengers will board from two covered piers, and the old waiting hall on the quay"
+        " will become a market for local fishermen from the spring onwards.",
+        "Residents had asked for more parking, but the authority said most travellers would"
+        " arrive by the new tram line that stops right in front of the building.",
+    )
+)
+
+
+def page(head: str, body: str) -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    )
+
+
+# ---------------------------------------------------------------- published is published
+
+
+DATED_HEAD = (
+    "<title>Ferry terminal opens</title>"
+    "<meta property='article:published_time' content='2023-03-10T09:00:00Z'>"
+    "<meta property='article:modified_time' content='2023-05-02T16:30:00Z'>"
+)
+
+
+def test_labelled_update_is_updated_not_published() -> None:
+    html = page(
+        DATED_HEAD,
+        "<article><h1>Ferry terminal opens</h1><p class='date'>Last updated: 2 May 2023</p>"
+        + PARAS
+        + "</article>",
+    )
+    result = extract_html(html, url="https://port.example.org/news/ferry")
+    assert result.published == datetime(2023, 3, 10, 9, tzinfo=UTC)
+    assert result.published_source == "meta:article:published_time"
+    assert result.updated == datetime(2023, 5, 2, 16, 30, tzinfo=UTC)
+
+
+def test_header_showing_the_update_day_does_not_replace_publication() -> None:
+    # the header shows the (unlabelled) modified day; the page still declares its publication
+    html = page(
+        DATED_HEAD,
+        "<article><h1>Ferry terminal opens</h1><p class='date'>2 May 2023</p>" + PARAS + "</article>",
+    )
+    result = extract_html(html, url="https://port.example.org/news/ferry")
+    assert result.published == datetime(2023, 3, 10, 9, tzinfo=UTC)
+    assert result.updated == datetime(2023, 5, 2, 16, 30, tzinfo=UTC)
+
+
+def test_update_only_page_gives_it_as_published_and_no_separate_update() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>"
+        "<meta property='article:modified_time' content='2023-05-02T16:30:00Z'>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
+    )
+    result = extract_html(html, url="https://port.example.org/news/ferry")
+    # the only date the page gives (htmldate reads its day from the modified tag)
+    assert result.published is not None and result.published.date() == datetime(2023, 5, 2).date()
+    assert result.updated is None
+
+
+def test_updated_travels_through_json_and_back() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>"
+        "<meta property='article:published_time' content='2023-03-10T09:00:00Z'>"
+        "<meta property='article:modified_time' content='2023-05-02T16:30:00Z'>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
+    )
+    article = extract_article(
+        RawDocument(source="p.html", kind="html", content=html.encode(), url="https://x.example/a")
+    )
+    data = article_to_json(article)
+    assert data["updated"] == "2023-05-02T16:30:00Z"
+    assert data["publishedDateTime"] == "2023-03-10T09:00:00Z"
+    assert article_from_json(data).updated == datetime(2023, 5, 2, 16, 30, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- bodies
+
+
+def test_body_does_not_begin_with_the_headline() -> None:
+    html = page(
+        "<title>Ferry terminal opens | Harbour Gazette</title>",
+        "<div class='content'><h2>Ferry terminal opens</h2>" + PARAS + "</div>",
+    )
+    article = extract_article(
+        RawDocument(source="p.html", kind="html", content=html.encode(), url="https://x.example/a")
+    )
+    assert article.title == "Ferry terminal opens"
+    assert not article.text.startswith("Ferry terminal opens")
+    assert article.text.startswith("The harbour authority opened")
+
+
+def test_jsonl_text_that_starts_with_its_title() -> None:
+    fields = {
+        "title": "Ferry terminal opens",
+        "text": "Ferry terminal opens\nThe harbour authority opened it.",
+    }
+    raw = RawDocument(source="x.jsonl:1", kind="jsonl", content=b"{}", fields=fields)
+    assert extract_article(raw).text == "The harbour authority opened it."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ferry terminal opens\n\nLead.", "Lead."),
+        ("TRANSPORT\n\nFerry Terminal Opens\n\nLead.", "TRANSPORT\n\nLead."),
+        ("Ferry terminal opens | Harbour Gazette\n\nLead.", "Lead."),
+        # a sentence that begins with the headline's words is text
+        ("Ferry terminal opens are rare events in a town this size, said the mayor on Friday.", None),
+        # a long first paragraph before it: the headline further down is not a repeat at the start
+        (
+            "A long first paragraph that is clearly the lead of the article, not a kicker.\n\n"
+            "Ferry terminal opens",
+            None,
+        ),
+        # nothing but the headline: keep it rather than an empty body
+        ("Ferry terminal opens", None),
+    ],
+)
+def test_drop_repeated_headline(text: str, expected: str | None) -> None:
+    assert drop_repeated_headline(text, "Ferry terminal opens") == (text if expected is None else expected)
+
+
+# ---------------------------------------------------------------- authors
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("Keith Barry Senior Autos Reporter", ["Keith Barry"]),
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, Staff Writer", ["Jane Doe"]),
+        ("Dylan Roe, MS, RD", ["Dylan Roe"]),
+        ("Sign In", []),
+        ("Staff", []),
+        ("@harbourgazette", []),
+        ("Senior Reporter", []),
+    ],
+)
+def test_split_authors(value: str, names: list[str]) -> None:
+    assert split_authors(value) == names
+
+
+def test_site_name_is_not_an_author() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title><meta property='og:site_name' content='Harbour Gazette'>"
+        "<meta name='author' content='Harbour Gazette'>",
+        "<article><h1>Ferry terminal opens</h1><p class='byline'>By Mara Quist</p>" + PARAS + "</article>",
+    )
+    result = extract_html(html, url="https://harbourgazette.example/news/ferry")
+    assert result.authors == ["Mara Quist"]
+
+
+# ---------------------------------------------------------------- real pages (must / must not)
+
+
+def _wcxb_pages(ids: set[str]) -> dict[str, dict]:
+    if not WCXB.exists():
+        pytest.skip("../shared/data/extraction-dev-wcxb.jsonl.xz not present")
+    found: dict[str, dict] = {}
+    with lzma.open(WCXB, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            obj = json.loads(line)
+            if obj["id"] in ids:
+                found[obj["id"]] = obj
+                if len(found) == len(ids):
+                    break
+    return found
+
+
+def test_json_ld_author_given_by_reference() -> None:
+    ld = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "Article", "headline": "Ferry terminal opens", "author": {"@id": "https://x.example/#p1"}},'
+        '{"@type": "Person", "@id": "https://x.example/#p1", "name": "Mara Quist"}]}'
+    )
+    html = page(
+        f"<title>Ferry terminal opens</title><script type='application/ld+json'>{ld}</script>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
+
+
+def test_byline_label_and_name_in_separate_elements() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1><div><p>Photo by Lena Hart</p><p>Written by</p>"
+        "<p>Mara Quist</p></div>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
+
+
+def test_rel_author_in_the_articles_own_footer() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "<footer class='meta'>"
+        "<a rel='author' href='/author/mq'>Mara Quist</a></footer></article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
+
+
+# ---------------------------------------------------------------- titles
+
+
+@pytest.mark.parametrize(
+    "declared", ["Error", "404 Not Found", "Sign In", "Just a moment...", "Page not found", "About"]
+)
+def test_error_and_login_titles_are_no_headline(declared: str) -> None:
+    html = page(f"<title>{declared}</title>", "<div>" + PARAS + "</div>")
+    article = extract_article(
+        RawDocument(source="p.html", kind="html", content=html.encode(), url="https://x.example/a")
+    )
+    assert article.title != declared
+    assert article.info["title_source"] == "derived"
+    assert article.title.startswith("The harbour authority opened")
+
+
+def test_site_name_alone_is_no_headline() -> None:
+    html = page(
+        "<title>Harbour Gazette</title><meta property='og:site_name' content='Harbour Gazette'>",
+        "<div>" + PARAS + "</div>",
+    )
+    article = extract_article(
+        RawDocument(
+            source="p.html", kind="html", content=html.encode(), url="https://harbourgazette.example/a"
+        )
+    )
+    assert article.title != "Harbour Gazette" and article.info["title_source"] == "derived"
+
+
+def test_h1_in_capitals_takes_the_declared_spelling() -> None:
+    html = page(
+        "<title>Ferry Terminal Opens | Harbour Gazette</title>",
+        "<article><h1>FERRY TERMINAL OPENS</h1>" + PARAS + "</article>",
+    )
+    result = extract_html(html, url="https://x.example/news/ferry")
+    assert result.title == "Ferry Terminal Opens"
+
+
+def test_menu_h1_and_title_label_are_skipped() -> None:
+    html = page(
+        "<title>Ferry terminal opens - Harbour Gazette</title>",
+        "<header><h1>Open Menu Close Menu</h1></header><article><h1>Title: Ferry terminal opens</h1>"
+        + PARAS
+        + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").title == "Ferry terminal opens"
+
+
+def test_product_page_slogan_h1_gives_way_to_agreeing_declared_titles() -> None:
+    head = (
+        "<title>Ferry Tickets and Timetables | Harbour Lines</title>"
+        "<meta property='og:title' content='Ferry Tickets and Timetables'>"
+        "<meta property='og:type' content='website'>"
+    )
+    html = page(head, "<main><h1>Sail away this summer</h1>" + PARAS + "</main>")
+    assert extract_html(html, url="https://x.example/tickets").title == "Ferry Tickets and Timetables"
+    # on an article, the visible headline stays the title
+    html = page(
+        head.replace("website", "article"), "<main><h1>Sail away this summer</h1>" + PARAS + "</main>"
+    )
+    assert extract_html(html, url="https://x.example/tickets").title == "Sail away this summer"
+
+
+@pytest.mark.slow
+def test_real_wcxb_pages_must_and_must_not() -> None:
+    pages = _wcxb_pages({"wcxb-0007", "wcxb-0058", "wcxb-0277", "wcxb-0341"})
+    by_id = {
+        pid: extract_article(
+            RawDocument(source=pid, kind="jsonl", content=b"{}", fields={"url": o["url"], "html": o["html"]})
+        )
+        for pid, o in pages.items()
+    }
+    # "Last updated: August 19, 2025" is shown; the page declares its publication in January
+    photo = by_id["wcxb-0007"]
+    assert photo.published is not None and photo.published.date().isoformat() == "2025-01-29"
+    assert photo.updated is not None and photo.updated.date().isoformat() == "2025-08-19"
+    assert not photo.text.startswith(photo.title)
+    assert by_id["wcxb-0058"].authors == ["Edzel Tabing"]  # "Written by" and the name apart
+    assert by_id["wcxb-0277"].authors == ["Shivkumar M"]  # JSON-LD author by @id
+    assert "menu" not in by_id["wcxb-0341"].title.casefold()

@@ -1,0 +1,88 @@
+"""One wall-clock deadline per request, headers included (issue 17): a server that drips its headers
+or body a byte at a time never tripped the per-read timeout, and the body deadline was only checked
+every 64 KB, so a 5 s total took minutes."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from newsdesk.ingest.fetch import Fetcher
+from newsdesk.ingest.fetch_policy import FetchPolicy, FetchTimeout, parse_networks
+
+
+class DripServer:
+    """Answers every connection by sending ``prefix`` at once, then ``drip`` one byte per ``pause``."""
+
+    def __init__(self, prefix: bytes, drip: bytes, pause: float):
+        self.prefix, self.drip, self.pause = prefix, drip, pause
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        try:
+            conn.recv(65536)
+            conn.sendall(self.prefix)
+            for byte in self.drip:
+                if self.stop.is_set():
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(self.pause)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    policy = FetchPolicy(
+        connect_timeout=2.0,
+        read_timeout=3.0,  # each byte arrives well within it: only the total can end the drip
+        total_timeout=1.5,
+        retries=0,
+        domain_delay=0.0,
+        ignore_robots=True,
+        allow_networks=parse_networks("127.0.0.1"),
+    )
+    f = Fetcher(policy, resolver=lambda host, port: ["127.0.0.1"])
+    yield f
+    f.close()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "drip"),
+    [
+        (b"", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 200 + b"\r\n\r\n"),
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 400\r\n\r\n", b"<p>" + b"x" * 397),
+    ],
+    ids=["headers", "body"],
+)
+def test_slow_drip_ends_at_the_total_deadline(fetcher: Fetcher, prefix: bytes, drip: bytes) -> None:
+    server = DripServer(prefix, drip, pause=0.05)
+    try:
+        started = time.monotonic()
+        with pytest.raises(FetchTimeout, match=r"took over 1\.5 s"):
+            fetcher.fetch(f"http://drip.example:{server.port}/page", accept=None)
+        assert time.monotonic() - started < 4.0
+    finally:
+        server.close()
