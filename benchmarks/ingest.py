@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import lzma
 import os
 import sys
 import tempfile
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from extraction import DEFAULT_DATA, load_pages, unpack  # noqa: E402
+from extraction_sets import load_set  # noqa: E402
 from readme import replace_block  # noqa: E402
 
 from newsdesk.errors import NewsdeskError  # noqa: E402
@@ -57,7 +56,6 @@ from newsdesk.settings import load_settings  # noqa: E402
 from newsdesk.store.sqlite import SQLiteStore  # noqa: E402
 
 README = ROOT / "benchmarks" / "README.md"
-WCXB = ROOT.parent / "shared" / "data" / "extraction-dev-wcxb.jsonl.xz"
 BLOCKS = {
     True: ("<!-- ingest:start -->", "<!-- ingest:end -->"),
     False: ("<!-- ingest-en:start -->", "<!-- ingest-en:end -->"),
@@ -92,7 +90,7 @@ class Desk:
         self.name = name
         self.db = folder / f"{name}.db"
         self.store = SQLiteStore(self.db)
-        self.linker = Linker.open(self.db)
+        self.linker = Linker.open(self.store)
         self.engine = Timed(engine)
         self.enricher = enricher
         self.ingest = self.link = 0.0
@@ -118,28 +116,30 @@ class Desk:
 def english_pages(args: argparse.Namespace) -> list[dict[str, str]]:
     """Interchange lines (url, html) for the chosen pages, in the dev sets' order."""
     rows: list[dict[str, str]] = []
-    for page in load_pages(unpack(args.data), None):
-        rows.append({"id": page.url, "url": page.url, "html": page.html})
+    for path in load_set("trafilatura").inputs:
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.wcxb:
-        with lzma.open(WCXB, "rt", encoding="utf-8") as fh:
-            taken = 0
-            for line in fh:
-                item = json.loads(line)
-                if item.get("page_type") == "article" and taken < args.wcxb * 3:
-                    rows.append({"id": f"wcxb-{item['id']}", "url": item["url"], "html": item["html"]})
-                    taken += 1
-    chosen = []
+        wcxb_set = load_set("wcxb")
+        articles = {g.id for g in wcxb_set.gold if g.page_type == "article"}
+        for path in wcxb_set.inputs:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line) if line.strip() else {}
+                if row.get("id") in articles:
+                    rows.append({**row, "id": f"wcxb-{row['id']}"})
+    dev: list[dict[str, str]] = []
+    wcxb: list[dict[str, str]] = []
     for row in rows:
+        wanted = wcxb if row["id"].startswith("wcxb-") else dev
+        if len(wanted) >= (args.wcxb if wanted is wcxb else args.limit or len(rows)):
+            continue  # enough of this set: the language check costs an extraction a page
         raw = RawDocument(row["url"], "html", row["html"].encode("utf-8"), url=row["url"])
         try:
             language = extract_article(raw).language
         except NewsdeskError:
             continue
         if args.all_languages or language == "en":
-            chosen.append(row)
-    wcxb = [r for r in chosen if r["id"].startswith("wcxb-")][: args.wcxb]
-    dev = [r for r in chosen if not r["id"].startswith("wcxb-")]
-    return (dev[: args.limit] if args.limit else dev) + wcxb
+            wanted.append(row)
+    return dev + wcxb
 
 
 def compare(b: Desk, c: Desk) -> str:
@@ -206,7 +206,6 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=0, help="at most this many dev-set pages (0: all)")
     parser.add_argument("--wcxb", type=int, default=0, help="also this many English WCXB news articles")
     parser.add_argument("--all-languages", action="store_true", help="every page, not only English")
@@ -231,7 +230,7 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     enricher = Enricher.from_settings(settings)
     with SQLiteStore(tmp / "warm-b.db") as st:  # linking too: its first call imports and builds
-        ingest_paths([warm], st, enricher=enricher, linker=Linker.open(tmp / "warm-b.db"))
+        ingest_paths([warm], st, enricher=enricher, linker=Linker.open(st))
     if enricher.topics is not None and enricher.topics.has_strong:
         _ = enricher.topics.strong
     load_b = time.perf_counter() - start

@@ -164,7 +164,7 @@ def timeline_rows(db: Path) -> list[tuple[str, str, str, str]]:
     from newsdesk.store.sqlite import SQLiteStore
 
     store = SQLiteStore(db)
-    linker = Linker.open(db)
+    linker = Linker.open(store)
     bp = [a for a in store.iter_articles() if a.external_id.split("-")[0] in OUTLETS]
     main_story, _ = Counter(linker.story_of(a.id) for a in bp).most_common(1)[0]
     assert main_story is not None
