@@ -90,7 +90,7 @@ class Desk:
         self.name = name
         self.db = folder / f"{name}.db"
         self.store = SQLiteStore(self.db)
-        self.linker = Linker.open(self.db)
+        self.linker = Linker.open(self.store)
         self.engine = Timed(engine)
         self.enricher = enricher
         self.ingest = self.link = 0.0
@@ -230,7 +230,7 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     enricher = Enricher.from_settings(settings)
     with SQLiteStore(tmp / "warm-b.db") as st:  # linking too: its first call imports and builds
-        ingest_paths([warm], st, enricher=enricher, linker=Linker.open(tmp / "warm-b.db"))
+        ingest_paths([warm], st, enricher=enricher, linker=Linker.open(st))
     if enricher.topics is not None and enricher.topics.has_strong:
         _ = enricher.topics.strong
     load_b = time.perf_counter() - start

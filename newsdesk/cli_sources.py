@@ -62,7 +62,7 @@ def add(
         raise fail(f"unknown kind {kind!r}: use {', '.join(SOURCE_KINDS)}")
     _check_url(url)
     settings = settings_for(db)
-    with closing(open_store(settings)) as store:
+    with closing(open_store(settings, create=True)) as store:
         source, created = store.add_source(
             url, kind, title=title, interval=interval or settings.poll_interval
         )
@@ -149,7 +149,7 @@ def import_opml(
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     added = 0
-    with closing(open_store(settings)) as store:
+    with closing(open_store(settings, create=True)) as store:
         for o in outlines:
             _, created = store.add_source(o.url, o.kind, title=o.title, interval=settings.poll_interval)
             added += created
@@ -219,10 +219,10 @@ def run_command(
             raise fail(str(exc)) from exc
     with (
         runner as ray_engine,
-        closing(open_store(settings)) as store,
+        closing(open_store(settings, create=True)) as store,
         Fetcher.from_settings(settings) as fetcher,
     ):
-        linker = Linker.open(settings.db_path, heat=settings.heat)
+        linker = Linker.open(store, heat=settings.heat)
         link_new(store, linker)  # catch up with anything a killed run committed but did not link
         if now:
             for source in store.list_sources():
@@ -249,7 +249,7 @@ def run_command(
     stopped = " (stopped by signal)" if report.stopped_by_signal else ""
     out.print(
         f"{len(report.polls)} polls, {report.added} added, {failed} failed{stopped}; "
-        f"{total} articles in {settings.db_path}"
+        f"{total} articles in {store.label}"
     )
     if report.polls and failed == len(report.polls):
         # Nothing was reached: a cron job or a supervisor must see it (some failures are normal).

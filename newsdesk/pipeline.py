@@ -37,6 +37,7 @@ from .link.linker import Linker
 from .model import Article, RawDocument
 from .settings import Settings
 from .store.base import Store, StoredInput
+from .store.desk import DeskStore
 
 #: seconds one input may take to be parsed, decoded and normalised (settings: input_time_budget)
 INPUT_TIME_BUDGET = 10.0
@@ -384,7 +385,7 @@ def _batches(
 
 def ingest_paths(
     paths: Iterable[str | Path | InputError],
-    store: Store,
+    store: DeskStore,
     *,
     max_bytes: int = 20 * 1024 * 1024,
     progress: Progress | None = None,
@@ -431,9 +432,15 @@ def ingest_paths(
     return report
 
 
-def link_new(store: Store, linker: Linker) -> int:
+def link_new(store: DeskStore, linker: Linker) -> int:
     """Link what the store holds and the linker does not, after the run's merges (so each
-    article is placed with all its inputs' text), in date order; then save the state."""
-    added = linker.catch_up(store)
-    linker.save()
+    article is placed with all its inputs' text), in date order; then save the state.
+
+    One linker at a time, under the store's link lock: a newer state another process saved
+    meanwhile is taken over first, so two writers never place articles into diverging
+    copies of the stories."""
+    with store.link_lock():
+        linker.sync(store)
+        added = linker.catch_up(store)
+        linker.save(store)
     return added

@@ -59,7 +59,7 @@ def write_inputs(folder: Path) -> list[Path]:
 def snapshot(db: Path) -> dict[str, Any]:
     """What a user reads back: every article (minus the ingest time), its inputs, its event."""
     with SQLiteStore(db) as store:
-        linker = Linker.open(db)
+        linker = Linker.open(store)
         articles = {}
         for article in store.iter_articles():
             data = article_to_json(article)

@@ -37,7 +37,7 @@ def classifier() -> TopicClassifier:
 
 def _ingest(db: Path, paths: list[Path], enricher: Enricher, batch_size: int) -> Any:
     with SQLiteStore(db) as store:
-        return ingest_paths(paths, store, enricher=enricher, linker=Linker.open(db), batch_size=batch_size)
+        return ingest_paths(paths, store, enricher=enricher, linker=Linker.open(store), batch_size=batch_size)
 
 
 def test_batches_store_what_one_at_a_time_stores(tmp_path: Path, classifier: TopicClassifier) -> None:

@@ -30,6 +30,7 @@ from ..link.linker import Linker
 from ..model import Article, RawDocument, now_utc
 from ..pipeline import BATCH_SIZE, Engine, Enricher, Prepared, commit, ingest_document, link_new
 from ..store.base import IdentityKeys, Store, StoredInput
+from ..store.desk import DeskStore
 from ..store.sources import Source, SourceStore
 from .feeds import Feed, FeedEntry, parse_feed, summary_document
 from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, HTTPStatusError
@@ -112,7 +113,7 @@ class _Annotate:
 class Scheduler:
     def __init__(
         self,
-        store: SourceStore,
+        store: DeskStore,
         fetcher: Fetcher,
         *,
         enricher: Enricher | None = None,
@@ -137,7 +138,7 @@ class Scheduler:
         self.stop = threading.Event()
 
     @classmethod
-    def from_settings(cls, settings: Any, store: SourceStore, fetcher: Fetcher, **kwargs: Any) -> Scheduler:
+    def from_settings(cls, settings: Any, store: DeskStore, fetcher: Fetcher, **kwargs: Any) -> Scheduler:
         return cls(
             store,
             fetcher,

@@ -64,7 +64,11 @@ def local(inputs: list[Path], tmp_path_factory: pytest.TempPathFactory) -> dict[
     settings = load_settings({"db": str(db)})
     with SQLiteStore(db) as store:
         report = ingest_paths(
-            inputs, store, enricher=Enricher.from_settings(settings), linker=Linker.open(db), batch_size=BATCH
+            inputs,
+            store,
+            enricher=Enricher.from_settings(settings),
+            linker=Linker.open(store),
+            batch_size=BATCH,
         )
     assert report.failed == [] and report.added == 7
     return snapshot(db)
@@ -88,7 +92,7 @@ def _ray_ingest(db: Path, inputs: list[Path]) -> None:
             inputs,
             store,
             enricher=Enricher.from_settings(settings),
-            linker=Linker.open(db),
+            linker=Linker.open(store),
             engine=engine,
             batch_size=BATCH,
         )
@@ -141,7 +145,7 @@ def test_cli_joins_a_running_ray(ray_address: str, inputs: list[Path], tmp_path:
     settings = load_settings({"db": str(tmp_path / "one.db")})
     with SQLiteStore(tmp_path / "one.db") as store:
         ingest_paths(
-            wire, store, enricher=Enricher.from_settings(settings), linker=Linker.open(tmp_path / "one.db")
+            wire, store, enricher=Enricher.from_settings(settings), linker=Linker.open(store)
         )
     db = tmp_path / "cli.db"
     args = ["ingest", *map(str, wire), "--db", str(db), "--engine", "ray", "--ray-address", ray_address]
