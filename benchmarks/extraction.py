@@ -495,7 +495,7 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", action="append", choices=sorted(SETS), help="dev set(s); default: all")
-    ap.add_argument("--limit", type=int, default=None, help="only the first N pages of each set")
+    ap.add_argument("--limit", type=int, default=None, help="only N pages of each set, evenly spread")
     ap.add_argument(
         "--option", action="append", default=[], metavar="OPTION=VALUE", help="override TEXT_OPTIONS"
     )
