@@ -263,7 +263,7 @@ def _source_hash(options: dict[str, Any]) -> str:
     h = hashlib.sha1(json.dumps(options, sort_keys=True).encode())
     for part in _EXTRACTION_CODE:
         base = ROOT / "newsdesk" / part
-        for path in sorted(base.rglob("*.py")) if base.is_dir() else [base]:
+        for path in sorted(base.rglob("*.py")) if base.is_dir() else [base] if base.exists() else []:
             h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
