@@ -68,8 +68,12 @@ _ATTRIBUTION_RE = re.compile(
 )  # matched against lower-cased text
 _QUOTE_RE = re.compile(r"[“\"][^”\"\n]{20,}[”\"]")
 _NAME = r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3}"
-_SPEECH_RE = re.compile(r"\b(?:said|says|told|stated|added|wrote|argued|tweeted|according to)\b")
+_SPEECH_RE = re.compile(
+    r"\b(?:said|says|told|stated|added|wrote|argued|tweeted|explained|warned|(?i:according) to)\b"
+)
 _NAME_BEFORE_RE = re.compile(rf"({_NAME}),?\s+(?:has\s+|had\s+)?$")
+# "Dr Amira Khalil, a political scientist at the American University in Cairo, said"
+_NAME_APPOSITIVE_RE = re.compile(rf"({_NAME}),[^,.;:!?\n\"“”]{{3,120}},\s+(?:has\s+|had\s+)?$")
 # "said Chinese Foreign Ministry spokesperson Mao Ning", but not "said on Thursday" or "told the AP"
 _GAP_WORD = r"(?!(?:on|in|at|that|during|with|to|of|for|by|from|about|after|before|the|a|an)\b)[a-z][\w\-]*"
 _NAME_AFTER_RE = re.compile(rf"\s+(?:{_GAP_WORD}\s+){{0,4}}({_NAME})")
@@ -81,7 +85,7 @@ def _words(text: str) -> frozenset[str]:
 
 _NOT_A_SOURCE = _words(
     """
-    He She They It We I The This That Who Which There And But In On At Monday Tuesday Wednesday
+    He She They It We I The This That Who Which There And But In On At As A An Monday Tuesday Wednesday
     Thursday Friday Saturday Sunday January February March April May June July August September
     October November December
     """
@@ -228,7 +232,8 @@ def _depth(text: str, words: int, reasons: list[str]) -> float:
     if words < 300:
         reasons.append(f"short ({words} words)")
     if density < 0.35:
-        reasons.append(f"few concrete facts ({facts} numbers or dates)")
+        unit = "number or date" if facts == 1 else "numbers or dates"
+        reasons.append(f"few concrete facts ({facts} {unit})")
     return 0.45 * length + 0.2 * paras + 0.35 * density
 
 
@@ -240,6 +245,8 @@ def _sourcing(text: str, reasons: list[str]) -> float:
     # "said Chinese Foreign Ministry spokesperson Mao Ning", "according to The World Bank"
     for m in _SPEECH_RE.finditer(text):
         before = _NAME_BEFORE_RE.search(text, max(0, m.start() - 60), m.start())
+        if before is None:
+            before = _NAME_APPOSITIVE_RE.search(text, max(0, m.start() - 180), m.start())
         after = _NAME_AFTER_RE.match(text, m.end(), m.end() + 80)
         for hit in (before, after):
             if hit and hit.group(1).split()[0] not in _NOT_A_SOURCE:

@@ -56,10 +56,11 @@ from ..publish.syndication import (
 )
 from ..records import article_to_json, dump_record
 from ..secured import Keyring
-from ..settings import Settings
+from ..settings import Settings, load_settings
 from ..store.base import ArticleQuery
+from ..store.desk import DeskStore
 from ..store.semantic import SemanticSearch
-from ..store.sqlite import SQLiteStore
+from ..store.target import open_target
 from .catalog import require_token
 from .guard import RequestGuard
 from .pictures import Pictures
@@ -123,19 +124,17 @@ class Desk:
         self.pictures = Pictures(settings.data_path / "images")
 
     @contextmanager
-    def store(self) -> Iterator[SQLiteStore]:
-        store = SQLiteStore(self.settings.db_path)
+    def store(self) -> Iterator[DeskStore]:
+        store = open_target(self.settings.db_target)
         try:
             yield store
         finally:
             store.close()
 
     def _state_stamp(self) -> float | None:
-        path = self.settings.db_path.with_name(self.settings.db_path.name + ".stories.npz")
-        try:
-            return path.stat().st_mtime
-        except OSError:
-            return None
+        """The generation of the story state saved in the store (any process may save one)."""
+        with self.store() as store:
+            return float(store.link_generation())
 
     @contextmanager
     def linker(self) -> Iterator[Linker]:
@@ -150,8 +149,9 @@ class Desk:
         with self._lock:
             stamp = self._state_stamp()
             if self._linker is None:
-                self._linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
-                self._linker_stamp, self._board = stamp, None
+                with self.store() as store:
+                    self._linker = Linker.open(store, heat=self.settings.heat)
+                self._linker_stamp, self._board = float(self._linker.generation), None
             elif stamp != self._linker_stamp:
                 self._refresh_in_background()
             yield self._linker
@@ -169,10 +169,10 @@ class Desk:
 
         def work() -> None:
             try:
-                stamp = self._state_stamp()
-                linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
-                board = StoryBoard(linker)
                 with self.store() as store:
+                    linker = Linker.open(store, heat=self.settings.heat)
+                    stamp = float(linker.generation)
+                    board = StoryBoard(linker)
                     board.listing(store, now=now_utc())  # the front page's ranking, warm
             except (NewsdeskError, OSError, ValueError) as exc:
                 log.warning("reloading the story state failed, serving the previous one: %s", exc)
@@ -231,7 +231,7 @@ class Desk:
                 self._board = StoryBoard(linker)
             yield self._board
 
-    def semantic(self, store: SQLiteStore) -> SemanticSearch:
+    def semantic(self, store: DeskStore) -> SemanticSearch:
         """The semantic searcher, caught up with the store when first used. When the linker's
         state moves on (each ingest links what it added), the new articles are embedded in the
         background while queries go on over the vectors already loaded."""
@@ -261,7 +261,7 @@ class Desk:
         except NewsdeskError as exc:
             log.warning("embedding new articles for semantic search failed: %s", exc)
 
-    def search(self, store: SQLiteStore, q: str, mode: str, limit: int) -> list[dict[str, Any]]:
+    def search(self, store: DeskStore, q: str, mode: str, limit: int) -> list[dict[str, Any]]:
         """Hits of ``mode`` (``fts``: ranked words; ``semantic``: closest in meaning)."""
         if mode == "fts":
             return [
@@ -299,7 +299,7 @@ class Desk:
                     enricher=self.enricher(),
                     linker=linker,
                 )
-                self._linker_stamp = self._state_stamp()
+                self._linker_stamp = float(linker.generation)
                 self._board = None
                 if self._semantic is not None:
                     self._semantic.catch_up(store)  # the client searches what it just posted
@@ -319,7 +319,7 @@ class Desk:
 # --------------------------------------------------------------------------- shared views of data
 
 
-def article_detail(article: Article, store: SQLiteStore, linker: Linker) -> dict[str, Any]:
+def article_detail(article: Article, store: DeskStore, linker: Linker) -> dict[str, Any]:
     """Every stored field, with related coverage, heat and story/event ids from the linker."""
     full = decorate(article, store, linker)
     data = article_to_json(full)
@@ -355,7 +355,7 @@ def _filter_date(name: str, value: datetime | None) -> datetime | None:
     return when
 
 
-def resolve_article(store: SQLiteStore, ref: str) -> Article:
+def resolve_article(store: DeskStore, ref: str) -> Article:
     try:
         return store.resolve(ref)
     except NotFound as exc:
@@ -617,6 +617,11 @@ def create_app(
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app of one `newsdesk serve --workers N` process, from the config file and environment."""
+    return create_app(load_settings())
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str
@@ -651,8 +656,9 @@ def declare_error_responses(app: FastAPI) -> None:
 def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:
     """Link what the store holds and the saved state lacks, and embed what semantic search
     lacks, so the server starts consistent and its first requests are not the slow ones."""
-    with SQLiteStore(settings.db_path) as store:
-        link_new(store, Linker.open(settings.db_path))
+    # The server is a writer (POST /api/ingest): it may start on a new store.
+    with open_target(settings.db_target, create=True, default_location=settings.db_is_default) as store:
+        link_new(store, Linker.open(store))
         try:
             embedder = load_static_embedder(settings.models_path)
         except EmbeddingError as exc:

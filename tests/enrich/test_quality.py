@@ -133,3 +133,25 @@ def test_seed_ordering() -> None:
         scores[path.name[:3]] = score_quality(article).score
     assert max(scores, key=lambda k: scores[k]) == "001", scores
     assert min(scores, key=lambda k: scores[k]) == "002", scores
+
+
+def test_named_sources_are_read_from_the_text():
+    from newsdesk.enrich.quality import _depth, _sourcing
+
+    for text in (
+        "Dr Amira Khalil, a senior fellow in political science at the American University in Cairo, "
+        "said the move was symbolic.",
+        "According to Dr Amira Khalil the move was symbolic.",
+        "The move was symbolic, Amira Khalil told reporters.",
+        "The move was symbolic, said Amira Khalil.",
+    ):
+        reasons: list[str] = []
+        _sourcing(text, reasons)
+        assert "no named sources" not in reasons, text
+        assert "1 named source" in reasons
+    reasons = []
+    _sourcing("According to reports, the ministry said on Monday it would act.", reasons)
+    assert "no named sources" in reasons
+    reasons = []
+    _depth("It came in 2021. " + "word " * 400, 404, reasons)
+    assert "few concrete facts (1 number or date)" in reasons
