@@ -64,9 +64,10 @@ from .guard import RequestGuard
 from .pictures import Pictures
 from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
-#: How many of the newest articles a feed considers, and how many it publishes.
 log = logging.getLogger(__name__)
-
+#: PostgreSQL connections a server process keeps open between requests
+IDLE_CONNECTIONS = 8
+#: How many of the newest articles a feed considers, and how many it publishes.
 FEED_SCAN = 500
 FEED_ITEMS = 50
 #: Filtered listings read the store newest first in batches of this size.
@@ -119,15 +120,34 @@ class Desk:
         self._linker_stamp: float | None = None
         self._board: StoryBoard | None = None
         self._background: dict[str, threading.Thread] = {}
+        self._idle: list[DeskStore] = []
         self.pictures = Pictures(settings.data_path / "images")
 
     @contextmanager
     def store(self) -> Iterator[DeskStore]:
-        store = open_target(self.settings.db_target)
+        """A store for one request. PostgreSQL connections are kept for the next request (a
+        connection costs a round trip and a backend process); SQLite's are opened per use, as a
+        sqlite3 connection belongs to the thread that made it."""
+        try:
+            store = self._idle.pop()  # list.pop/append are atomic: no lock needed
+        except IndexError:
+            # The server may start a new store (it is a writer: POST /api/ingest), as `serve` does.
+            store = open_target(
+                self.settings.db_target, create=True, default_location=self.settings.db_is_default
+            )
+        ok = False
         try:
             yield store
+            ok = True
         finally:
-            store.close()
+            if ok and store.backend == "postgresql" and len(self._idle) < IDLE_CONNECTIONS:
+                self._idle.append(store)
+            else:
+                store.close()  # an error may have left the connection unusable: never reused
+
+    def close(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
 
     def _state_stamp(self) -> float | None:
         """The generation of the story state saved in the store (any process may save one)."""
