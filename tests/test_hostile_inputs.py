@@ -423,3 +423,16 @@ def test_fuzz_regression_opml_with_an_unclosed_ipv6_url() -> None:
         b'<outline text="b" xmlUrl="https://news.example/feed" type="rss"/></body></opml>'
     )
     assert [o.url for o in parse_opml(doc)] == ["https://news.example/feed"]
+
+
+def test_fuzz_regression_sitemap_with_an_unclosed_ipv6_url() -> None:
+    from newsdesk.ingest.sitemaps import parse_sitemap
+
+    doc = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://[::1/x</loc></url><url><loc>https://news.example/a</loc></url></urlset>"
+    )
+    found = parse_sitemap(doc, "https://news.example/sitemap.xml")
+    assert [e.url for e in found.entries] == ["https://news.example/a"] and found.foreign == 1
+    with pytest.raises(MalformedInput, match="not a URL"):
+        parse_sitemap(b"http://[::1/x\n", "https://news.example/sitemap.txt")
