@@ -436,3 +436,15 @@ def test_fuzz_regression_sitemap_with_an_unclosed_ipv6_url() -> None:
     assert [e.url for e in found.entries] == ["https://news.example/a"] and found.foreign == 1
     with pytest.raises(MalformedInput, match="not a URL"):
         parse_sitemap(b"http://[::1/x\n", "https://news.example/sitemap.txt")
+
+
+def test_fuzz_regression_json_feed_with_lone_surrogates() -> None:
+    from newsdesk.ingest.feeds import parse_feed, summary_document
+
+    doc = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "t",
+         "items": [{"id": "\ud800", "title": "\ud800 x", "content_text": "a\ud800"}]}
+    ).encode()  # fmt: skip
+    feed = parse_feed(doc, "https://news.example/feed.json")
+    assert feed.entries[0].title == "\ufffd x"
+    summary_document(feed.entries[0], feed)  # raised UnicodeEncodeError
