@@ -198,7 +198,7 @@ def extract_input(raw: RawDocument, *, time_budget_s: float = INPUT_TIME_BUDGET)
     item = Prepared(raw.source, raw.kind, content_sha256(raw))
     with time_budget(time_budget_s, source=raw.source):
         extracted = extract_article(raw)
-    sanitise_article(extracted)
+        sanitise_article(extracted)
     extracted.id = article_id(keys_for(extracted), fallback=item.digest)
     merged = merge_inputs([extracted])
     merged.id = extracted.id

@@ -280,8 +280,12 @@ def parse_opml(data: bytes, source: str = "<opml>") -> list[Outline]:
         raise MalformedInput(f"not OPML: root element is <{root.tag}>", source=source)
     found: dict[str, Outline] = {}
     for node in root.iter("outline"):
-        url = node.get("xmlUrl") or node.get("xmlurl") or ""
-        if not url or urlsplit(url).scheme not in ("http", "https"):
+        url = (node.get("xmlUrl") or node.get("xmlurl") or "").strip()
+        try:
+            usable = bool(url) and urlsplit(url).scheme in ("http", "https")
+        except ValueError:  # found by fuzzing: "http://[::1/x" (an unclosed IPv6 bracket)
+            usable = False
+        if not usable:
             continue
         kind = "sitemap" if (node.get("type") or "").lower() == "sitemap" else "feed"
         found.setdefault(url, Outline(url, node.get("title") or node.get("text") or "", kind))

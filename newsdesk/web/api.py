@@ -32,8 +32,6 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -66,9 +64,10 @@ from .guard import RequestGuard
 from .pictures import Pictures
 from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
-#: How many of the newest articles a feed considers, and how many it publishes.
 log = logging.getLogger(__name__)
-
+#: PostgreSQL connections a server process keeps open between requests
+IDLE_CONNECTIONS = 8
+#: How many of the newest articles a feed considers, and how many it publishes.
 FEED_SCAN = 500
 FEED_ITEMS = 50
 #: Filtered listings read the store newest first in batches of this size.
@@ -121,15 +120,34 @@ class Desk:
         self._linker_stamp: float | None = None
         self._board: StoryBoard | None = None
         self._background: dict[str, threading.Thread] = {}
+        self._idle: list[DeskStore] = []
         self.pictures = Pictures(settings.data_path / "images")
 
     @contextmanager
     def store(self) -> Iterator[DeskStore]:
-        store = open_target(self.settings.db_target)
+        """A store for one request. PostgreSQL connections are kept for the next request (a
+        connection costs a round trip and a backend process); SQLite's are opened per use, as a
+        sqlite3 connection belongs to the thread that made it."""
+        try:
+            store = self._idle.pop()  # list.pop/append are atomic: no lock needed
+        except IndexError:
+            # The server may start a new store (it is a writer: POST /api/ingest), as `serve` does.
+            store = open_target(
+                self.settings.db_target, create=True, default_location=self.settings.db_is_default
+            )
+        ok = False
         try:
             yield store
+            ok = True
         finally:
-            store.close()
+            if ok and store.backend == "postgresql" and len(self._idle) < IDLE_CONNECTIONS:
+                self._idle.append(store)
+            else:
+                store.close()  # an error may have left the connection unusable: never reused
+
+    def close(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
 
     def _state_stamp(self) -> float | None:
         """The generation of the story state saved in the store (any process may save one)."""
@@ -507,7 +525,9 @@ def create_app(
     @app.get("/api/search")
     def search(
         q: Annotated[str, Query(min_length=1, max_length=500)],
-        mode: Annotated[str, Query(description="fts (words, ranked) or semantic (meaning)")] = "fts",
+        mode: Annotated[
+            Literal["fts", "semantic"], Query(description="fts (words, ranked) or semantic (meaning)")
+        ] = "fts",
         limit: Limit = 20,
     ) -> dict[str, Any]:
         with desk.store() as store:
@@ -622,35 +642,51 @@ def app_from_environment() -> FastAPI:
     return create_app(load_settings())
 
 
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorBody(BaseModel):
-    """The one error shape every failing request gets."""
-
-    error: ErrorDetail
-
-
 _READ_ERRORS = (404, 422)
 _WRITE_ERRORS = (400, 401, 403, 404, 413, 422)
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
 
 
 def declare_error_responses(app: FastAPI) -> None:
-    """Declare in the OpenAPI document every error status a route can answer, with its shape.
+    """Declare in the OpenAPI document every error status an operation can answer, with the one
+    error shape: a client generated from /openapi.json (or schemathesis) must find each status it
+    meets. Done on the document (not the routes) so included routers are covered alike."""
+    build = app.openapi
 
-    A client generated from /openapi.json (or schemathesis) must find each status it meets.
-    """
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
-        writes = (route.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
-        statuses = _WRITE_ERRORS if writes else _READ_ERRORS
-        for status in statuses:
-            route.responses.setdefault(
-                status, {"model": ErrorBody, "description": _CODES.get(status, "error").replace("_", " ")}
-            )
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        if schema.get("x-newsdesk-errors"):
+            return schema
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = _ERROR_SCHEMA
+        for methods in schema.get("paths", {}).values():
+            for method, operation in methods.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                statuses = _WRITE_ERRORS if method in ("post", "put", "patch", "delete") else _READ_ERRORS
+                for status in statuses:
+                    operation["responses"].setdefault(
+                        str(status),
+                        {
+                            "description": _CODES.get(status, "error").replace("_", " "),
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                            },
+                        },
+                    )
+        schema["x-newsdesk-errors"] = True
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:
