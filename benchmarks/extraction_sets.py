@@ -69,20 +69,25 @@ def load_set(name: str, limit: int | None = None) -> DevSet:
     gold = [Gold(**g) for g in json.loads((target / "gold.json").read_text(encoding="utf-8"))]
     inputs = sorted(target.glob("pages-*.jsonl"))
     if limit is not None and limit < len(gold):
-        gold = gold[:limit]
-        inputs = _limited(target, inputs, limit)
+        # evenly spread over the set, so every page type and site keeps its share
+        keep = sorted({i * len(gold) // limit for i in range(limit)})
+        gold = [gold[i] for i in keep]
+        inputs = _limited(target, inputs, keep)
     return DevSet(name, inputs, gold)
 
 
-def _limited(target: Path, inputs: list[Path], limit: int) -> list[Path]:
-    """JSONL files of the first ``limit`` pages (cached per limit)."""
-    folder = target / "limited" / f"first-{limit}"
+def _limited(target: Path, inputs: list[Path], keep: list[int]) -> list[Path]:
+    """JSONL files of the pages at the indices ``keep`` (cached per sample size)."""
+    folder = target / "limited" / f"spread-{len(keep)}"
     if not (folder / ".complete").exists():
         folder.mkdir(parents=True, exist_ok=True)
-        lines: list[str] = []
+        wanted, lines, i = set(keep), [], 0
         for p in inputs:
             with p.open(encoding="utf-8", newline="\n") as fh:
-                lines += [line for _, line in zip(range(limit - len(lines)), fh, strict=False)]
+                for line in fh:
+                    if i in wanted:
+                        lines.append(line)
+                    i += 1
         _write_chunks(folder, lines)
         (folder / ".complete").touch()
     return sorted(folder.glob("pages-*.jsonl"))

@@ -135,10 +135,10 @@ def build(db: Path, n: int, linked: int) -> tuple[float, float]:
                 articles_to_link.append(a)
         fill = time.perf_counter() - t0
         t1 = time.perf_counter()
-        linker = Linker.open(db)
+        linker = Linker.open(store)
         for a in articles_to_link:
             linker.link(a)
-        linker.save()
+        linker.save(store)
     return fill, time.perf_counter() - t1
 
 

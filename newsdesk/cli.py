@@ -17,10 +17,12 @@ from rich.markup import escape
 
 from . import __version__
 from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
+from .cli_demo import demo_command
 from .cli_feeds import feeds_app
 from .cli_follows import follows_app, images_command
 from .cli_serve import serve_command
 from .cli_sources import run_command, sources_app
+from .cli_store import migrate_command
 from .errors import NewsdeskError, NotFound, SecuredError, TamperedError
 from .model import Article, RawDocument, now_utc
 from .records import article_to_json, dump_record
@@ -28,7 +30,7 @@ from .settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from .link.linker import Linker
-    from .store.sqlite import SQLiteStore
+    from .store.desk import DeskStore
 
 # Commands import what they need inside their bodies: extraction, enrichment and
 # linking pull in trafilatura, numpy, scipy and the models' code, seconds that
@@ -63,12 +65,12 @@ def _global_options(
     """Turn news from many outlets into clean, trustworthy records and story feeds."""
 
 
-def _linker(settings: Settings, store: SQLiteStore) -> Linker:
-    """The story state beside the store, caught up with whatever the store holds."""
+def _linker(settings: Settings, store: DeskStore) -> Linker:
+    """The story state saved in the store, caught up with whatever the store holds."""
     from .link.linker import Linker
     from .pipeline import link_new
 
-    linker = Linker.open(settings.db_path, heat=settings.heat)
+    linker = Linker.open(store, heat=settings.heat)
     link_new(store, linker)
     return linker
 
@@ -95,49 +97,84 @@ def ingest(
         bool | None,
         typer.Option("--follow-symlinks", help="Follow symlinks that lead out of the given folders."),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local: extract and enrich in this process; ray: as Ray tasks over batches "
+            "(pip install 'newsdesk[ray]')."
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine ray: join this Ray cluster (e.g. ray://head:10001) instead of "
+            "starting a local Ray."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="With --engine ray: batches in work at once (default: all CPUs)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Articles extracted and enriched together (one model call each).")
+    ] = 32,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
+    from contextlib import nullcontext
+
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .ingest.files import discover
     from .link.linker import Linker
-    from .pipeline import Enricher, ingest_paths
+    from .pipeline import Enricher, count_inputs, ingest_paths
 
+    if engine not in ("local", "ray"):
+        raise fail(f"unknown engine {engine!r} (use local or ray)")
+    if engine == "local" and (ray_address or workers):
+        raise fail("--ray-address and --workers go with --engine ray")
     settings = settings_for(db)
     follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
         files = list(discover(paths, follow_symlinks=follow))
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
-    with open_store(settings) as store:
+    with open_store(settings, create=True) as store:
+        runner: Any = nullcontext(None)
+        if engine == "ray":
+            from .ray_ingest import RayEngine
+
+            try:
+                runner = RayEngine(settings, address=ray_address, workers=workers)
+            except NewsdeskError as exc:
+                raise fail(str(exc)) from exc
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
-            task = bar.add_task("ingesting", total=len(files))
-            seen: set[str] = set()
-
-            def progress(source: str, outcome: str) -> None:
-                name = source.rsplit(":", 1)[0] if source.rsplit(":", 1)[-1].isdigit() else source
-                if name not in seen:
-                    seen.add(name)
-                    bar.advance(task)
-
+        with (
+            runner as ray_engine,
+            Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as bar,
+        ):
+            # One step an input (a JSONL line is an article), not a file.
+            task = bar.add_task("ingesting", total=count_inputs(files))
             report = ingest_paths(
                 files,
                 store,
                 max_bytes=settings.max_input_bytes,
-                progress=progress,
+                progress=lambda source, outcome: bar.advance(task),
                 enricher=Enricher.from_settings(settings),
-                linker=Linker.open(settings.db_path, heat=settings.heat),
+                linker=Linker.open(store, heat=settings.heat),
+                engine=ray_engine,
+                batch_size=batch_size,
                 follow_symlinks=follow,
                 time_budget_s=settings.input_time_budget,
             )
         total = store.count()
+        label = store.label
     for failure in report.failed:
         # the failure text is data (a file name may hold "[/y]"): never read as markup
         err.print(f"[red]failed:[/red] {escape(failure)}", markup=True, highlight=False)
     out.print(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.failed)} failed; {total} articles in {settings.db_path}"
+        f"{len(report.failed)} failed; {total} articles in {label}"
     )
     if report.failed:
         raise typer.Exit(1)
@@ -212,8 +249,7 @@ def show(
         ("published", f"{data['publishedDateTime'] or '—'} ({article.published_source or 'unknown source'})"),
         (
             "provider",
-            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain))))
-            or "—",
+            " ".join(filter(None, (article.provider.name, _parenthesised(article.provider.domain)))) or "—",
         ),
         ("authors", ", ".join(article.authors) or "—"),
         ("url", article.url or "—"),
@@ -590,7 +626,7 @@ def recluster(db: DbOption = None) -> None:
 
     settings = settings_for(db)
     with open_store(settings) as store:
-        linker = Linker.rebuild(settings.db_path, heat=settings.heat)
+        linker = Linker.rebuild(heat=settings.heat)
         added = link_new(store, linker)
         n_stories = len(linker.engine.stories())
     out.print(f"{added} articles linked into {n_stories} stories")
@@ -608,6 +644,8 @@ app.add_typer(follows_app, name="follows")
 app.command("images")(images_command)
 app.command("run")(run_command)
 app.command("serve")(serve_command)
+app.command("migrate")(migrate_command)
+app.command("demo")(demo_command)
 
 
 def main() -> None:

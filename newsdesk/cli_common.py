@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from .settings import Settings, load_settings
-from .store.sqlite import SQLiteStore
+from .store.desk import DeskStore
+from .store.target import open_target
 
 # Data (titles, paths, fields) is printed through these: markup and emoji codes off by default,
 # so a title holding "[/red]" or ":x:" prints as it is; styled text opts in with markup=True
@@ -26,22 +27,25 @@ def echo(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help="SQLite store to use (default: NEWSDESK_DB or the per-user data dir).",
+        help="Store: a SQLite file or a postgresql://user@host/db URL "
+        "(default: NEWSDESK_DB or the per-user data dir).",
         show_default=False,
     ),
 ]
 
 
-def settings_for(db: Path | None) -> Settings:
+def settings_for(db: str | Path | None) -> Settings:
     """Settings with the --db flag applied over file and environment."""
     return load_settings({"db": str(db) if db else None})
 
 
-def open_store(settings: Settings) -> SQLiteStore:
-    return SQLiteStore(settings.db_path)
+def open_store(settings: Settings, *, create: bool = False) -> DeskStore:
+    """The configured store. Only commands that write pass ``create`` (ingest, run, sources
+    add, serve): a command that reads never makes an empty store where none was."""
+    return open_target(settings.db_target, create=create, default_location=settings.db_is_default)
 
 
 def one_line(message: str) -> str:

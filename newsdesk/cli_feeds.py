@@ -27,7 +27,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .link.linker import Linker
     from .secured import Keyring
-    from .store.sqlite import SQLiteStore
+    from .store.desk import DeskStore
 
 feeds_app = typer.Typer(
     help="Topic feeds declared in the config file: their rules and what they publish.",
@@ -71,18 +71,18 @@ def rules(feed: Feed) -> str:
     return "; ".join(parts)
 
 
-def _linker(settings: Settings, store: SQLiteStore) -> Linker:
+def _linker(settings: Settings, store: DeskStore) -> Linker:
     # The linker (numpy, datasketch, usearch) loads only for commands that link.
     from .link.linker import Linker
     from .pipeline import link_new
 
-    linker = Linker.open(settings.db_path, heat=settings.heat)
+    linker = Linker.open(store, heat=settings.heat)
     link_new(store, linker)
     return linker
 
 
 def decisions(
-    store: SQLiteStore, linker: Linker, feed: Feed, *, now: datetime
+    store: DeskStore, linker: Linker, feed: Feed, *, now: datetime
 ) -> Iterator[tuple[Article, Decision]]:
     """Every stored article, newest first, with ``feed``'s decision on it."""
     offset = 0
@@ -103,7 +103,7 @@ def mark_published(article: Article, feed: Feed, *, now: datetime) -> Decision:
 
 
 def export_feed_records(
-    store: SQLiteStore,
+    store: DeskStore,
     linker: Linker,
     feed: Feed,
     out_dir: Path | None,

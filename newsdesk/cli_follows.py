@@ -41,7 +41,7 @@ def add(
     from .ingest.fetch import Fetcher
     from .link.linker import Linker
     from .publish.feeds import load_feeds
-    from .publish.follows import check_follows
+    from .publish.follows import check_follows, follow_title
 
     if kind not in FOLLOW_KINDS:
         raise fail(f"unknown kind {kind!r}: use {', '.join(FOLLOW_KINDS)}")
@@ -55,13 +55,15 @@ def add(
                     f"webhook refused: {exc} "
                     "(allow-list a private network with NEWSDESK_FETCH_ALLOW_NETWORKS)"
                 ) from exc
-        linker = Linker.open(settings.db_path, heat=settings.heat)
+        linker = Linker.open(store, heat=settings.heat)
         feeds = {f.name: f for f in load_feeds(settings)}
-        follow, created = store.add_follow(kind, target, title=target, webhook_url=webhook)
-        report = check_follows(store, linker, feeds=feeds, follows=[follow]) if created else None
-        if report and report.failed:
-            store.remove_follow(follow.id)
-            raise fail(report.failed[0].split(": ", 1)[-1])
+        try:
+            title = follow_title(kind, target, store, linker, feeds)
+        except NotFound as exc:
+            raise fail(str(exc)) from exc
+        follow, created = store.add_follow(kind, target, title=title, webhook_url=webhook)
+        if created:
+            check_follows(store, linker, feeds=feeds, follows=[follow])
         events = store.follow_events(follow.id, limit=1000)
     verb = "following" if created else "already following"
     out.print(f"{verb} {kind} {target} as follow {follow.id} ({len(events)} events so far)")
@@ -109,7 +111,7 @@ def check(db: DbOption = None) -> None:
 
     settings = settings_for(db)
     with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:
-        linker = Linker.open(settings.db_path, heat=settings.heat)
+        linker = Linker.open(store, heat=settings.heat)
         report = check_follows(
             store, linker, feeds={f.name: f for f in load_feeds(settings)}, fetcher=fetcher
         )

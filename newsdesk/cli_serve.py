@@ -8,6 +8,7 @@ import typer
 
 from .cli_common import DbOption, err, fail, settings_for
 from .errors import NewsdeskError
+from .settings import Settings
 
 
 def serve_command(
@@ -16,19 +17,50 @@ def serve_command(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8080,
     db: DbOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Server processes (uvicorn workers) sharing the port and the store; each sees the "
+            "others' writes through the store. Use PostgreSQL for several writers.",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
 ) -> None:
     """Serve the stories, articles, feeds and search as web pages, JSON and Atom/JSON Feed."""
-    import uvicorn  # only this command needs the server
+    serve_settings(settings_for(db), host=host, port=port, workers=workers)
+
+
+def serve_settings(
+    settings: Settings, *, host: str, port: int, log_level: str = "info", workers: int = 1
+) -> None:
+    """Serve the store these settings name until SIGINT/SIGTERM (`serve` and `demo` share it)."""
+    import os
+
+    import uvicorn  # only the serving commands need the server
 
     from .web.api import create_app, link_on_start
 
-    settings = settings_for(db)
     try:
         # Articles ingested without linking (older versions, a crash) would be in no story.
         link_on_start(settings, progress=lambda line: err.print(line, markup=False))
-        app = create_app(settings)
+        app = create_app(settings) if workers == 1 else None
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     if not settings.api_token:
         err.print("write endpoints are disabled (no api_token configured)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    if app is not None:
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    # Worker processes build their own app from the environment: the store given here travels as
+    # NEWSDESK_DB (the other settings come from the same config file and environment).
+    os.environ["NEWSDESK_DB"] = settings.db_target
+    uvicorn.run(
+        "newsdesk.web.api:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )

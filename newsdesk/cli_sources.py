@@ -62,7 +62,7 @@ def add(
         raise fail(f"unknown kind {kind!r}: use {', '.join(SOURCE_KINDS)}")
     _check_url(url)
     settings = settings_for(db)
-    with closing(open_store(settings)) as store:
+    with closing(open_store(settings, create=True)) as store:
         source, created = store.add_source(
             url, kind, title=title, interval=interval or settings.poll_interval
         )
@@ -149,7 +149,7 @@ def import_opml(
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     added = 0
-    with closing(open_store(settings)) as store:
+    with closing(open_store(settings, create=True)) as store:
         for o in outlines:
             _, created = store.add_source(o.url, o.kind, title=o.title, interval=settings.poll_interval)
             added += created
@@ -177,11 +177,25 @@ def run_command(
     once: Annotated[bool, typer.Option("--once", help="Poll what is due once, then exit.")] = False,
     images: Annotated[bool, typer.Option(help="Cache articles' images (and thumbnails).")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-source lines.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(help="local, or ray: a poll's fetched pages are extracted and enriched on Ray workers."),
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="With --engine ray: join this Ray cluster instead of a local Ray.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="With --engine ray: batches in work at once (default: all CPUs)."),
+    ] = None,
     now: Annotated[
         bool, typer.Option("--now", help="Poll every source at once first, whatever its schedule or backoff.")
     ] = False,
 ) -> None:
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
+    from contextlib import nullcontext
+    from typing import Any
+
     from .ingest.fetch import Fetcher
     from .ingest.images import ImageCache
     from .ingest.scheduler import Scheduler
@@ -190,9 +204,25 @@ def run_command(
     from .publish.feeds import load_feeds
     from .publish.follows import check_follows
 
+    if engine not in ("local", "ray"):
+        raise fail(f"unknown engine {engine!r} (use local or ray)")
+    if engine == "local" and (ray_address or workers):
+        raise fail("--ray-address and --workers go with --engine ray")
     settings = settings_for(db)
-    with closing(open_store(settings)) as store, Fetcher.from_settings(settings) as fetcher:
-        linker = Linker.open(settings.db_path, heat=settings.heat)
+    runner: Any = nullcontext(None)
+    if engine == "ray":
+        from .ray_ingest import RayEngine
+
+        try:
+            runner = RayEngine(settings, address=ray_address, workers=workers)
+        except NewsdeskError as exc:
+            raise fail(str(exc)) from exc
+    with (
+        runner as ray_engine,
+        closing(open_store(settings, create=True)) as store,
+        Fetcher.from_settings(settings) as fetcher,
+    ):
+        linker = Linker.open(store, heat=settings.heat)
         link_new(store, linker)  # catch up with anything a killed run committed but did not link
         if now:
             for source in store.list_sources():
@@ -204,6 +234,7 @@ def run_command(
             enricher=Enricher.from_settings(settings),
             linker=linker,
             images=ImageCache.from_settings(settings, fetcher) if images else None,
+            engine=ray_engine,
             log=(lambda m: None)
             if quiet
             else (lambda m: err.print(f"{now_utc():%H:%M:%S} {m}", markup=False)),
@@ -218,7 +249,7 @@ def run_command(
     stopped = " (stopped by signal)" if report.stopped_by_signal else ""
     out.print(
         f"{len(report.polls)} polls, {report.added} added, {failed} failed{stopped}; "
-        f"{total} articles in {settings.db_path}"
+        f"{total} articles in {store.label}"
     )
     if report.polls and failed == len(report.polls):
         # Nothing was reached: a cron job or a supervisor must see it (some failures are normal).

@@ -1,16 +1,26 @@
 """Wires the stages; the only place that knows their order.
 
-ingest (read files) → extract (RawDocument → Article) → identify and merge
-with what the store already holds → enrich (language, entities, provenance,
-topics, quality) → store. Linking stages slot in after enrichment.
+ingest (read files) → extract (RawDocument → Article) → enrich (language,
+entities, provenance, topics, quality) → identify and merge with what the
+store already holds → store → link (date order, after the run's merges).
+
+Work goes in batches: extraction per input, then each enrichment model is
+called once per batch of articles (topic embeddings, entity recognition), which
+is what makes ingest pay for the models per batch instead of per article. The
+extract-and-enrich step (:func:`prepare_batch`) touches no store, so an
+:class:`Engine` may run it anywhere — in this process (:class:`LocalEngine`) or
+on Ray workers (``newsdesk.ray_ingest``); committing (:func:`commit`) stays in
+the one process that writes, in input order, so every engine stores the same.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from .enrich.entities import apply_entities
 from .enrich.language import detect_language
@@ -20,13 +30,21 @@ from .enrich.topics import TopicClassifier
 from .errors import ConfigError, InputError, NewsdeskError, StoreError
 from .extract.limits import time_budget
 from .extract.sanitise import clean_str, sanitise_article
-from .ingest.files import discover, display_name, read_file
+from .ingest.files import JSONL_SUFFIXES, discover, display_name, read_file
 from .ingest.identity import article_id, keys_for, same_article
 from .ingest.merge import merge_inputs
 from .link.linker import Linker
 from .model import Article, RawDocument
 from .settings import Settings
 from .store.base import Store, StoredInput
+from .store.desk import DeskStore
+
+#: seconds one input may take to be parsed, decoded and normalised (settings: input_time_budget)
+INPUT_TIME_BUDGET = 10.0
+
+#: inputs extracted and enriched together: large enough that a model call's fixed cost is
+#: spread thin, small enough that a killed run or a lost worker redoes little
+BATCH_SIZE = 32
 
 #: languages whose articles get topics from the multilingual (e5) head; e5 covers
 #: ~100; French is measured (MasakhaNEWS fra), German, Spanish and Italian share its head
@@ -68,16 +86,26 @@ class Enricher:
 
     def enrich(self, article: Article) -> Article:
         """Language, entities, provenance, topics, then quality (which weighs all of them)."""
-        if not article.language:
-            guess = detect_language(f"{article.title}\n\n{article.text}")
-            article.language = guess.code
-            if guess.reason:
-                article.info["language_unknown"] = guess.reason
-        apply_entities(article)
-        provenance = apply_provenance(article)
-        self.classify(article)
-        apply_quality(article, outlet_priors=self.outlet_priors, provenance=provenance)
+        self.enrich_many([article])
         return article
+
+    def enrich_many(self, articles: Sequence[Article]) -> None:
+        """:meth:`enrich` for a batch: each model is called once for all of them.
+
+        Per article the steps run in the same order as one at a time, and no step
+        looks at another article, so the results are the same as article by article.
+        """
+        for article in articles:
+            if not article.language:
+                guess = detect_language(f"{article.title}\n\n{article.text}")
+                article.language = guess.code
+                if guess.reason:
+                    article.info["language_unknown"] = guess.reason
+        entities_batch(articles)
+        provenance = [apply_provenance(article) for article in articles]
+        self.classify(*articles)
+        for article, prov in zip(articles, provenance, strict=True):
+            apply_quality(article, outlet_priors=self.outlet_priors, provenance=prov)
 
     def classify(self, *articles: Article) -> None:
         """Topics replace whatever an imported record claimed (seed 000's `Computer Vision, AI`)."""
@@ -101,6 +129,12 @@ class Enricher:
             for article, scores in zip(group, decide([topic_text(a) for a in group]), strict=True):
                 article.topic_scores = scores
                 article.topics = [t.name for t in scores]
+
+
+def entities_batch(articles: Sequence[Article]) -> None:
+    """Entities for a batch (the entities module's batch entry point when it has one)."""
+    for article in articles:
+        apply_entities(article)
 
 
 def topic_text(article: Article) -> str:
@@ -129,8 +163,118 @@ def content_sha256(raw: RawDocument) -> str:
     return hashlib.sha256(raw.kind.encode() + b"\0" + raw.content).hexdigest()
 
 
-#: seconds one input may take to be parsed, decoded and normalised (settings: input_time_budget)
-INPUT_TIME_BUDGET = 10.0
+@dataclass
+class Prepared:
+    """One input after extraction and enrichment, before the store is consulted.
+
+    Plain data (it crosses to and from Ray workers): the input as extracted, the
+    article it would be stored as if the store held nothing like it, or why it failed.
+    """
+
+    source: str
+    kind: str
+    digest: str
+    extracted: Article | None = None
+    article: Article | None = None
+    error: str = ""
+
+
+def one_line(message: str) -> str:
+    """A failure as one line (parser messages span lines; a report has one line per input)."""
+    return " ".join(message.split())
+
+
+def failure_message(source: str, exc: BaseException) -> str:
+    """What the report says for an input that failed: one line, naming the input once."""
+    if isinstance(exc, NewsdeskError):
+        message = str(exc)
+        if not (isinstance(exc, InputError) and exc.source) and not message.startswith(source):
+            message = f"{source}: {message}"
+        return one_line(message)
+    return one_line(f"{source}: internal error while ingesting: {type(exc).__name__}: {exc}")
+
+
+def extract_input(raw: RawDocument, *, time_budget_s: float = INPUT_TIME_BUDGET) -> Prepared:
+    """Extract one input and make the article it would be on its own (raises what fails)."""
+    # Here, not at the top: extraction pulls in trafilatura, which readers of the store
+    # (export, stories, the web pages) that import link_new must not pay for.
+    from .extract.article import extract_article
+
+    raw.source = clean_str(raw.source)
+    item = Prepared(raw.source, raw.kind, content_sha256(raw))
+    with time_budget(time_budget_s, source=raw.source):
+        extracted = extract_article(raw)
+        sanitise_article(extracted)
+    extracted.id = article_id(keys_for(extracted), fallback=item.digest)
+    merged = merge_inputs([extracted])
+    merged.id = extracted.id
+    item.extracted, item.article = extracted, merged
+    return item
+
+
+def prepare_batch(
+    raws: Sequence[RawDocument], enricher: Enricher, *, time_budget_s: float = INPUT_TIME_BUDGET
+) -> list[Prepared]:
+    """Extract each input, then enrich the batch (one model call per model); no store needed.
+
+    Failures are recorded on their input, never raised: one bad page costs one article.
+    """
+    out: list[Prepared] = []
+    for raw in raws:
+        try:
+            out.append(extract_input(raw, time_budget_s=time_budget_s))
+        except Exception as exc:
+            failed = Prepared(
+                raw.source, raw.kind, content_sha256(raw), error=failure_message(raw.source, exc)
+            )
+            out.append(failed)
+    ready = [item for item in out if item.article is not None]
+    try:
+        enricher.enrich_many([item.article for item in ready if item.article is not None])
+    except Exception:
+        # One article can break a batch's model call: enrich one by one to name it.
+        for item in ready:
+            try:
+                enricher.enrich(item.article)  # type: ignore[arg-type]
+            except Exception as exc:
+                item.extracted = item.article = None
+                item.error = failure_message(item.source, exc)
+    for item in out:
+        if item.article is not None:
+            sanitise_article(item.article)
+    return out
+
+
+def commit(item: Prepared, store: Store, enricher: Enricher) -> tuple[str, str]:
+    """Merge one prepared input into the store; returns (article id, outcome).
+
+    Raises what :func:`prepare_batch` recorded (as an error naming the input), and
+    StoreError when the store itself fails.
+    """
+    if store.has_input(item.digest):
+        return "", "unchanged"  # an earlier input of the same run, or of an earlier run
+    if item.error or item.extracted is None or item.article is None:
+        raise PreparedError(item.error or f"{item.source}: not extracted")
+    extracted, merged = item.extracted, item.article
+    keys = keys_for(extracted)
+    existing = store.find_article(keys)
+    if existing is not None and not same_article(existing, extracted):
+        existing = None
+    if existing is not None:
+        # Another input of a stored article: the article is re-made from all its inputs
+        # and enriched again (rare in bulk ingest; done here, one at a time).
+        extracted.id = existing.id
+        merged = merge_inputs([i.article for i in store.inputs_of(existing.id)] + [extracted])
+        merged.id = existing.id
+        enricher.enrich(merged)
+        sanitise_article(merged)
+    new_input = StoredInput(extracted.id, item.source, item.kind, item.digest, extracted)
+    created = store.save(merged, keys_for(merged), new_input)
+    return extracted.id, "added" if created else "updated"
+
+
+class PreparedError(NewsdeskError):
+    """An input that failed while being extracted or enriched (the message names it)."""
 
 
 def ingest_document(
@@ -140,35 +284,37 @@ def ingest_document(
     *,
     time_budget_s: float = INPUT_TIME_BUDGET,
 ) -> tuple[str, str]:
-    """Extract one input and merge it into the store; returns (article id, outcome)."""
-    # Here, not at the top: extraction pulls in trafilatura, which readers of the store
-    # (export, stories, the web pages) that import link_new must not pay for.
-    from .extract.article import extract_article
+    """Extract one input and merge it into the store; returns (article id, outcome).
 
+    Raises what extraction or enrichment raised (the live loop falls back on it).
+    """
     raw.source = clean_str(raw.source)
-    digest = content_sha256(raw)
-    if store.has_input(digest):
+    if store.has_input(content_sha256(raw)):
         return "", "unchanged"
-    with time_budget(time_budget_s, source=raw.source):
-        article = extract_article(raw)
-    sanitise_article(article)
-    keys = keys_for(article)
-    existing = store.find_article(keys)
-    if existing is not None and not same_article(existing, article):
-        existing = None
-    if existing is None:
-        article.id = article_id(keys, fallback=digest)
-        inputs: list[Article] = [article]
-    else:
-        article.id = existing.id
-        inputs = [i.article for i in store.inputs_of(existing.id)] + [article]
-    merged = merge_inputs(inputs)
-    merged.id = article.id
-    (enricher or Enricher()).enrich(merged)
-    sanitise_article(merged)
-    new_input = StoredInput(article.id, raw.source, raw.kind, digest, article)
-    created = store.save(merged, keys_for(merged), new_input)
-    return article.id, "added" if created else "updated"
+    enricher = enricher or Enricher()
+    item = extract_input(raw, time_budget_s=time_budget_s)
+    assert item.article is not None
+    enricher.enrich(item.article)
+    sanitise_article(item.article)
+    return commit(item, store, enricher)
+
+
+class Engine(Protocol):
+    """Runs :func:`prepare_batch` over batches, yielding their results in the batches' order."""
+
+    def prepare(self, batches: Iterable[list[RawDocument]]) -> Iterator[list[Prepared]]: ...
+
+
+class LocalEngine:
+    """In this process, one batch after another."""
+
+    def __init__(self, enricher: Enricher, *, time_budget_s: float = INPUT_TIME_BUDGET):
+        self.enricher = enricher
+        self.time_budget_s = time_budget_s
+
+    def prepare(self, batches: Iterable[list[RawDocument]]) -> Iterator[list[Prepared]]:
+        for batch in batches:
+            yield prepare_batch(batch, self.enricher, time_budget_s=self.time_budget_s)
 
 
 def iter_inputs(
@@ -192,68 +338,115 @@ def iter_inputs(
             yield InputError(message, source=display_name(path))
 
 
-def one_line(message: str) -> str:
-    """A failure as one line (parser messages span lines; a report has one line per input)."""
-    return " ".join(message.split())
+def count_inputs(files: Iterable[Path | InputError]) -> int:
+    """About how many inputs ``files`` hold (a JSONL file one a line), for a progress bar."""
+    total = 0
+    for path in files:
+        if isinstance(path, InputError):
+            total += 1
+            continue
+        name = path.name.lower().removesuffix(".gz")
+        if Path(name).suffix not in JSONL_SUFFIXES:
+            total += 1
+            continue
+        try:
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+        except (OSError, EOFError, gzip.BadGzipFile):
+            total += 1  # read_file will report it
+            continue
+        total += max(1, sum(1 for line in data.splitlines() if line.strip()))
+    return total
 
 
-def ingest_paths(
-    paths: Iterable[str | Path | InputError],
+def _batches(
+    items: Iterable[RawDocument | InputError],
+    size: int,
     store: Store,
-    *,
-    max_bytes: int = 20 * 1024 * 1024,
-    progress: Progress | None = None,
-    enricher: Enricher | None = None,
-    linker: Linker | None = None,
-    follow_symlinks: bool = False,
-    time_budget_s: float = INPUT_TIME_BUDGET,
-) -> IngestReport:
-    """Ingest every input under ``paths``; then link what is new (date order, as live).
-
-    Each input is judged alone: whatever goes wrong with one file, JSONL line or
-    record becomes one line in ``report.failed`` naming it, and the run goes on.
-    Only a failing store ends the run (every later input would fail the same way).
-    """
-    report = IngestReport()
-    enricher = enricher or Enricher()
-    for item in iter_inputs(paths, max_bytes=max_bytes, follow_symlinks=follow_symlinks):
+    report: IngestReport,
+    progress: Progress | None,
+) -> Iterator[list[RawDocument]]:
+    """Inputs in batches of ``size``; unchanged ones and file errors are reported on the way."""
+    batch: list[RawDocument] = []
+    for item in items:
         if isinstance(item, InputError):
             report.failed.append(one_line(str(item)))
             if progress:
                 progress(item.source or "?", "failed")
             continue
-        try:
-            art_id, outcome = ingest_document(item, store, enricher, time_budget_s=time_budget_s)
-        except StoreError:
-            raise  # the store itself failed: going on would only fail every input after this one
-        except NewsdeskError as exc:
-            message = str(exc)
-            if not (isinstance(exc, InputError) and exc.source) and not message.startswith(item.source):
-                message = f"{item.source}: {message}"
-            report.failed.append(one_line(message))
+        item.source = clean_str(item.source)
+        if store.has_input(content_sha256(item)):
+            report.unchanged += 1  # not sent to extraction at all: re-ingesting a folder is cheap
             if progress:
-                progress(item.source, "failed")
+                progress(item.source, "unchanged")
             continue
-        except Exception as exc:
-            report.failed.append(
-                one_line(f"{item.source}: internal error while ingesting: {type(exc).__name__}: {exc}")
-            )
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest_paths(
+    paths: Iterable[str | Path | InputError],
+    store: DeskStore,
+    *,
+    max_bytes: int = 20 * 1024 * 1024,
+    progress: Progress | None = None,
+    enricher: Enricher | None = None,
+    linker: Linker | None = None,
+    engine: Engine | None = None,
+    batch_size: int = BATCH_SIZE,
+    follow_symlinks: bool = False,
+    time_budget_s: float = INPUT_TIME_BUDGET,
+) -> IngestReport:
+    """Ingest every input under ``paths`` in batches; then link what is new (date order, as live).
+
+    Inputs are committed in the order they were read whichever engine prepared
+    them, so the store ends the same with any engine. Each input is judged alone:
+    whatever goes wrong with one file, JSONL line or record becomes one line in
+    ``report.failed`` naming it, and the run goes on. Only a failing store ends the
+    run (every later input would fail the same way).
+    """
+    report = IngestReport()
+    enricher = enricher or Enricher()
+    engine = engine or LocalEngine(enricher, time_budget_s=time_budget_s)
+    inputs = iter_inputs(paths, max_bytes=max_bytes, follow_symlinks=follow_symlinks)
+    batches = _batches(inputs, max(1, batch_size), store, report, progress)
+    for prepared in engine.prepare(batches):
+        for item in prepared:
+            try:
+                art_id, outcome = commit(item, store, enricher)
+            except StoreError:
+                raise  # the store itself failed: going on would only fail every input after this one
+            except Exception as exc:
+                report.failed.append(
+                    str(exc) if isinstance(exc, PreparedError) else failure_message(item.source, exc)
+                )
+                if progress:
+                    progress(item.source, "failed")
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if art_id and art_id not in report.article_ids:
+                report.article_ids.append(art_id)
             if progress:
-                progress(item.source, "failed")
-            continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        if art_id and art_id not in report.article_ids:
-            report.article_ids.append(art_id)
-        if progress:
-            progress(item.source, outcome)
+                progress(item.source, outcome)
     if linker is not None:
         link_new(store, linker)
     return report
 
 
-def link_new(store: Store, linker: Linker) -> int:
+def link_new(store: DeskStore, linker: Linker) -> int:
     """Link what the store holds and the linker does not, after the run's merges (so each
-    article is placed with all its inputs' text), in date order; then save the state."""
-    added = linker.catch_up(store)
-    linker.save()
+    article is placed with all its inputs' text), in date order; then save the state.
+
+    One linker at a time, under the store's link lock: a newer state another process saved
+    meanwhile is taken over first, so two writers never place articles into diverging
+    copies of the stories."""
+    with store.link_lock():
+        linker.sync(store)
+        added = linker.catch_up(store)
+        linker.save(store)
     return added

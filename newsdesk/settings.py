@@ -37,7 +37,13 @@ def _default_data_dir() -> str:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", str, None, "Directory for the store, keys and caches (default: per-user data dir)."),
-    Setting("db", str, None, "SQLite store path (default: <data_dir>/newsdesk.db). Env: NEWSDESK_DB."),
+    Setting(
+        "db",
+        str,
+        None,
+        "Store: a SQLite file path (or sqlite:///path) or a postgresql://user@host/db URL "
+        "(default: <data_dir>/newsdesk.db). Env: NEWSDESK_DB.",
+    ),
     Setting(
         "secret_key",
         str,
@@ -182,6 +188,10 @@ class Settings:
         self.sections = file_data
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            # Unpickling (Ray ships settings to its workers) asks for __setstate__ and
+            # friends before _values exists: looking it up here would recurse forever.
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
@@ -214,7 +224,17 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
+        """The SQLite file (only meaningful when :attr:`db_target` is not a URL)."""
         return Path(self._values["db"]) if self._values["db"] else self.data_path / "newsdesk.db"
+
+    @property
+    def db_target(self) -> str:
+        """The store as given: a path or a ``postgresql://`` / ``sqlite:///`` URL."""
+        return str(self._values["db"]) if self._values["db"] else str(self.data_path / "newsdesk.db")
+
+    @property
+    def db_is_default(self) -> bool:
+        return not self._values["db"]
 
 
 def load_settings(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,24 @@ def seed(prefix: str) -> Path:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds not present")
     return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty store location on each backend: a SQLite path, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.db")
+        return
+    from pg_helpers import fresh_database
+
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database (skipped without a server, except in CI)."""
+    from pg_helpers import fresh_database
+
+    with fresh_database() as url:
+        yield url

@@ -17,7 +17,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 def ingest_seeds(db: Path) -> IngestReport:
     with SQLiteStore(db) as store:
-        return ingest_paths([SEEDS], store, enricher=Enricher(), linker=Linker.open(db))
+        return ingest_paths([SEEDS], store, enricher=Enricher(), linker=Linker.open(store))
 
 
 def app_client(tmp: Path, config: str) -> TestClient:

@@ -398,3 +398,53 @@ def test_repair_migration_fixes_stored_dates(tmp_path: Path) -> None:
         good = con.execute("SELECT published FROM articles WHERE id NOT LIKE 'bad%'").fetchone()[0]
     assert published is None and json.loads(data)["publishedDateTime"] is None
     assert good == "2024-03-05T08:30:00Z"
+
+
+# ---------------------------------------------------------------------------------- found by fuzzing
+
+
+def test_fuzz_regression_alias_expansion_within_the_alias_count() -> None:
+    # 54 aliases (under the count budget), 9 per level over 7 levels: 4.7 million values expanded
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}" if i > 1 else "*a"] * 9) + "]" for i in range(1, 7)
+    ]
+    started = time.monotonic()
+    with pytest.raises(yaml.YAMLError, match="once aliases are expanded"):
+        load_yaml("title: bomb\n" + "\n".join(lines))
+    assert time.monotonic() - started < 5
+
+
+def test_fuzz_regression_opml_with_an_unclosed_ipv6_url() -> None:
+    from newsdesk.ingest.feeds import parse_opml
+
+    doc = (
+        b'<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        b'<outline text="a" xmlUrl="http://[::1/x" type="rss"/>'
+        b'<outline text="b" xmlUrl="https://news.example/feed" type="rss"/></body></opml>'
+    )
+    assert [o.url for o in parse_opml(doc)] == ["https://news.example/feed"]
+
+
+def test_fuzz_regression_sitemap_with_an_unclosed_ipv6_url() -> None:
+    from newsdesk.ingest.sitemaps import parse_sitemap
+
+    doc = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://[::1/x</loc></url><url><loc>https://news.example/a</loc></url></urlset>"
+    )
+    found = parse_sitemap(doc, "https://news.example/sitemap.xml")
+    assert [e.url for e in found.entries] == ["https://news.example/a"] and found.foreign == 1
+    with pytest.raises(MalformedInput, match="not a URL"):
+        parse_sitemap(b"http://[::1/x\n", "https://news.example/sitemap.txt")
+
+
+def test_fuzz_regression_json_feed_with_lone_surrogates() -> None:
+    from newsdesk.ingest.feeds import parse_feed, summary_document
+
+    doc = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "t",
+         "items": [{"id": "\ud800", "title": "\ud800 x", "content_text": "a\ud800"}]}
+    ).encode()  # fmt: skip
+    feed = parse_feed(doc, "https://news.example/feed.json")
+    assert feed.entries[0].title == "\ufffd x"
+    summary_document(feed.entries[0], feed)  # raised UnicodeEncodeError

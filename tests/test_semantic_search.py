@@ -155,10 +155,10 @@ def test_the_server_embeds_articles_another_process_linked(
 ) -> None:
     from newsdesk.link.linker import Linker
 
-    linker = Linker.open(store.path)
+    linker = Linker.open(store)
     for a in store.recent(limit=10):
         linker.link(a)
-    linker.save()
+    linker.save(store)
     settings = load_settings({"db": str(store.path), "data_dir": str(tmp_path / "data")}, env={})
     with TestClient(create_app(settings, enricher=Enricher(), embedder=embedder)) as client:
 
@@ -169,7 +169,7 @@ def test_the_server_embeds_articles_another_process_linked(
         assert top("soccer match") == TEXTS["football"][0]
         museum = _save(store, "museum", "Museum reopens", "The art museum reopened after renovation. " * 3, 9)
         linker.link(museum)
-        linker.save()  # as `newsdesk run` does after each poll
+        linker.save(store)  # as `newsdesk run` does after each poll
         # a query notices the newer state: its articles are embedded in the background (an
         # unrelated query's answer may be empty: semantic search has a relevance floor)
         client.get("/api/search", params={"q": "anything", "mode": "semantic"})

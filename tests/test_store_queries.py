@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 
 from newsdesk.model import Article, Provider
 from newsdesk.store.base import ArticleQuery, IdentityKeys, StoredInput
+from newsdesk.store.desk import DeskStore
 from newsdesk.store.sqlite import SQLiteStore, _migrations
+from newsdesk.store.target import open_target
 from newsdesk.web.stories import article_summary, brief_summary
 
 T0 = datetime(2025, 3, 1, 12, tzinfo=UTC)
@@ -36,22 +39,24 @@ def _article(i: int, **fields: object) -> Article:
     return Article(**base)  # type: ignore[arg-type]
 
 
-def _save(store: SQLiteStore, a: Article, source: str = "test") -> None:
+def _save(store: DeskStore, a: Article, source: str = "test") -> None:
     digest = hashlib.sha256(a.text.encode()).hexdigest()
     keys = IdentityKeys(external_id=a.external_id, text_sha256=digest)
     store.save(a, keys, StoredInput(a.id, f"{source}:{a.id}", "jsonl", f"{source}{digest}{a.id}", a))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = SQLiteStore(tmp_path / "q.db")
+def store(store_url: str) -> Iterator[DeskStore]:
+    """The same suite on both backends (PostgreSQL: NEWSDESK_TEST_PG, see tests/pg_helpers.py)."""
+    s = open_target(store_url, create=True)
     for i in range(1, 9):
         _save(s, _article(i))
     _save(s, _article(9, published=None, topics=[]))
-    return s
+    yield s
+    s.close()
 
 
-def test_briefs_say_what_the_summary_of_the_whole_article_says(store: SQLiteStore) -> None:
+def test_briefs_say_what_the_summary_of_the_whole_article_says(store: DeskStore) -> None:
     ids = [f"{i:016x}" for i in (3, 9, 1)] + ["missing"]
     briefs = store.briefs(ids)
     assert [b.id for b in briefs] == ids[:3]  # order asked, unknown left out
@@ -61,7 +66,7 @@ def test_briefs_say_what_the_summary_of_the_whole_article_says(store: SQLiteStor
     assert [a.id for a in store.get_many(ids)] == ids[:3]
 
 
-def test_query_filters_newest_first(store: SQLiteStore) -> None:
+def test_query_filters_newest_first(store: DeskStore) -> None:
     def ids(**where: object) -> list[int]:
         return [int(a.id, 16) for a in store.query(ArticleQuery(**where), limit=50)]  # type: ignore[arg-type]
 
@@ -75,7 +80,7 @@ def test_query_filters_newest_first(store: SQLiteStore) -> None:
     assert [int(a.id, 16) for a in page] == [5, 3]
 
 
-def test_topics_follow_a_changed_article(store: SQLiteStore) -> None:
+def test_topics_follow_a_changed_article(store: DeskStore) -> None:
     a = store.get(f"{2:016x}")
     a.topics = ["Sports"]
     _save(store, a, source="second input")
@@ -83,7 +88,7 @@ def test_topics_follow_a_changed_article(store: SQLiteStore) -> None:
     assert a.id not in [x.id for x in store.query(ArticleQuery(topic="health"))]
 
 
-def test_count_search_counts_every_match(store: SQLiteStore) -> None:
+def test_count_search_counts_every_match(store: DeskStore) -> None:
     assert store.count_search("harbour") == 5 and len(store.search("harbour", limit=2)) == 2
     assert store.count_search("rye") == 4 and store.count_search("...") == 0
 
@@ -97,6 +102,7 @@ def test_listing_migration_backfills_an_older_store(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     # Undo 0003 and later by hand: what a version-2 store looked like.
     db.executescript(
+        "DROP TABLE link_blobs; DROP TABLE link_state; "
         "DROP TABLE follow_events; DROP TABLE follows; "
         "DROP TABLE article_vectors; ALTER TABLE articles DROP COLUMN revision; "
         "DROP TABLE article_topics; DROP INDEX articles_recent; DROP INDEX articles_provider_domain; "
@@ -111,7 +117,7 @@ def test_listing_migration_backfills_an_older_store(tmp_path: Path) -> None:
         assert len(s.query(ArticleQuery(outlet="site 2"))) == 1
 
 
-def test_search_fills_the_page_with_partial_matches_after_full_ones(store: SQLiteStore) -> None:
+def test_search_fills_the_page_with_partial_matches_after_full_ones(store: DeskStore) -> None:
     _save(store, _article(20, text="The harbour bridge will close; rye farmers protest the closure."))
     hits = store.search("harbour rye", limit=20)
     assert hits[0].article.id == f"{20:016x}"  # the only article with both words comes first

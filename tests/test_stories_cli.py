@@ -46,7 +46,7 @@ def test_seeds_are_one_story_with_two_developments(db: Path) -> None:
     from newsdesk.web.stories import StoryBoard
 
     with SQLiteStore(db) as store:
-        linker = Linker.open(db)
+        linker = Linker.open(store)
         board = StoryBoard(linker)
         # Undated seeds: feeds date them as their development does, never by their ingest time.
         undated = [a for a in store.iter_articles() if a.published is None]

@@ -32,6 +32,8 @@ MAX_JSON_INT_DIGITS = 64
 MAX_YAML_ALIASES = 64
 #: deepest YAML nesting accepted (a record's deepest field is related[].images[].url: 4)
 MAX_YAML_DEPTH = 32
+#: nodes a YAML document may stand for once its aliases are expanded (a record has ~100)
+MAX_YAML_NODES = 100_000
 #: deepest HTML element nesting accepted; real pages stay well below 100
 MAX_HTML_DEPTH = 1024
 #: attributes one HTML element may carry, and bytes one start tag may take, before they are dropped
@@ -108,9 +110,11 @@ class _LimitedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._aliases = 0
         self._depth = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> nodes it stands for, aliases expanded
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
+        alias = self.check_event(yaml.AliasEvent)
+        if alias:
             self._aliases += 1
             if self._aliases > MAX_YAML_ALIASES:
                 raise LimitedYAMLError(f"more than {MAX_YAML_ALIASES} aliases (alias expansion refused)")
@@ -118,9 +122,23 @@ class _LimitedLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_YAML_DEPTH:
                 raise LimitedYAMLError(f"nested deeper than {MAX_YAML_DEPTH} levels")
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        if not alias:
+            # Sizes bottom-up: a few dozen aliases of aliases stand for billions of nodes
+            # (found by fuzzing: 54 aliases, 9 per level, expanded to 4.7 million values).
+            if isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            else:
+                children = []
+            size = 1 + sum(self._sizes.get(id(c), 1) for c in children)
+            if size > MAX_YAML_NODES:
+                raise LimitedYAMLError(f"stands for over {MAX_YAML_NODES:,} values once aliases are expanded")
+            self._sizes[id(node)] = size
+        return node
 
 
 def load_yaml(text: str) -> Any:

@@ -32,6 +32,8 @@ from defusedxml import DefusedXmlException
 
 from ..errors import MalformedInput
 from ..extract.dates import parse_date
+from ..extract.limits import load_json
+from ..extract.sanitise import clean_value
 from ..model import RawDocument, now_utc
 
 #: dates this far ahead are a feed's broken clock, not news from the future
@@ -190,8 +192,10 @@ def parse_feed(data: bytes, url: str) -> Feed:
 
 def _parse_json_feed(data: bytes, url: str) -> Feed:
     try:
-        obj = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # "\ud800" escapes decode to lone surrogates, which no later encode survives (found by
+        # fuzzing): replaced here, with the JSON limits (depth, number size) judged as for JSONL
+        obj = clean_value(load_json(data.decode("utf-8-sig"), source=url))
+    except UnicodeDecodeError as exc:
         raise MalformedInput(f"invalid JSON feed: {exc}", source=url) from exc
     if not isinstance(obj, dict) or "jsonfeed.org/version/" not in str(obj.get("version", "")):
         raise MalformedInput("JSON but not a JSON Feed (no jsonfeed.org version)", source=url)
@@ -280,8 +284,12 @@ def parse_opml(data: bytes, source: str = "<opml>") -> list[Outline]:
         raise MalformedInput(f"not OPML: root element is <{root.tag}>", source=source)
     found: dict[str, Outline] = {}
     for node in root.iter("outline"):
-        url = node.get("xmlUrl") or node.get("xmlurl") or ""
-        if not url or urlsplit(url).scheme not in ("http", "https"):
+        url = (node.get("xmlUrl") or node.get("xmlurl") or "").strip()
+        try:
+            usable = bool(url) and urlsplit(url).scheme in ("http", "https")
+        except ValueError:  # found by fuzzing: "http://[::1/x" (an unclosed IPv6 bracket)
+            usable = False
+        if not usable:
             continue
         kind = "sitemap" if (node.get("type") or "").lower() == "sitemap" else "feed"
         found.setdefault(url, Outline(url, node.get("title") or node.get("text") or "", kind))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import lzma
 import os
 import stat
 import zlib
@@ -133,7 +134,23 @@ def _read_limited(path: Path, limit: int) -> bytes:
     data = path.read_bytes()
     if path.suffix.lower() == ".gz" or data[:2] == b"\x1f\x8b":
         data = _gunzip_limited(data, limit, display_name(path))
+    elif path.suffix.lower() == ".xz" or data[:6] == b"\xfd7zXZ\x00":
+        data = _unxz_limited(data, limit, display_name(path))
     return data
+
+
+def _unxz_limited(data: bytes, limit: int, source: str) -> bytes:
+    """Decompress xz (how large JSONL corpora ship) under the same limit as gzip."""
+    inflater = lzma.LZMADecompressor()
+    try:
+        out = inflater.decompress(data, max_length=limit + 1)
+    except lzma.LZMAError as exc:
+        raise MalformedInput(f"corrupt xz data: {exc}", source=source) from exc
+    if len(out) > limit or (not inflater.needs_input and not inflater.eof):
+        raise InputTooLarge(f"decompresses to over the {limit:,}-byte limit", source=source)
+    if not inflater.eof:
+        raise MalformedInput("truncated xz data", source=source)
+    return out
 
 
 def _gunzip_limited(data: bytes, limit: int, source: str) -> bytes:
@@ -153,7 +170,7 @@ def _gunzip_limited(data: bytes, limit: int, source: str) -> bytes:
 def kind_of(path: Path, data: bytes) -> InputKind:
     """Which reader a file needs, from its name and its first bytes."""
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
+    if suffixes and suffixes[-1] in (".gz", ".xz"):
         suffixes = suffixes[:-1]
     suffix = suffixes[-1] if suffixes else ""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -179,7 +196,7 @@ def kind_of(path: Path, data: bytes) -> InputKind:
 
 def is_jsonl_name(path: Path) -> bool:
     suffixes = [x.lower() for x in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
+    if suffixes and suffixes[-1] in (".gz", ".xz"):
         suffixes = suffixes[:-1]
     return bool(suffixes) and suffixes[-1] in JSONL_SUFFIXES
 
@@ -218,6 +235,9 @@ def _open_stream(path: Path) -> BinaryIO:
     head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
     if path.suffix.lower() == ".gz" or head == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if path.suffix.lower() == ".xz":  # how large JSONL corpora often ship
+        raw.close()
+        return lzma.LZMAFile(path, mode="rb")  # type: ignore[return-value]
     return raw
 
 
@@ -247,7 +267,7 @@ def read_jsonl_file(path: Path, *, max_line_bytes: int, source: str) -> Iterator
             yield from read_jsonl_lines(
                 _lines(stream, max_line_bytes), source=source, max_line_bytes=max_line_bytes
             )
-        except (OSError, EOFError, zlib.error) as exc:
+        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
             # gzip.BadGzipFile is an OSError; a truncated stream an EOFError
             yield MalformedInput(f"cannot read further: {exc}", source=source)
 

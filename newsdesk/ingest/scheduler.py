@@ -28,8 +28,9 @@ from typing import Any, cast
 from ..errors import FetchError, InputError, NewsdeskError, StoreError
 from ..link.linker import Linker
 from ..model import Article, RawDocument, now_utc
-from ..pipeline import Enricher, ingest_document, link_new
+from ..pipeline import BATCH_SIZE, Engine, Enricher, Prepared, commit, ingest_document, link_new
 from ..store.base import IdentityKeys, Store, StoredInput
+from ..store.desk import DeskStore
 from ..store.sources import Source, SourceStore
 from .feeds import Feed, FeedEntry, parse_feed, summary_document
 from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, HTTPStatusError
@@ -112,7 +113,7 @@ class _Annotate:
 class Scheduler:
     def __init__(
         self,
-        store: SourceStore,
+        store: DeskStore,
         fetcher: Fetcher,
         *,
         enricher: Enricher | None = None,
@@ -121,7 +122,11 @@ class Scheduler:
         min_interval: float = 300.0,
         max_interval: float = 86400.0,
         log: Log | None = None,
+        engine: Engine | None = None,
     ):
+        #: with an engine (Ray), a poll fetches its new pages first and hands them to the
+        #: engine's workers in batches; without, each page is ingested as it is fetched
+        self.engine = engine
         self.store = store
         self.fetcher = fetcher
         self.enricher = enricher or Enricher()
@@ -133,7 +138,7 @@ class Scheduler:
         self.stop = threading.Event()
 
     @classmethod
-    def from_settings(cls, settings: Any, store: SourceStore, fetcher: Fetcher, **kwargs: Any) -> Scheduler:
+    def from_settings(cls, settings: Any, store: DeskStore, fetcher: Fetcher, **kwargs: Any) -> Scheduler:
         return cls(
             store,
             fetcher,
@@ -241,20 +246,57 @@ class Scheduler:
         by_key = {e.id: e for e in entries}
         pending = self.store.pending_items(source.id, list(by_key))
         # feeds list newest first; oldest first keeps a story's order when a backlog is caught up
-        for key in list(reversed(pending))[-MAX_ITEMS_PER_POLL:]:
+        keys = list(reversed(pending))[-MAX_ITEMS_PER_POLL:]
+        pages, prepared = self._prefetch([(key, by_key[key].url) for key in keys])
+        for key in keys:
             if self.stop.is_set():
                 return
-            self._entry(source, key, by_key[key], feed, report)
+            self._entry(source, key, by_key[key], feed, report, pages.get(key), prepared.get(key))
 
-    def _entry(self, source: Source, key: str, entry: FeedEntry, feed: Feed, report: PollReport) -> None:
+    def _prefetch(
+        self, items: list[tuple[str, str]]
+    ) -> tuple[dict[str, RawDocument | str], dict[str, Prepared]]:
+        """With an engine: every item's page (or why not), then the pages prepared in batches."""
+        if self.engine is None:
+            return {}, {}
+        pages: dict[str, RawDocument | str] = {}
+        for key, url in items:
+            if self.stop.is_set():
+                break
+            if url:
+                try:
+                    pages[key] = self.fetcher.fetch(url).html_document()
+                except FetchError as exc:
+                    pages[key] = str(exc)
+        docs = [(k, p) for k, p in pages.items() if isinstance(p, RawDocument)]
+        batches = [docs[i : i + BATCH_SIZE] for i in range(0, len(docs), BATCH_SIZE)]
+        prepared: dict[str, Prepared] = {}
+        for batch, done in zip(batches, self.engine.prepare([d for _, d in b] for b in batches), strict=True):
+            prepared.update((key, item) for (key, _), item in zip(batch, done, strict=True))
+        return pages, prepared
+
+    def _entry(
+        self,
+        source: Source,
+        key: str,
+        entry: FeedEntry,
+        feed: Feed,
+        report: PollReport,
+        fetched: RawDocument | str | None = None,
+        prepared: Prepared | None = None,
+    ) -> None:
         """The entry's page; when it cannot be had (or yields no article), the feed's own text."""
         if entry.url:
-            try:
-                page = self.fetcher.fetch(entry.url).html_document()
-            except FetchError as exc:
-                reason = str(exc)
+            if fetched is None:
+                try:
+                    fetched = self.fetcher.fetch(entry.url).html_document()
+                except FetchError as exc:
+                    fetched = str(exc)
+            if isinstance(fetched, str):
+                reason = fetched
             else:
-                article_id, error = self._ingest(source, key, page, report, {}, entry.published)
+                page = fetched
+                article_id, error = self._ingest(source, key, page, report, {}, entry.published, prepared)
                 if article_id is not None:
                     return
                 reason = error or "no article"
@@ -290,16 +332,24 @@ class Scheduler:
         report.listed = len(entries)
         by_key = {e.url: e for e in entries}
         pending = self.store.pending_items(source.id, list(by_key))
-        for key in pending[-MAX_ITEMS_PER_POLL:]:
+        keys = pending[-MAX_ITEMS_PER_POLL:]
+        pages, prepared = self._prefetch([(key, by_key[key].url) for key in keys])
+        for key in keys:
             if self.stop.is_set():
                 return
             entry = by_key[key]
-            try:
-                doc = self.fetcher.fetch(entry.url).html_document()
-            except FetchError as exc:
-                self._item_failed(source, key, str(exc), report)
+            page = pages.get(key)
+            if page is None:
+                try:
+                    page = self.fetcher.fetch(entry.url).html_document()
+                except FetchError as exc:
+                    page = str(exc)
+            if isinstance(page, str):
+                self._item_failed(source, key, page, report)
                 continue
-            article_id, error = self._ingest(source, key, doc, report, {}, entry.published)
+            article_id, error = self._ingest(
+                source, key, page, report, {}, entry.published, prepared.get(key)
+            )
             if article_id is None:
                 self._item_failed(source, key, error, report)
 
@@ -312,11 +362,15 @@ class Scheduler:
         report: PollReport,
         info: dict[str, Any],
         published: datetime | None,
+        prepared: Prepared | None = None,
     ) -> tuple[str | None, str]:
         """(article id, "") once committed and marked done; (None, why) when it yields no article."""
         store = cast(Store, _Annotate(self.store, {**info, "live_source": source.url}, published))
         try:
-            article_id, outcome = ingest_document(doc, store, self.enricher)
+            if prepared is not None:  # extracted and enriched by the engine's workers
+                article_id, outcome = commit(prepared, store, self.enricher)
+            else:
+                article_id, outcome = ingest_document(doc, store, self.enricher)
         except StoreError:
             raise
         except NewsdeskError as exc:

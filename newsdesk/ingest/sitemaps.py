@@ -90,10 +90,14 @@ def parse_sitemap(data: bytes, url: str, *, max_bytes: int = MAX_SITEMAP_BYTES) 
     for node in root:
         if _local(node.tag) != item_tag:
             continue
-        loc = urljoin(url, _child_text(node, "loc"))
-        parts = urlsplit(loc)
-        if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() != host:
-            result.foreign += 1
+        try:
+            loc = urljoin(url, _child_text(node, "loc"))
+            parts = urlsplit(loc)
+            usable = parts.scheme in ("http", "https") and (parts.hostname or "").lower() == host
+        except ValueError:  # found by fuzzing: "http://[::1/x" (an unclosed IPv6 bracket)
+            usable = False
+        if not usable:
+            result.foreign += 1  # another site's URL, or none at all: not followed
             continue
         entry = SitemapEntry(loc, lastmod=parse_date(_child_text(node, "lastmod")))
         news = node.find(f"{_NEWS}news")
@@ -103,7 +107,10 @@ def parse_sitemap(data: bytes, url: str, *, max_bytes: int = MAX_SITEMAP_BYTES) 
             entry.publication = (news.findtext(f"{_NEWS}publication/{_NEWS}name") or "").strip()
         for image in node.iter(f"{_IMAGE}loc"):
             if image.text and image.text.strip():
-                entry.images.append(urljoin(loc, image.text.strip()))
+                try:
+                    entry.images.append(urljoin(loc, image.text.strip()))
+                except ValueError:
+                    continue
         target.append(entry)
     return result
 
@@ -120,9 +127,13 @@ def _parse_text(data: bytes, url: str) -> Sitemap:
         line = line.strip()
         if not line:
             continue
-        parts = urlsplit(line)
-        if parts.scheme not in ("http", "https"):
-            raise MalformedInput(f"not a sitemap: {line[:60]!r} is not a URL", source=url)
+        try:
+            parts = urlsplit(line)
+            if parts.scheme not in ("http", "https"):
+                raise ValueError("not http(s)")
+            parts.hostname  # noqa: B018 - raises on an unclosed IPv6 bracket
+        except ValueError as exc:
+            raise MalformedInput(f"not a sitemap: {line[:60]!r} is not a URL", source=url) from exc
         if (parts.hostname or "").lower() != host:
             result.foreign += 1
             continue

@@ -53,7 +53,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -63,8 +63,17 @@ import numpy as np
 from ..errors import StoreError
 from ..model import Article
 from .dates import recent_past_share, yearless_mentions
-from .features import FeatureSource, LexicalEmbedder, as_utc, document, entity_keys, key_hashes
+from .features import (
+    FeatureSource,
+    LexicalEmbedder,
+    as_utc,
+    document,
+    embed_in,
+    entity_keys,
+    key_hashes,
+)
 from .index import ArticleTable, VectorIndex, key_overlap
+from .story_model import StoryHit, StoryModel, shipped_model, story_features
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Dates before this are taken to be parse errors (epoch zero, two-digit years).
@@ -92,6 +101,10 @@ class LinkParams:
     event_gap_days: float = 365.0
     event_cadence_factor: float = 4.0
     event_revive_threshold: float = 0.25
+    #: The story decision: the best single link against ``story_threshold`` (default), or
+    #: the learned model of :mod:`.story_model`. Off by default: measured leave-one-set-out
+    #: it does not beat the rule yet (benchmarks/README.md, "Learned story decision").
+    learned_story: bool = False
     story_threshold: float = 0.20
     story_time_weight: float = 0.02
     story_tau_days: float = 30.0
@@ -101,6 +114,10 @@ class LinkParams:
     #: recent past of (scaled by the share that do not fit; two mentions at least).
     undated_mismatch_penalty: float = 0.10
     split_max_members: int = 256
+
+
+#: (aid, features by candidate story, the candidates' neighbour hits) -> forced story, -1 new, None
+StoryHook = Callable[[str, dict[int, list[float]], dict[int, list[StoryHit]]], int | None]
 
 
 def default_source() -> FeatureSource:
@@ -225,6 +242,11 @@ class StoryEngine:
         self.st_parent: list[int] = []
         self.unplaced: dict[str, str] = {}
         self.notes: dict[str, str] = {}
+        #: training only (benchmarks/train_story_model.py): sees each placement's candidate
+        #: stories' features and may force the decision (a story id, -1 for new, None to decide)
+        self.story_hook: StoryHook | None = None
+        #: the learned story decision; None: the shipped one (leave-one-set-out runs set their own)
+        self.story_model: StoryModel | None = None
 
     # ------------------------------------------------------------------ union-find
 
@@ -297,7 +319,7 @@ class StoryEngine:
                 return None
             if self.source is None:
                 raise ValueError("no vector given and no feature source configured")
-            vec = self.source.embed([document(item.title, item.text)])[0]
+            vec = embed_in(self.source, [document(item.title, item.text)], [item.language])[0]
         norm = float(np.linalg.norm(vec))
         if not math.isfinite(norm) or norm == 0.0:
             return None
@@ -414,8 +436,8 @@ class StoryEngine:
             placement.new_event = True
         e = self._find_event(e)
 
-        # Story level: single linkage to neighbours outside the article's own event.
-        best_story, best = -1, -math.inf
+        # Story level: the neighbours outside the article's own event, grouped by story.
+        candidates: dict[int, list[StoryHit]] = {}
         for f, hits in by_event.items():
             if self._find_event(f) == e:
                 continue
@@ -427,16 +449,16 @@ class StoryEngine:
                     + p.entity_weight * overlap
                     - self._time_term(gap, p.story_time_weight, p.story_tau_days)
                 )
-                if link > best:
-                    best, best_story = link, s
+                candidates.setdefault(s, []).append((link, sim, overlap, float(gap), r))
+        best_story, best = self._choose_story(aid, candidates)
         own = self.ev_story[e]
         if own < 0:
-            if best_story >= 0 and best >= p.story_threshold:
+            if best_story >= 0 and best >= 0.0:
                 self.ev_story[e] = best_story
             else:
                 self.ev_story[e] = self._new_story()
                 placement.new_story = True
-        elif best_story >= 0 and best >= p.story_threshold and self._find_story(own) != best_story:
+        elif best_story >= 0 and best >= 0.0 and self._find_story(own) != best_story:
             self.st_parent[best_story] = self._find_story(own)
             placement.merged_stories.append(best_story)
         if placement.merged_events or self.ev_count[e] in (8, 16, 32, 64, 128, 256):
@@ -444,6 +466,26 @@ class StoryEngine:
         placement.event_id = self.event_of_row(row)
         placement.story_id = self.story_of_event(placement.event_id)
         return placement
+
+    def _choose_story(self, aid: str, candidates: dict[int, list[StoryHit]]) -> tuple[int, float]:
+        """The candidate story to join and its decision score (joins when >= 0), or (-1, -inf).
+
+        With the learned model the score is its logit; without it (the default),
+        the best single link minus ``story_threshold``.
+        """
+        p = self.params
+        features = {s: story_features(hits, p.k) for s, hits in candidates.items()}
+        if self.story_hook is not None:
+            forced = self.story_hook(aid, features, candidates)
+            if forced is not None:
+                return (forced, 1.0) if forced >= 0 else (-1, -math.inf)
+        best_story, best = -1, -math.inf
+        model = (self.story_model or shipped_model()) if p.learned_story else None
+        for s, x in features.items():
+            score = model.logit(x) if model is not None else x[0] - p.story_threshold
+            if score > best:
+                best, best_story = score, s
+        return best_story, best
 
     def _join(self, e: int, row: int, vec: np.ndarray, day: float) -> None:
         self._set_sum(e, self._sum(e) + vec)

@@ -96,9 +96,26 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-@lru_cache(maxsize=200_000)
-def idf(word: str) -> float:
-    """Information weight of a word from its general English frequency.
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
+
+
+def idf_language(language: str) -> str:
+    """The word-frequency list a text's words are weighed by: its own language's, else English."""
+    lang = (language or "en").split("-")[0].lower()
+    return lang if lang in _wordfreq_languages() else "en"
+
+
+@lru_cache(maxsize=400_000)
+def idf(word: str, language: str = "en") -> float:
+    """Information weight of a word from its general frequency in ``language``.
+
+    Each language is weighed by its own frequencies: under English ones, Spanish
+    "que" and French "les" would count as rare words and swamp the names and
+    facts that tell one article from another.
 
     Zipf 7+ ("the", "of") weighs 0; a word seen once per million words
     (Zipf 3) weighs 4.5; a word wordfreq does not know (a name, a code) weighs
@@ -107,7 +124,7 @@ def idf(word: str) -> float:
     """
     from wordfreq import zipf_frequency
 
-    zipf = zipf_frequency(word, "en") if len(word) > 1 else 7.5
+    zipf = zipf_frequency(word, language) if len(word) > 1 else 7.5
     return max(0.0, min(6.0, 7.5 - zipf)) if zipf > 0 else 6.0
 
 
@@ -126,12 +143,13 @@ class LexicalEmbedder:
         self.bigram_weight = bigram_weight
         self.max_words = max_words
 
-    def vector(self, text: str) -> np.ndarray:
+    def vector(self, text: str, language: str = "en") -> np.ndarray:
+        lang = idf_language(language)
         toks = words(text)[: self.max_words]
         counts: dict[str, float] = {}
         prev = ""
         for tok in toks:
-            w = idf(tok)
+            w = idf(tok, lang)
             if w >= 1.0:
                 counts[tok] = counts.get(tok, 0.0) + 1.0
                 if prev:
@@ -146,18 +164,31 @@ class LexicalEmbedder:
         for tok, tf in counts.items():
             if " " in tok:
                 a, b = tok.split(" ", 1)
-                weight = self.bigram_weight * min(idf(a), idf(b))
+                weight = self.bigram_weight * min(idf(a, lang), idf(b, lang))
             else:
-                weight = idf(tok)
+                weight = idf(tok, lang)
             idx, sign = _bucket(tok, self.dim)
             row[idx] += sign * (1.0 + math.log(tf)) * weight
         norm = float(np.linalg.norm(row))
         return row / norm if norm > 0 else row
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        return self.embed_in(texts, ["en"] * len(texts))
+
+    def embed_in(self, texts: list[str], languages: Sequence[str]) -> np.ndarray:
+        """Rows for texts of known languages (each weighed by its language's word frequencies)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([self.vector(t) for t in texts]).astype(np.float32)
+        return np.vstack([self.vector(t, lang) for t, lang in zip(texts, languages, strict=True)]).astype(
+            np.float32
+        )
+
+
+def embed_in(source: FeatureSource, texts: list[str], languages: Sequence[str]) -> np.ndarray:
+    """``source.embed`` with the texts' languages, for sources that weigh words by language."""
+    if isinstance(source, LexicalEmbedder):
+        return source.embed_in(texts, languages)
+    return source.embed(texts)
 
 
 class MixedEmbedder:

@@ -51,6 +51,7 @@ with copies of the article (and the article's own copies) left out.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import zipfile
@@ -250,6 +251,24 @@ class VectorIndex:
         """One zip (numpy ``.npz`` layout): the exact rows, and the graphs as usearch's own bytes; atomic."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            self._write(fh)
+        tmp.replace(path)
+
+    def to_bytes(self) -> bytes:
+        """What :meth:`save` writes, in memory (the store keeps it with the story state)."""
+        buf = io.BytesIO()
+        self._write(buf)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, dim: int) -> VectorIndex:
+        try:
+            return cls._load_npz(io.BytesIO(data), dim)
+        except (OSError, ValueError, KeyError, RuntimeError, zipfile.BadZipFile) as exc:
+            raise StoreError(f"cannot read the stored vector index: {exc}") from exc
+
+    def _write(self, fh: Any) -> None:
         meta = {
             "dim": self.dim,
             "ann_dim": self.ann_dim,
@@ -264,9 +283,7 @@ class VectorIndex:
                 arrays.update(self._ann.to_arrays())
         else:
             arrays["small"] = self._small[: self._n].astype(np.float16)
-        with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]
-        tmp.replace(path)
+        np.savez(fh, **arrays)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path, *, dim: int, dtype: str = "i8") -> VectorIndex:
@@ -298,7 +315,7 @@ class VectorIndex:
         return index
 
     @classmethod
-    def _load_npz(cls, path: Path, dim: int) -> VectorIndex:
+    def _load_npz(cls, path: Path | io.BytesIO, dim: int) -> VectorIndex:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             if int(meta["dim"]) != dim:

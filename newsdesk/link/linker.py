@@ -1,9 +1,17 @@
-"""The link stage: copies, events and stories for each stored article, kept beside the store.
+"""The link stage: copies, events and stories for each stored article, kept in the store.
 
 The store is the truth; the linker's state (story engine, vector index) is
-derived from it and saved next to the database file. After a crash the next
-run re-links whatever the store holds that the saved state does not, so the
-two never disagree for long and nothing committed is lost.
+derived from it and saved *in* the store, as one generation per save in one
+transaction (:mod:`newsdesk.store.linkstate`), so any process on any machine
+can serve or extend it and a crash mid-save leaves the previous generation.
+A state that does not open, or does not agree with itself, is set aside at
+load: the linker starts empty and re-links from the store (the state is a
+cache). After a crash the next run re-links whatever the store holds that the
+saved state does not, so the two never disagree for long.
+
+Writers link under the store's link lock (:func:`newsdesk.pipeline.link_new`):
+reload the newest state if another process saved since, place what is
+missing, save. Readers need no lock.
 
 The copy detector is rebuilt on load from the articles of the last
 ``COPY_WINDOW_DAYS`` (wire copies are re-published within days), which keeps
@@ -12,65 +20,141 @@ its memory bounded however large the store grows.
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import math
+import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+
+from ..errors import StoreError
 from ..model import Article, Image, RelatedItem, now_utc
 from ..store.base import Store
+from ..store.linkstate import LinkSnapshot, LinkStateStore
 from .cluster import EPOCH, LinkItem, Placement, StoryEngine, default_source
 from .copies import CopyIndex, fold_related
 from .heat import HeatParams, HeatResult, story_heat
-from .index import related
+from .index import VectorIndex, related
 from .lead import C, centrality, pick_lead
 from .timeline import Development, story_timeline
 
+log = logging.getLogger(__name__)
+
 COPY_WINDOW_DAYS = 7.0
 RELATED_LIMIT = 5
+#: layout of the saved blobs: "engine" (npz of StoryEngine.to_state), "index" (VectorIndex bytes)
+STATE_FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
-class LinkPaths:
-    state: Path
-    index: Path
+def engine_to_blobs(engine: StoryEngine) -> dict[str, bytes]:
+    """The engine as bytes: every array of its state (whatever the engine adds to ``to_state``
+    persists with it), numpy's own zip layout, no pickles."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **engine.to_state())  # type: ignore[arg-type]
+    return {"engine": buf.getvalue(), "index": engine.index.to_bytes()}
 
-    @classmethod
-    def beside(cls, db_path: Path) -> LinkPaths:
-        base = Path(db_path)
-        return cls(base.with_name(base.name + ".stories.npz"), base.with_name(base.name + ".vectors.usearch"))
+
+def engine_from_snapshot(snap: LinkSnapshot) -> StoryEngine:
+    """The saved engine, checked: the arrays open, the index and the table agree, and both
+    hold as many articles as the save recorded. Raises StoreError otherwise."""
+    if snap.format != STATE_FORMAT:
+        raise StoreError(f"story state format {snap.format} is not {STATE_FORMAT}")
+    try:
+        with np.load(io.BytesIO(snap.blobs["engine"]), allow_pickle=False) as data:
+            state = {k: data[k] for k in data.files}
+        meta = json.loads(str(state["meta"]))
+        index = VectorIndex.from_bytes(snap.blobs["index"], dim=int(meta["dim"]))
+        engine = StoryEngine.from_state(state, index, default_source())
+    except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as exc:
+        raise StoreError(f"story state generation {snap.generation} does not open: {exc}") from exc
+    if len(engine.table) != snap.articles:
+        raise StoreError(
+            f"story state generation {snap.generation} holds {len(engine.table)} articles, "
+            f"its save recorded {snap.articles}"
+        )
+    return engine
+
+
+def _legacy_files(store: object) -> tuple[Path, Path] | None:
+    """The files older versions saved beside a SQLite database, if there are any."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path) or str(path) == ":memory:":
+        return None
+    state = path.with_name(path.name + ".stories.npz")
+    index = path.with_name(path.name + ".vectors.usearch")
+    return (state, index) if state.exists() and index.exists() else None
 
 
 class Linker:
     """Places articles into events and stories, and answers questions about them."""
 
-    def __init__(
-        self, engine: StoryEngine, paths: LinkPaths | None = None, *, heat: HeatParams | None = None
-    ):
+    def __init__(self, engine: StoryEngine, *, heat: HeatParams | None = None):
         self.engine = engine
-        self.paths = paths
         self.heat_params = heat or HeatParams()
         self.copies = CopyIndex()
         self.changed = False
+        #: the store generation this state was loaded from or saved as (0: none)
+        self.generation = 0
 
     @classmethod
-    def open(cls, db_path: Path | None, *, heat: HeatParams | None = None) -> Linker:
-        """The saved linker beside ``db_path`` (a fresh one when none is saved yet)."""
-        if db_path is None or str(db_path) == ":memory:":
+    def open(cls, store: LinkStateStore | None, *, heat: HeatParams | None = None) -> Linker:
+        """The newest state saved in ``store`` (a fresh one when none is, or when it does not
+        open: the next :func:`~newsdesk.pipeline.link_new` re-links from the store)."""
+        if store is None:
             return cls(StoryEngine(default_source()), heat=heat)
-        paths = LinkPaths.beside(db_path)
-        if paths.state.exists() and paths.index.exists():
-            return cls(StoryEngine.load(paths.state, paths.index, default_source()), paths, heat=heat)
-        return cls(StoryEngine(default_source()), paths, heat=heat)
+        snap = store.load_link_state()
+        if snap is None:
+            legacy = _legacy_files(store)
+            if legacy is not None:
+                try:
+                    linker = cls(StoryEngine.load(*legacy, default_source()), heat=heat)
+                except (StoreError, KeyError, ValueError, OSError) as exc:
+                    log.warning("%s does not open (%s): re-linking from the store", legacy[0], exc)
+                    return cls(StoryEngine(default_source()), heat=heat)
+                linker.changed = True  # moved into the store on the next save
+                return linker
+            return cls(StoryEngine(default_source()), heat=heat)
+        try:
+            linker = cls(engine_from_snapshot(snap), heat=heat)
+        except StoreError as exc:
+            log.warning("%s: re-linking from the store", exc)
+            linker = cls(StoryEngine(default_source()), heat=heat)
+            linker.changed = True
+        linker.generation = snap.generation
+        return linker
 
     @classmethod
-    def rebuild(cls, db_path: Path | None, *, heat: HeatParams | None = None) -> Linker:
+    def rebuild(cls, *, heat: HeatParams | None = None) -> Linker:
         """A fresh, empty linker that will replace the saved state on ``save``."""
-        paths = LinkPaths.beside(db_path) if db_path else None
-        linker = cls(StoryEngine(default_source()), paths, heat=heat)
+        linker = cls(StoryEngine(default_source()), heat=heat)
         linker.changed = True
+        linker.generation = -1  # never "behind" the store: it replaces whatever is saved
         return linker
+
+    def sync(self, store: LinkStateStore) -> bool:
+        """Take over a newer state another process saved (call under the link lock);
+        True if one was loaded. A rebuilding linker keeps its own."""
+        if self.generation < 0:
+            return False
+        current = store.link_generation()
+        if current == self.generation:
+            return False
+        fresh = Linker.open(store, heat=self.heat_params)
+        self.engine, self.copies, self.generation = fresh.engine, fresh.copies, fresh.generation
+        self.changed = self.changed or fresh.changed
+        return True
+
+    def save(self, store: LinkStateStore) -> None:
+        """Save the state as the store's newest generation (call under the link lock)."""
+        if self.changed:
+            self.generation = store.save_link_state(
+                engine_to_blobs(self.engine), articles=len(self.engine.table), format=STATE_FORMAT
+            )
+            self.changed = False
 
     # -- writing --------------------------------------------------------
     def catch_up(self, store: Store) -> int:
@@ -107,11 +191,6 @@ class Linker:
                 self.engine.table.copy_of[rows[match.article_id]] = rows[article.id]
         self.changed = True
         return placement
-
-    def save(self) -> None:
-        if self.paths is not None and self.changed:
-            self.engine.save(self.paths.state, self.paths.index)
-            self.changed = False
 
     # -- reading --------------------------------------------------------
     def event_of(self, article_id: str) -> int | None:

@@ -91,6 +91,30 @@ def story_events(
     return events
 
 
+def follow_title(
+    kind: str, target: str, store: FollowStore, linker: Linker, feeds: Mapping[str, Feed]
+) -> str:
+    """What a follow of ``kind``/``target`` is called; raises NotFound when there is no such thing."""
+    if kind == "story":
+        if not target.isdigit():
+            raise NotFound(f"a story is followed by its number, not {target!r}")
+        members = story_events(linker, store, int(target))  # raises NotFound
+        return next((e.title for e in members if e.kind == "development"), f"Story {target}")
+    if kind == "feed":
+        if target not in feeds:
+            raise NotFound(f"no feed {target!r} is configured")
+        return feeds[target].title or target
+    from ..enrich.taxonomy import load_taxonomy
+
+    try:
+        return load_taxonomy().by_name(target).name
+    except KeyError:
+        stored = {name.casefold(): name for name in store.topic_counts()}
+        if target.casefold() in stored:
+            return stored[target.casefold()]
+    raise NotFound(f"no topic {target!r} in the taxonomy or the store")
+
+
 def _article_event(a: Article) -> NewFollowEvent:
     outlet = a.provider.name or a.provider.domain
     return NewFollowEvent(

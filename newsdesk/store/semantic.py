@@ -25,7 +25,7 @@ import numpy as np
 
 from ..enrich.embed import Embedder, pack_embedding, unpack_embedding
 from ..model import Article
-from .sqlite import SQLiteStore
+from .desk import DeskStore
 
 #: characters of the body embedded with the headline and excerpt (where an article says what it is about)
 LEAD_CHARS = 1500
@@ -68,7 +68,7 @@ class SemanticSearch:
         return len(self._ids)
 
     def catch_up(
-        self, store: SQLiteStore, *, batch: int = 256, progress: Callable[[int], None] | None = None
+        self, store: DeskStore, *, batch: int = 256, progress: Callable[[int], None] | None = None
     ) -> int:
         """Embed the stored articles that have no vector yet (or changed since); returns how many."""
         done = 0
@@ -83,7 +83,7 @@ class SemanticSearch:
             if progress is not None:
                 progress(done)
 
-    def refresh(self, store: SQLiteStore) -> int:
+    def refresh(self, store: DeskStore) -> int:
         """Load the vectors stored since the last refresh; returns how many."""
         with self._lock:
             fresh = store.vectors_since(self.model, self._loaded_until)
@@ -104,14 +104,14 @@ class SemanticSearch:
             self._loaded_until = fresh[-1].batch
             return len(fresh)
 
-    def similarities(self, store: SQLiteStore, query: str) -> tuple[list[str], np.ndarray]:
+    def similarities(self, store: DeskStore, query: str) -> tuple[list[str], np.ndarray]:
         """Every loaded article's id and its cosine similarity with ``query`` (the same order)."""
         query = query.strip()
         if not query:
             return [], np.zeros(0, dtype=np.float32)
         return self._similarities(store, self.embedder.embed([query])[0])
 
-    def _similarities(self, store: SQLiteStore, q: np.ndarray) -> tuple[list[str], np.ndarray]:
+    def _similarities(self, store: DeskStore, q: np.ndarray) -> tuple[list[str], np.ndarray]:
         self.refresh(store)
         with self._lock:
             n = len(self._ids)
@@ -120,7 +120,7 @@ class SemanticSearch:
             return list(self._ids), self._matrix[:n] @ q
 
     def search(
-        self, store: SQLiteStore, query: str, *, limit: int = 20, floor: float = RELEVANCE_FLOOR
+        self, store: DeskStore, query: str, *, limit: int = 20, floor: float = RELEVANCE_FLOOR
     ) -> list[SemanticHit]:
         """The ``limit`` articles closest in meaning to ``query``, best first, none under ``floor``.
 

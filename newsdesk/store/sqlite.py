@@ -22,6 +22,7 @@ from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
 from .follows import FollowsMixin
+from .linkstate import SQLiteLinkStateMixin
 from .sources import SourcesMixin
 from .vectors import VectorsMixin
 
@@ -45,14 +46,17 @@ def _iso(article: Article) -> str | None:
     return f"{p.year:04d}-{p.month:02d}-{p.day:02d}T{p.hour:02d}:{p.minute:02d}:{p.second:02d}Z"
 
 
-class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin):
+class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin):
     """The default store; one file, safe for one writer and many readers."""
 
+    backend = "sqlite"
+
     def __init__(self, path: str | Path):
+        """Open (or create) the store file at ``path``; its folder must exist (nothing else is
+        created: :func:`newsdesk.store.target.open_target` decides whether a new file may be)."""
         self.path = Path(path)
+        self.label = str(path)
         try:
-            if str(path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: cannot open store: {exc}") from exc
@@ -180,8 +184,9 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin):
                     (url_key, article.id),
                 )
             db.execute(
+                # The same bytes from two processes at once: recorded once (as on PostgreSQL).
                 "INSERT INTO inputs(article_id, source, kind, content_sha256, data, ingested_at) "
-                "VALUES (?,?,?,?,?,?)",
+                "VALUES (?,?,?,?,?,?) ON CONFLICT (content_sha256) DO NOTHING",
                 (
                     new_input.article_id,
                     new_input.source,

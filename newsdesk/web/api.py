@@ -32,8 +32,6 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -56,18 +54,20 @@ from ..publish.syndication import (
 )
 from ..records import article_to_json, dump_record
 from ..secured import Keyring
-from ..settings import Settings
+from ..settings import Settings, load_settings
 from ..store.base import ArticleQuery
+from ..store.desk import DeskStore
 from ..store.semantic import SemanticSearch
-from ..store.sqlite import SQLiteStore
+from ..store.target import open_target
 from .catalog import require_token
 from .guard import RequestGuard
 from .pictures import Pictures
 from .stories import STORY_PAGE_ARTICLES, StoryBoard, StoryNotFound, article_summary
 
-#: How many of the newest articles a feed considers, and how many it publishes.
 log = logging.getLogger(__name__)
-
+#: PostgreSQL connections a server process keeps open between requests
+IDLE_CONNECTIONS = 8
+#: How many of the newest articles a feed considers, and how many it publishes.
 FEED_SCAN = 500
 FEED_ITEMS = 50
 #: Filtered listings read the store newest first in batches of this size.
@@ -120,22 +120,39 @@ class Desk:
         self._linker_stamp: float | None = None
         self._board: StoryBoard | None = None
         self._background: dict[str, threading.Thread] = {}
+        self._idle: list[DeskStore] = []
         self.pictures = Pictures(settings.data_path / "images")
 
     @contextmanager
-    def store(self) -> Iterator[SQLiteStore]:
-        store = SQLiteStore(self.settings.db_path)
+    def store(self) -> Iterator[DeskStore]:
+        """A store for one request. PostgreSQL connections are kept for the next request (a
+        connection costs a round trip and a backend process); SQLite's are opened per use, as a
+        sqlite3 connection belongs to the thread that made it."""
+        try:
+            store = self._idle.pop()  # list.pop/append are atomic: no lock needed
+        except IndexError:
+            # The server may start a new store (it is a writer: POST /api/ingest), as `serve` does.
+            store = open_target(
+                self.settings.db_target, create=True, default_location=self.settings.db_is_default
+            )
+        ok = False
         try:
             yield store
+            ok = True
         finally:
-            store.close()
+            if ok and store.backend == "postgresql" and len(self._idle) < IDLE_CONNECTIONS:
+                self._idle.append(store)
+            else:
+                store.close()  # an error may have left the connection unusable: never reused
+
+    def close(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
 
     def _state_stamp(self) -> float | None:
-        path = self.settings.db_path.with_name(self.settings.db_path.name + ".stories.npz")
-        try:
-            return path.stat().st_mtime
-        except OSError:
-            return None
+        """The generation of the story state saved in the store (any process may save one)."""
+        with self.store() as store:
+            return float(store.link_generation())
 
     @contextmanager
     def linker(self) -> Iterator[Linker]:
@@ -150,8 +167,9 @@ class Desk:
         with self._lock:
             stamp = self._state_stamp()
             if self._linker is None:
-                self._linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
-                self._linker_stamp, self._board = stamp, None
+                with self.store() as store:
+                    self._linker = Linker.open(store, heat=self.settings.heat)
+                self._linker_stamp, self._board = float(self._linker.generation), None
             elif stamp != self._linker_stamp:
                 self._refresh_in_background()
             yield self._linker
@@ -169,10 +187,10 @@ class Desk:
 
         def work() -> None:
             try:
-                stamp = self._state_stamp()
-                linker = Linker.open(self.settings.db_path, heat=self.settings.heat)
-                board = StoryBoard(linker)
                 with self.store() as store:
+                    linker = Linker.open(store, heat=self.settings.heat)
+                    stamp = float(linker.generation)
+                    board = StoryBoard(linker)
                     board.listing(store, now=now_utc())  # the front page's ranking, warm
             except (NewsdeskError, OSError, ValueError) as exc:
                 log.warning("reloading the story state failed, serving the previous one: %s", exc)
@@ -231,7 +249,7 @@ class Desk:
                 self._board = StoryBoard(linker)
             yield self._board
 
-    def semantic(self, store: SQLiteStore) -> SemanticSearch:
+    def semantic(self, store: DeskStore) -> SemanticSearch:
         """The semantic searcher, caught up with the store when first used. When the linker's
         state moves on (each ingest links what it added), the new articles are embedded in the
         background while queries go on over the vectors already loaded."""
@@ -261,7 +279,7 @@ class Desk:
         except NewsdeskError as exc:
             log.warning("embedding new articles for semantic search failed: %s", exc)
 
-    def search(self, store: SQLiteStore, q: str, mode: str, limit: int) -> list[dict[str, Any]]:
+    def search(self, store: DeskStore, q: str, mode: str, limit: int) -> list[dict[str, Any]]:
         """Hits of ``mode`` (``fts``: ranked words; ``semantic``: closest in meaning)."""
         if mode == "fts":
             return [
@@ -299,7 +317,7 @@ class Desk:
                     enricher=self.enricher(),
                     linker=linker,
                 )
-                self._linker_stamp = self._state_stamp()
+                self._linker_stamp = float(linker.generation)
                 self._board = None
                 if self._semantic is not None:
                     self._semantic.catch_up(store)  # the client searches what it just posted
@@ -319,7 +337,7 @@ class Desk:
 # --------------------------------------------------------------------------- shared views of data
 
 
-def article_detail(article: Article, store: SQLiteStore, linker: Linker) -> dict[str, Any]:
+def article_detail(article: Article, store: DeskStore, linker: Linker) -> dict[str, Any]:
     """Every stored field, with related coverage, heat and story/event ids from the linker."""
     full = decorate(article, store, linker)
     data = article_to_json(full)
@@ -355,7 +373,7 @@ def _filter_date(name: str, value: datetime | None) -> datetime | None:
     return when
 
 
-def resolve_article(store: SQLiteStore, ref: str) -> Article:
+def resolve_article(store: DeskStore, ref: str) -> Article:
     try:
         return store.resolve(ref)
     except NotFound as exc:
@@ -507,7 +525,9 @@ def create_app(
     @app.get("/api/search")
     def search(
         q: Annotated[str, Query(min_length=1, max_length=500)],
-        mode: Annotated[str, Query(description="fts (words, ranked) or semantic (meaning)")] = "fts",
+        mode: Annotated[
+            Literal["fts", "semantic"], Query(description="fts (words, ranked) or semantic (meaning)")
+        ] = "fts",
         limit: Limit = 20,
     ) -> dict[str, Any]:
         with desk.store() as store:
@@ -617,42 +637,64 @@ def create_app(
     return app
 
 
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorBody(BaseModel):
-    """The one error shape every failing request gets."""
-
-    error: ErrorDetail
+def app_from_environment() -> FastAPI:
+    """The app of one `newsdesk serve --workers N` process, from the config file and environment."""
+    return create_app(load_settings())
 
 
 _READ_ERRORS = (404, 422)
 _WRITE_ERRORS = (400, 401, 403, 404, 413, 422)
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
 
 
 def declare_error_responses(app: FastAPI) -> None:
-    """Declare in the OpenAPI document every error status a route can answer, with its shape.
+    """Declare in the OpenAPI document every error status an operation can answer, with the one
+    error shape: a client generated from /openapi.json (or schemathesis) must find each status it
+    meets. Done on the document (not the routes) so included routers are covered alike."""
+    build = app.openapi
 
-    A client generated from /openapi.json (or schemathesis) must find each status it meets.
-    """
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
-        writes = (route.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
-        statuses = _WRITE_ERRORS if writes else _READ_ERRORS
-        for status in statuses:
-            route.responses.setdefault(
-                status, {"model": ErrorBody, "description": _CODES.get(status, "error").replace("_", " ")}
-            )
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        if schema.get("x-newsdesk-errors"):
+            return schema
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = _ERROR_SCHEMA
+        for methods in schema.get("paths", {}).values():
+            for method, operation in methods.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                statuses = _WRITE_ERRORS if method in ("post", "put", "patch", "delete") else _READ_ERRORS
+                for status in statuses:
+                    operation["responses"].setdefault(
+                        str(status),
+                        {
+                            "description": _CODES.get(status, "error").replace("_", " "),
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                            },
+                        },
+                    )
+        schema["x-newsdesk-errors"] = True
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:
     """Link what the store holds and the saved state lacks, and embed what semantic search
     lacks, so the server starts consistent and its first requests are not the slow ones."""
-    with SQLiteStore(settings.db_path) as store:
-        link_new(store, Linker.open(settings.db_path))
+    # The server is a writer (POST /api/ingest): it may start on a new store.
+    with open_target(settings.db_target, create=True, default_location=settings.db_is_default) as store:
+        link_new(store, Linker.open(store))
         try:
             embedder = load_static_embedder(settings.models_path)
         except EmbeddingError as exc:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..enrich.taxonomy import Taxonomy, load_taxonomy
-from ..store.sqlite import SQLiteStore
+from ..store.desk import DeskStore
 from .pictures import Pictures
 from .stories import StoryBoard
 
@@ -49,14 +49,14 @@ def top_level_topic(topics: list[str]) -> str | None:
     return None
 
 
-def _picture(story: dict[str, Any], board: StoryBoard, store: SQLiteStore, pictures: Pictures) -> Any:
+def _picture(story: dict[str, Any], board: StoryBoard, store: DeskStore, pictures: Pictures) -> Any:
     ids = [story["lead_article"]] + [
         i for i in board.members.get(story["id"], []) if i != story["lead_article"]
     ]
     return pictures.first(store.get_many(ids[:PICTURE_CANDIDATES]))
 
 
-def _latest_development(story_id: int, board: StoryBoard, store: SQLiteStore) -> dict[str, Any] | None:
+def _latest_development(story_id: int, board: StoryBoard, store: DeskStore) -> dict[str, Any] | None:
     devs = [d for d in board.timeline(story_id, store) if d.date is not None]
     if not devs:
         return None
@@ -65,7 +65,7 @@ def _latest_development(story_id: int, board: StoryBoard, store: SQLiteStore) ->
 
 
 def front_page(
-    stories: list[dict[str, Any]], board: StoryBoard, store: SQLiteStore, pictures: Pictures
+    stories: list[dict[str, Any]], board: StoryBoard, store: DeskStore, pictures: Pictures
 ) -> dict[str, Any]:
     """Top stories (hottest first, the latest when nothing is hot) and sections by topic."""
     # the hot stories lead; when nothing is hot, the latest few do

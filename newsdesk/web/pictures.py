@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
@@ -82,12 +82,10 @@ class Pictures:
 
         @r.get("/images/{name}")
         def image(name: str) -> FileResponse:
-            from .api import ApiError
-
             sha, _, ext = name.partition(".")
             path = self.path(sha) if ext == "webp" else None
             if path is None or not path.is_file():
-                raise ApiError(404, "not_found", "no such image in the cache")
+                raise HTTPException(404, "no such image in the cache")
             # content-addressed: the bytes behind a name never change
             return FileResponse(
                 path,

@@ -309,3 +309,30 @@ def test_real_wcxb_pages_must_and_must_not() -> None:
     assert by_id["wcxb-0058"].authors == ["Edzel Tabing"]  # "Written by" and the name apart
     assert by_id["wcxb-0277"].authors == ["Shivkumar M"]  # JSON-LD author by @id
     assert "menu" not in by_id["wcxb-0341"].title.casefold()
+
+
+def test_updated_in_the_api_and_on_the_article_page(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from newsdesk.pipeline import Enricher, ingest_paths
+    from newsdesk.settings import load_settings
+    from newsdesk.store.sqlite import SQLiteStore
+    from newsdesk.web.api import create_app
+
+    html = page(DATED_HEAD, "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>")
+    (tmp_path / "in.jsonl").write_text(
+        json.dumps({"id": "ferry-1", "url": "https://port.example.org/news/ferry", "html": html}) + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "desk.db"
+    with SQLiteStore(db) as store:
+        report = ingest_paths([tmp_path / "in.jsonl"], store, enricher=Enricher(), time_budget_s=120)
+        assert report.ok, report.failed
+    settings = load_settings({"db": str(db), "data_dir": str(tmp_path / "data")}, env={})
+    with TestClient(create_app(settings, enricher=Enricher())) as client:
+        items = client.get("/api/articles").json()["items"]
+        data = client.get(f"/api/articles/{items[0]['id']}").json()
+        assert data["publishedDateTime"] == "2023-03-10T09:00:00Z"
+        assert data["updated"] == "2023-05-02T16:30:00Z"
+        text = client.get(f"/articles/{items[0]['id']}").text
+        assert '<time class="updated" datetime="2023-05-02">' in text

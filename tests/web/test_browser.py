@@ -117,7 +117,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator
         stories = page_corpus.corpus_articles(page_corpus.now(), images)
         page_corpus.write_records(tmp / "in" / "stories", stories)
         with SQLiteStore(db) as store:  # no topic classifier: fast, and the "all" feed takes everything
-            report = ingest_paths([SEEDS, tmp / "in"], store, enricher=Enricher(), linker=Linker.open(db))
+            report = ingest_paths([SEEDS, tmp / "in"], store, enricher=Enricher(), linker=Linker.open(store))
             for n, payload in enumerate(PAYLOADS):  # the source-health page shows titles and errors
                 source, _ = store.add_source(f"https://feeds.example/{n}.xml", "feed", title=payload)
                 store.record_failure(source.id, f"HTTP 500 {payload}", next_due=datetime.now(UTC))

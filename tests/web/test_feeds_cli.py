@@ -57,7 +57,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> tuple[Pa
     )
     with SQLiteStore(db) as store:
         report = ingest_paths(
-            [SEEDS], store, enricher=Enricher.from_settings(settings), linker=Linker.open(db)
+            [SEEDS], store, enricher=Enricher.from_settings(settings), linker=Linker.open(store)
         )
     assert report.ok, report.failed
     return cfg, db
@@ -138,7 +138,7 @@ def test_export_feed_records_sets_published_per_feed(desk: tuple[Path, Path], tm
     ai = Feed(name="AI", topics=("AI", "Computer Vision"), min_quality=40)
     everything = Feed(name="everything", show_copies=True)
     with SQLiteStore(db) as store:
-        linker = Linker.open(db)
+        linker = Linker.open(store)
         total = store.count()
         assert export_feed_records(store, linker, ai, tmp_path / "ai", keyring, now) == (total, 0)
         assert export_feed_records(store, linker, everything, tmp_path / "all", keyring, now) == (

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import feedparser
 import page_corpus
 import pytest
+from cli_helpers import run
 from fastapi.testclient import TestClient
 
 from newsdesk.errors import StoreError
@@ -41,7 +42,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     db = folder / "desk.db"
     with SQLiteStore(db) as store:
-        report = ingest_paths([folder / "in"], store, enricher=Enricher(), linker=Linker.open(db))
+        report = ingest_paths([folder / "in"], store, enricher=Enricher(), linker=Linker.open(store))
     assert report.ok, report.failed
     return folder
 
@@ -55,7 +56,7 @@ def db(built: Path, tmp_path: Path) -> Path:
 
 
 def _story(db: Path, store: SQLiteStore, title_part: str) -> int:
-    linker = Linker.open(db)
+    linker = Linker.open(store)
     article = next(a for a in store.iter_articles() if title_part in a.title)
     story = linker.story_of(article.id)
     assert story is not None
@@ -147,17 +148,17 @@ def test_a_story_follow_announces_new_coverage_once_to_feed_and_webhook(
         story = _story(db, store, "Port Elsbury")
         follow, _ = store.add_follow("story", str(story), webhook_url=url)
         with _fetcher() as fetcher:
-            first = check_follows(store, Linker.open(db), fetcher=fetcher)
+            first = check_follows(store, Linker.open(store), fetcher=fetcher)
             assert first.failed == [] and first.new_events == 0 and hook.received == []
             start = store.follow_events(follow.id)
             assert start and all(e.initial for e in start)
             assert start[0].kind == "development" and len(start[0].title) > 20
 
-            linker = Linker.open(db)
+            linker = Linker.open(store)
             ingest_paths([_new_bridge_article(tmp_path / "new")], store, enricher=Enricher(), linker=linker)
-            second = check_follows(store, Linker.open(db), fetcher=fetcher)
+            second = check_follows(store, Linker.open(store), fetcher=fetcher)
             assert second.failed == [] and second.new_events >= 1 and second.delivered == second.new_events
-            third = check_follows(store, Linker.open(db), fetcher=fetcher)
+            third = check_follows(store, Linker.open(store), fetcher=fetcher)
             assert third.new_events == 0 and third.delivered == 0  # nothing announced twice
     assert len(hook.received) == second.new_events
     posted = hook.received[0]
@@ -175,18 +176,18 @@ def test_a_webhook_to_a_private_address_is_refused_and_kept_for_retry(
     with SQLiteStore(db) as store:
         follow, _ = store.add_follow("topic", "disaster, accident and emergency incident", webhook_url=url)
         with _fetcher(allow="") as fetcher:  # loopback not allow-listed: the fetcher refuses it
-            check_follows(store, Linker.open(db), fetcher=fetcher)
+            check_follows(store, Linker.open(store), fetcher=fetcher)
             ingest_paths(
-                [_new_bridge_article(tmp_path / "new")], store, enricher=Enricher(), linker=Linker.open(db)
+                [_new_bridge_article(tmp_path / "new")], store, enricher=Enricher(), linker=Linker.open(store)
             )
-            report = check_follows(store, Linker.open(db), fetcher=fetcher)
+            report = check_follows(store, Linker.open(store), fetcher=fetcher)
         assert report.new_events == 1 and report.delivered == 0
         assert "loopback" in report.failed[0] or "refused" in report.failed[0], report.failed
         assert "refused" in (store.get_follow(follow.id).last_error or "")
         (pending,) = store.undelivered_follow_events(follow.id, max_attempts=5)
         assert pending.attempts == 1 and pending.title.startswith("Port Elsbury harbour bridge reopens")
         with _fetcher() as fetcher:  # allow-listed now: the retry delivers it
-            assert check_follows(store, Linker.open(db), fetcher=fetcher).delivered == 1
+            assert check_follows(store, Linker.open(store), fetcher=fetcher).delivered == 1
     assert hook.received[0]["body"]["event"]["kind"] == "article"
 
 
@@ -256,7 +257,7 @@ def test_a_follow_has_its_own_feeds_and_the_server_checks_after_an_ingest(db: Pa
     (tmp_path / "rec").mkdir()
     (tmp_path / "rec" / "tail.txt").write_text(dump_record(record), encoding="utf-8")
     with SQLiteStore(db) as store:
-        assert ingest_paths([tmp_path / "rec"], store, enricher=Enricher(), linker=Linker.open(db)).ok
+        assert ingest_paths([tmp_path / "rec"], store, enricher=Enricher(), linker=Linker.open(store)).ok
     time.sleep(0.05)
     client.get("/")
     deadline = time.monotonic() + 20
@@ -269,3 +270,19 @@ def test_a_follow_has_its_own_feeds_and_the_server_checks_after_an_ingest(db: Pa
     assert doc["feed_url"].endswith(f"/follows/{follow['id']}.json")
     page = client.get(f"/follows/{follow['id']}").text
     assert "Comet Varo-3 grows a second tail" in page and "new article" in page
+
+
+def test_the_follows_commands(db: Path, webhook: tuple[str, type[_Hook]]) -> None:
+    url, hook = webhook
+    env = {"NEWSDESK_FETCH_ALLOW_NETWORKS": "127.0.0.1"}
+    refused = run("follows", "add", "topic", "sport", "--webhook", url, "--db", str(db), check=False)
+    assert refused.returncode == 2 and "NEWSDESK_FETCH_ALLOW_NETWORKS" in refused.stderr
+    missing = run("follows", "add", "story", "9999", "--db", str(db), check=False)
+    assert missing.returncode == 2 and "no story 9999" in missing.stderr
+    added = run("follows", "add", "topic", "sport", "--webhook", url, "--db", str(db), env=env)
+    assert "following topic sport as follow 1 (2 events so far)" in added.stdout
+    listed = json.loads(run("follows", "list", "--json", "--db", str(db)).stdout)
+    assert [(f["kind"], f["target"], f["webhook"]) for f in listed] == [("topic", "sport", "127.0.0.1")]
+    checked = run("follows", "check", "--db", str(db), env=env)
+    assert "1 follows checked, 0 new events, 0 delivered" in checked.stdout and hook.received == []
+    assert "removed follow 1" in run("follows", "remove", "1", "--db", str(db)).stdout

@@ -59,11 +59,11 @@ def _desk(db: Path) -> tuple[SQLiteStore, Linker]:
             "Harbour bridge: councillors vote for two-year closure",
         ),
     ]
-    linker = Linker.open(db)
+    linker = Linker.open(store)
     for a in coverage:
         _save(store, a)
         linker.link(a)
-    linker.save()
+    linker.save(store)
     return store, linker
 
 
@@ -100,7 +100,7 @@ def test_pages_see_articles_linked_after_the_board_was_built(tmp_path: Path) -> 
         late = _article("late", "late.example", 6, bread, "Bread")
         _save(store, late)
         linker.link(late)
-        linker.save()  # another process (newsdesk run) saving a newer state
+        linker.save(store)  # another process (newsdesk run) saving a newer state
         sid = linker.story_of("late")
         # A story newer than the state in memory waits for the background reload, once.
         assert client.get(f"/api/stories/{sid}").json()["articles"][0]["id"] == "late"
@@ -159,7 +159,7 @@ def test_readers_keep_the_old_state_while_a_new_one_loads(
         late = _article("late", "late.example", 6, "A bakery won the bread prize with a rye loaf. " * 8, "B")
         _save(store, late)
         linker.link(late)
-        linker.save()
+        linker.save(store)
         answers: list[dict] = []
         reader = threading.Thread(target=lambda: answers.append(client.get("/api/stories").json()))
         reader.start()

@@ -65,7 +65,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     (tmp / "in").mkdir()
     (tmp / "in" / "xss.jsonl").write_text(_xss_jsonl(), encoding="utf-8")
     with SQLiteStore(db) as store:
-        report = ingest_paths([SEEDS, tmp / "in"], store, enricher=Enricher(), linker=Linker.open(db))
+        report = ingest_paths([SEEDS, tmp / "in"], store, enricher=Enricher(), linker=Linker.open(store))
     assert report.ok, report.failed
     cfg = tmp / "newsdesk.toml"
     cfg.write_text('[[feeds]]\nname = "all"\ntitle = "All <b>news</b>"\n', encoding="utf-8")

@@ -1,0 +1,226 @@
+"""Train the learned story decision (newsdesk/link/data/story_model.json) from ../shared/data.
+
+Run ``.venv/bin/python benchmarks/train_story_model.py [--work DIR] [--keep] [--write] [--write-readme]``.
+
+The training sets are the product's own stores of the story dev sets
+(``benchmarks/story_sets.py`` builds them with ``newsdesk ingest``): bpoil +
+Giveme5W1H, GVC (each shooting its own story: similar events that are not one
+thread), and the Spanish, French and Italian crisis sets. Each store's articles
+are replayed in date order through the engine (events as shipped); at every
+story decision the features of each candidate story (newsdesk.link.story_model)
+are recorded with its label: whether most of the candidate's neighbouring
+articles have the article's gold story. Each set is replayed twice: teacher-forced
+(the article joins its gold story's candidate when there is one, else opens a
+new story: the states a right decision leads to) and on-policy under the
+threshold rule (the merged stories a wrong join leads to, which a model trained
+only on forced states never sees and then snowballs into).
+
+A logistic regression (sklearn, standardised features) fits the union. The
+leave-one-set-out check refits without each set and relinks that set with the
+refitted model: those figures are the honest ones for a set, next to the
+shipped model's (fitted on all) and the old threshold rule's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import story_sets as sets  # noqa: E402
+
+from newsdesk.link.cluster import EPOCH, LinkItem, LinkParams, StoryEngine, default_source  # noqa: E402
+from newsdesk.link.features import as_utc, document, embed_in  # noqa: E402
+from newsdesk.link.story_model import FEATURES, MODEL_PATH, StoryHit, StoryModel  # noqa: E402
+from newsdesk.store.sqlite import SQLiteStore  # noqa: E402
+
+#: training unit -> (store, evaluation name in story_sets, documents it holds)
+UNITS = {
+    "bpoil+g5": ("bp+g5", "bpoil + Giveme5W1H"),
+    "gvc": ("gvc", "GVC"),
+    "crisis-es": ("crisis-es", "crisis es"),
+    "crisis-fr": ("crisis-fr", "crisis fr"),
+    "crisis-it": ("crisis-it", "crisis it"),
+}
+START, END = "<!-- story-model:start -->", "<!-- story-model:end -->"
+
+
+def load_unit(
+    work: Path, store: str, eval_name: str
+) -> tuple[list[LinkItem], dict[str, str], dict[str, str]]:
+    """The store's articles as the linker sees them (vectors cached), gold stories, shown ids."""
+    cache = work / f"{store}.items.pkl"
+    _, evals = sets.plan(work)
+    ev = next(e for e in evals if e.name == eval_name)
+    db = work / f"{store}.db"
+    if cache.exists() and cache.stat().st_mtime > db.stat().st_mtime:
+        items, shown = pickle.loads(cache.read_bytes())
+    else:
+        source = default_source()
+        items, shown = [], {}
+        for a in SQLiteStore(db).iter_articles():
+            item = LinkItem.from_article(a)
+            item.vector = embed_in(source, [document(item.title, item.text)], [item.language])[0]
+            items.append(item)
+            shown[a.id] = a.external_id or a.id
+        cache.write_bytes(pickle.dumps((items, shown)))
+    # gold story of each article: the label of its (first) input line; story level for GVC = event
+    where = sets.input_lines(db)
+    gold: dict[str, str] = {}
+    by_shown = {v: k for k, v in shown.items()}
+    for path in ev.files:
+        for number, r in enumerate(sets.records(path), start=1):
+            label = ev.gold(r) if ev.level == "story" else str(r["event_id"])
+            art = by_shown.get(where.get((path.name, number), ""))
+            if art is not None and label is not None:
+                gold.setdefault(art, label)
+    return items, gold, shown
+
+
+def ordered(items: list[LinkItem]) -> list[LinkItem]:
+    return sorted(
+        items, key=lambda it: (as_utc(it.published) is None, as_utc(it.published) or EPOCH, it.article_id)
+    )
+
+
+def replay(
+    items: list[LinkItem],
+    gold: dict[str, str] | None,
+    model: StoryModel | None,
+    learned: bool = True,
+    force: bool = True,
+) -> tuple[StoryEngine, np.ndarray, np.ndarray]:
+    """Place the items in date order; with ``gold``, teacher-forced and recording (X, y)."""
+    engine = StoryEngine(default_source(), replace(LinkParams(), learned_story=learned))
+    engine.story_model = model
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    if gold is not None:
+
+        def hook(aid: str, feats: dict[int, list[float]], cands: dict[int, list[StoryHit]]) -> int | None:
+            mine = gold.get(aid, aid)
+            best, best_sim = -1, -1.0
+            for s, x in feats.items():
+                votes = Counter(gold.get(engine.table.ids[h[4]], "?") for h in cands[s])
+                label = int(votes[mine] * 2 > sum(votes.values()))
+                xs.append(x)
+                ys.append(label)
+                if label and x[1] > best_sim:
+                    best, best_sim = s, x[1]
+            # Teacher-forced: the gold decision. On-policy (``force`` off): the engine's own, so
+            # the model also sees the merged stories a wrong join leads to.
+            return best if force else None
+
+        engine.story_hook = hook
+    for it in ordered(items):
+        engine.add(it)
+    return engine, np.array(xs, dtype=np.float64), np.array(ys, dtype=np.int64)
+
+
+def fit(recorded: dict[str, tuple[np.ndarray, np.ndarray]], names: list[str]) -> StoryModel:
+    """Logistic regression on the named sets, each set weighing the same in all (GVC alone
+    makes ten times the decisions of a crisis language; it must not set the prior)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.vstack([recorded[u][0] for u in names])
+    y = np.concatenate([recorded[u][1] for u in names])
+    w = np.concatenate([np.full(len(recorded[u][1]), 1.0 / max(1, len(recorded[u][1]))) for u in names])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y, sample_weight=w * len(y))
+    return StoryModel(
+        tuple(float(v) for v in clf.coef_[0]),
+        float(clf.intercept_[0]),
+        tuple(float(m) for m in mean),
+        tuple(float(s) for s in scale),
+        tuple(names),
+    )
+
+
+def story_scores(engine: StoryEngine, items: list[LinkItem], gold: dict[str, str]) -> tuple[tuple, tuple]:
+    ids = [it.article_id for it in items if it.article_id in gold]
+    g = [gold[a] for a in ids]
+    p = [engine.story_of(a) for a in ids]
+    return sets.bcubed(g, p), sets.pairwise(g, p)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".cache" / "story-sets")
+    ap.add_argument("--keep", action="store_true", help="reuse the stores story_sets.py built")
+    ap.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.relative_to(ROOT)}")
+    ap.add_argument("--write-readme", action="store_true")
+    ap.add_argument("--units", nargs="*", default=list(UNITS), help=f"a subset of {list(UNITS)}")
+    ap.add_argument("--no-rule", action="store_true", help="skip the threshold rule's column (faster)")
+    args = ap.parse_args(argv)
+    units = {u: UNITS[u] for u in args.units}
+    stores, _ = sets.plan(args.work)
+    by_name = {s.name: s for s in stores}
+    for _unit, (store, _) in units.items():
+        s = by_name[store]
+        if s.base:
+            sets.build(by_name[s.base], args.work, args.keep, relink=False)
+        sets.build(s, args.work, args.keep, relink=False)
+    data = {u: load_unit(args.work, st, ev) for u, (st, ev) in units.items()}
+    recorded = {}
+    for u, (items, gold, _) in data.items():
+        _, x, y = replay(items, gold, None, learned=False)
+        _, x2, y2 = replay(items, gold, None, learned=False, force=False)
+        recorded[u] = (np.vstack([x, x2]), np.concatenate([y, y2]))
+        print(f"{u}: {len(y)} candidate decisions, {y.mean():.2f} positive", file=sys.stderr)
+    names = list(units)
+    shipped = fit(recorded, names)
+    print(shipped.to_json(), file=sys.stderr)
+    lines = [
+        "| set (stories) | threshold rule B-cubed F1 / pairwise F1 | learned, shipped (all sets) | "
+        "learned, leave-one-set-out |",
+        "|---|---|---|---|",
+    ]
+    for u in names:
+        items, gold, _ = data[u]
+        others = [o for o in names if o != u]
+        loso = fit(recorded, others)
+        row = []
+        for model, learned in ((None, False), (shipped, True), (loso, True)):
+            if not learned and args.no_rule:
+                row.append("(not run)")
+                continue
+            engine, _, _ = replay(items, None, model, learned)
+            b, pw = story_scores(engine, items, gold)
+            row.append(f"{b[2]:.3f} / {pw[2]:.3f}")
+        lines.append(f"| {u} | " + " | ".join(row) + " |")
+        print(lines[-1], file=sys.stderr)
+    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, shipped.weights, strict=True))
+    print("\n".join(lines))
+    print(f"weights (standardised): {weights}; bias {shipped.bias:+.2f}")
+    if args.write:
+        MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+        MODEL_PATH.write_text(shipped.to_json() + "\n", encoding="utf-8")
+    if args.write_readme:
+        from readme import replace_block
+
+        block = "\n".join(
+            [
+                START,
+                "",
+                *lines,
+                "",
+                f"Shipped weights (standardised features): {weights}; bias {shipped.bias:+.2f}.",
+                "",
+                END,
+            ]
+        )
+        replace_block(START, END, block)
+
+
+if __name__ == "__main__":
+    main()

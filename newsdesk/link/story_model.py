@@ -1,0 +1,121 @@
+"""The learned story decision: does a new event continue a candidate story, or open a new one?
+
+A single hand-set threshold on the best single link chains neighbouring stories
+(the same region, the same season, different threads): one close pair is enough
+to merge two threads. The decision is instead a logistic regression over
+several signals of how the event's article relates to each candidate story
+among its nearest neighbours (:data:`FEATURES`), trained on the union of the
+dev sets by ``benchmarks/train_story_model.py`` (leave-one-set-out figures in
+benchmarks/README.md) and shipped as ``data/story_model.json``: a few numbers,
+so the decision is as cheap as the threshold it replaces.
+
+The article joins the candidate story of highest logit when that logit is
+>= 0 (P(same story) >= 0.5); otherwise it opens a new story.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError
+
+MODEL_PATH = Path(__file__).with_name("data") / "story_model.json"
+
+#: What the model sees of one (article, candidate story) pair.
+FEATURES = (
+    "max_link",  # the best single link: cosine + entity bonus - time term (the old rule's score)
+    "max_sim",  # the best cosine to any of the story's articles among the neighbours
+    "mean_sim",  # the mean cosine to the story's articles among the neighbours
+    "second_sim",  # the second-best cosine (0 when only one): support beyond one close pair
+    "share",  # the share of the k neighbours that belong to the story
+    "max_overlap",  # the best entity-key overlap with one of them
+    "log_gap",  # log1p(days to the nearest of them / 30); undated: the dev mean
+    "undated",  # 1 when either side has no usable date
+)
+
+
+@dataclass(frozen=True)
+class StoryModel:
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    trained_on: tuple[str, ...] = ()
+
+    def logit(self, x: Sequence[float]) -> float:
+        z = self.bias
+        for xi, w, m, s in zip(x, self.weights, self.mean, self.scale, strict=True):
+            z += w * (xi - m) / s
+        return z
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "features": list(FEATURES),
+                "weights": list(self.weights),
+                "bias": self.bias,
+                "mean": list(self.mean),
+                "scale": list(self.scale),
+                "trained_on": list(self.trained_on),
+            },
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str = "story model") -> StoryModel:
+        try:
+            d = json.loads(text)
+            if tuple(d["features"]) != FEATURES:
+                raise ConfigError(f"{source}: features {d['features']} are not {list(FEATURES)}")
+            model = cls(
+                tuple(float(x) for x in d["weights"]),
+                float(d["bias"]),
+                tuple(float(x) for x in d["mean"]),
+                tuple(float(x) if float(x) > 0 else 1.0 for x in d["scale"]),
+                tuple(str(x) for x in d.get("trained_on", ())),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{source}: not a story model: {exc}") from exc
+        if not len(model.weights) == len(model.mean) == len(model.scale) == len(FEATURES):
+            raise ConfigError(f"{source}: expected {len(FEATURES)} weights")
+        return model
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> StoryModel:
+    """The model trained on the dev sets, shipped with the package."""
+    try:
+        return StoryModel.from_json(MODEL_PATH.read_text(encoding="utf-8"), source=str(MODEL_PATH))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the shipped story model {MODEL_PATH}: {exc}") from exc
+
+
+#: log_gap for an undated pair (the model learns the rest from ``undated``)
+UNDATED_LOG_GAP = 2.0
+
+
+#: one neighbour of a candidate story: (link, cosine, entity overlap, days apart, its row)
+StoryHit = tuple[float, float, float, float, int]
+
+
+def story_features(hits: Sequence[StoryHit], k: int) -> list[float]:
+    """Features of one candidate story from its neighbours (see :data:`StoryHit`)."""
+    sims = sorted((h[1] for h in hits), reverse=True)
+    gaps = [h[3] for h in hits if not math.isnan(h[3])]
+    return [
+        max(h[0] for h in hits),
+        sims[0],
+        float(np.mean(sims)),
+        sims[1] if len(sims) > 1 else 0.0,
+        len(hits) / max(1, k),
+        max(h[2] for h in hits),
+        math.log1p(min(gaps) / 30.0) if gaps else UNDATED_LOG_GAP,
+        0.0 if gaps else 1.0,
+    ]

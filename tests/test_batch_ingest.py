@@ -1,0 +1,84 @@
+"""Batched ingest (issue 13, item 4): the same store as one article at a time, models
+loaded once and lazily, one topic-model call a batch, progress counted in articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ingest_batches import SEEDS, snapshot, write_inputs
+
+from newsdesk.enrich.topics import TopicClassifier
+from newsdesk.link.linker import Linker
+from newsdesk.pipeline import Enricher, count_inputs, ingest_paths
+from newsdesk.settings import load_settings
+from newsdesk.store.sqlite import SQLiteStore
+
+
+class Recording:
+    """The real classifier, with a note of how many texts each call classified."""
+
+    def __init__(self, inner: TopicClassifier):
+        self.inner = inner
+        self.calls: list[int] = []
+
+    def classify(self, texts: list[str], **kwargs: Any) -> Any:
+        self.calls.append(len(texts))
+        return self.inner.classify(texts, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def classifier() -> TopicClassifier:
+    # The fast tier only: its decision on a text does not depend on what else is in the
+    # batch, so batched and one-at-a-time must agree exactly.
+    return TopicClassifier.from_settings(load_settings(), strong=False)
+
+
+def _ingest(db: Path, paths: list[Path], enricher: Enricher, batch_size: int) -> Any:
+    with SQLiteStore(db) as store:
+        return ingest_paths(paths, store, enricher=enricher, linker=Linker.open(store), batch_size=batch_size)
+
+
+def test_batches_store_what_one_at_a_time_stores(tmp_path: Path, classifier: TopicClassifier) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not present")
+    paths = write_inputs(tmp_path / "in")
+    loads: list[int] = []
+
+    def factory() -> Any:
+        loads.append(1)
+        return recording
+
+    recording = Recording(classifier)
+    batched = _ingest(tmp_path / "b.db", paths, Enricher(topics=factory), batch_size=4)
+    single = _ingest(tmp_path / "s.db", paths, Enricher(topics=lambda: classifier), batch_size=1)
+    assert (
+        (batched.added, batched.updated, batched.failed) == (single.added, single.updated, []) == (7, 2, [])
+    )
+    assert snapshot(tmp_path / "b.db") == snapshot(tmp_path / "s.db")
+    assert loads == [1]  # the model was built once for the run
+    # nine inputs in batches of four: the topic model saw whole batches of English
+    # articles (plus one call per re-made article), never one a call for all of them
+    assert max(recording.calls) >= 3 and len(recording.calls) < 9
+
+
+def test_unchanged_inputs_load_no_model(tmp_path: Path) -> None:
+    paths = write_inputs(tmp_path / "in")
+    paths = [p for p in paths if p.suffix == ".jsonl"]
+    _ingest(tmp_path / "x.db", paths, Enricher(), batch_size=2)
+    loads: list[int] = []
+    again = _ingest(tmp_path / "x.db", paths, Enricher(topics=lambda: loads.append(1) or None), batch_size=2)  # type: ignore[func-returns-value]
+    assert again.unchanged == 4 and loads == []
+
+
+def test_progress_counts_articles_not_files(tmp_path: Path) -> None:
+    paths = [p for p in write_inputs(tmp_path / "in") if p.suffix == ".jsonl"]
+    assert count_inputs(paths) == 4
+    seen: list[tuple[str, str]] = []
+    with SQLiteStore(tmp_path / "p.db") as store:
+        ingest_paths(
+            paths, store, enricher=Enricher(), progress=lambda s, o: seen.append((s, o)), batch_size=3
+        )
+    assert len(seen) == 4
+    assert [o for _, o in seen] == ["added", "added", "added", "updated"]
