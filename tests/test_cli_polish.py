@@ -13,6 +13,9 @@ def test_version_flag_help_without_types_and_unknown_story(tmp_path: Path) -> No
     assert version.stdout.strip() == f"newsdesk {run('version').stdout.strip()}"
     helped = run("list", "--help").stdout
     assert "--json" in helped and "<bool>" not in helped
+    from newsdesk.store.sqlite import SQLiteStore
+
+    SQLiteStore(tmp_path / "empty.db").close()  # read commands refuse a store that is not there
     missing = run("story", "99", "--db", str(tmp_path / "empty.db"), check=False)
     assert missing.returncode == 1
     assert "no story 99" in missing.stderr and "article" not in missing.stderr

@@ -115,7 +115,8 @@ def test_api_and_pages_switch_modes(tmp_path: Path, store: SQLiteStore, embedder
         fts = client.get("/api/search", params={"q": "bakery", "mode": "fts"}).json()
         assert fts["total"] == 1 and fts["items"][0]["article"]["title"] == TEXTS["bread"][0]
         bad = client.get("/api/search", params={"q": "x", "mode": "vector"})
-        assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_request"
+        # The mode is an enum in the OpenAPI schema: a value outside it is a declared 422.
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_request"
         page = client.get("/search", params={"q": "soccer <b>match</b>", "mode": "semantic"})
         assert page.status_code == 200 and TEXTS["football"][0] in page.text
         assert "<b>match</b>" not in page.text and 'value="semantic" checked' in page.text

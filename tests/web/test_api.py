@@ -111,7 +111,7 @@ def test_search_is_ranked_with_snippets(client: TestClient) -> None:
     assert data["items"] and all("[" in h["snippet"] for h in data["items"])
     ranks = [h["rank"] for h in data["items"]]
     assert ranks == sorted(ranks)
-    _error(client.get("/api/search", params={"q": "x", "mode": "vector"}), 400, "bad_request")
+    _error(client.get("/api/search", params={"q": "x", "mode": "vector"}), 422, "invalid_request")
 
 
 def test_feeds_carry_decisions(client: TestClient) -> None:
