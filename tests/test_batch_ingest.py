@@ -23,6 +23,9 @@ class Recording:
         self.inner = inner
         self.calls: list[int] = []
 
+    def __getattr__(self, name: str) -> Any:  # the rest (heads, taxonomy, ...) as the real one's
+        return getattr(self.inner, name)
+
     def classify(self, texts: list[str], **kwargs: Any) -> Any:
         self.calls.append(len(texts))
         return self.inner.classify(texts, **kwargs)
