@@ -16,7 +16,17 @@ import typer
 from rich.markup import escape
 
 from . import __version__
-from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
+from .cli_common import (
+    DbOption,
+    check_engine_options,
+    echo,
+    engine_runner,
+    err,
+    fail,
+    open_store,
+    out,
+    settings_for,
+)
 from .cli_demo import demo_command
 from .cli_feeds import feeds_app
 from .cli_follows import follows_app, images_command
@@ -120,8 +130,6 @@ def ingest(
     ] = 32,
 ) -> None:
     """Ingest saved pages, text captures, records and JSON Lines into the store."""
-    from contextlib import nullcontext
-
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -129,10 +137,7 @@ def ingest(
     from .link.linker import Linker
     from .pipeline import Enricher, count_inputs, ingest_paths
 
-    if engine not in ("local", "ray"):
-        raise fail(f"unknown engine {engine!r} (use local or ray)")
-    if engine == "local" and (ray_address or workers):
-        raise fail("--ray-address and --workers go with --engine ray")
+    check_engine_options(engine, ray_address, workers)
     settings = settings_for(db)
     follow = settings.ingest_follow_symlinks if follow_symlinks is None else follow_symlinks
     try:
@@ -140,14 +145,7 @@ def ingest(
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     with open_store(settings, create=True) as store:
-        runner: Any = nullcontext(None)
-        if engine == "ray":
-            from .ray_ingest import RayEngine
-
-            try:
-                runner = RayEngine(settings, address=ray_address, workers=workers)
-            except NewsdeskError as exc:
-                raise fail(str(exc)) from exc
+        runner = engine_runner(settings, engine, ray_address, workers)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with (
             runner as ray_engine,

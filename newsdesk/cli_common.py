@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from .errors import NewsdeskError
 from .settings import Settings, load_settings
 from .store.desk import DeskStore
 from .store.target import open_target
@@ -57,3 +58,25 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error and return the Exit to raise (so callers can chain `from exc`)."""
     err.print(f"[red]error:[/red] {escape(one_line(message))}", markup=True, highlight=False)
     return typer.Exit(code)
+
+
+def check_engine_options(engine: str, ray_address: str | None, workers: int | None) -> None:
+    """The --engine flags of `ingest` and `run`, judged before any work starts."""
+    if engine not in ("local", "ray"):
+        raise fail(f"unknown engine {engine!r} (use local or ray)")
+    if engine == "local" and (ray_address or workers):
+        raise fail("--ray-address and --workers go with --engine ray")
+
+
+def engine_runner(settings: Settings, engine: str, ray_address: str | None, workers: int | None) -> Any:
+    """A context manager giving the Ray engine for `--engine ray`, else ``None`` (one process)."""
+    from contextlib import nullcontext
+
+    if engine != "ray":
+        return nullcontext(None)
+    from .ray_ingest import RayEngine  # Ray is imported only when asked for
+
+    try:
+        return RayEngine(settings, address=ray_address, workers=workers)
+    except NewsdeskError as exc:
+        raise fail(str(exc)) from exc

@@ -16,7 +16,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .cli_common import DbOption, echo, err, fail, open_store, out, settings_for
+from .cli_common import (
+    DbOption,
+    check_engine_options,
+    echo,
+    engine_runner,
+    err,
+    fail,
+    open_store,
+    out,
+    settings_for,
+)
 from .errors import NewsdeskError, NotFound
 from .model import now_utc
 from .store.sources import SOURCE_KINDS, source_to_json
@@ -193,8 +203,6 @@ def run_command(
     ] = False,
 ) -> None:
     """Poll the sources, each on its own schedule, until SIGINT/SIGTERM (or once with --once)."""
-    from contextlib import nullcontext
-    from typing import Any
 
     from .ingest.fetch import Fetcher
     from .ingest.images import ImageCache
@@ -204,19 +212,9 @@ def run_command(
     from .publish.feeds import load_feeds
     from .publish.follows import check_follows
 
-    if engine not in ("local", "ray"):
-        raise fail(f"unknown engine {engine!r} (use local or ray)")
-    if engine == "local" and (ray_address or workers):
-        raise fail("--ray-address and --workers go with --engine ray")
+    check_engine_options(engine, ray_address, workers)
     settings = settings_for(db)
-    runner: Any = nullcontext(None)
-    if engine == "ray":
-        from .ray_ingest import RayEngine
-
-        try:
-            runner = RayEngine(settings, address=ray_address, workers=workers)
-        except NewsdeskError as exc:
-            raise fail(str(exc)) from exc
+    runner = engine_runner(settings, engine, ray_address, workers)
     with (
         runner as ray_engine,
         closing(open_store(settings, create=True)) as store,
