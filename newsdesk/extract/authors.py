@@ -22,7 +22,7 @@ _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|post|published|text|story|words|photos?|reported|geschrieben|verfasst|"
     r"veröffentlicht|publiziert|erstellt|ein beitrag|publié|publicado|pubblicato|"
     r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?)\s*:?\s+",
+    r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?|interview)\s*:?\s+",
     re.IGNORECASE,
 )
 # a date or place after the name: "Jane Doe am 3. Mai", "Jane Doe on May 3", "Jane Doe | 3 min"
@@ -323,11 +323,8 @@ def byline_authors(tree: HtmlElement, html: str | None = None) -> list[str]:
         text = clean(" ".join(_VISIBLE_TEXT(el)))
         if len(text) <= 2 or _byline_excluded(el, specific=_byline_rank(el) == 0):
             continue
-        if len(text) >= 100:
-            # an author box: the name, then the bio ("Jane Doe" / "Jane Doe is a ...") in its own element
-            names = _author_box_name(el)
-        else:
-            names = split_authors(text)
+        # a long text is an author box: the name, then the bio ("Jane Doe is a ...") in its own element
+        names = _author_box_name(el) if len(text) >= 100 else split_authors(text)
         if names:
             return names[:10]
     return []
@@ -372,11 +369,13 @@ def choose_authors(
             return names[:10]
     if tree is None:
         return []
-    found = [_without_site(n, keys) for n in byline_authors(tree, html)]
-    found = [n for n in found if not _names_site(n, keys)]
+    bylines = [_without_site(n, keys) for n in byline_authors(tree, html)]
+    found = [n for n in bylines if not _names_site(n, keys)]
     if not found:
         found = [n for n in text_byline(tree) if not _names_site(n, keys)]
-    return found or declared_organisations(pm)
+    # no person named anywhere: the organisation the page declares as author, or the byline
+    # markup naming the site itself (a personal blog called after its author)
+    return found or declared_organisations(pm) or bylines
 
 
 def _ld_org_names(value: Any) -> list[str]:

@@ -178,6 +178,8 @@ def test_drop_repeated_headline(text: str, expected: str | None) -> None:
         ("Mara Quist Illustration", ["Mara Quist"]),
         ("Mar&iacute;a Quist", ["María Quist"]),
         ("mara.quist", ["Mara Quist"]),
+        ("www.harbourgazette.com", []),
+        ("Interview: Mara Quist", ["Mara Quist"]),
     ],
 )
 def test_split_authors(value: str, names: list[str]) -> None:
@@ -221,6 +223,27 @@ def test_declared_organisation_is_the_author_when_no_person_is_named() -> None:
         "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
     )
     assert extract_html(html, url="https://x.example/news/ferry").authors == ["Harbour Gazette Team"]
+
+
+def test_personal_blog_named_after_its_author() -> None:
+    # rel=author names the site itself and no one else: that is who wrote it
+    html = page(
+        "<title>Nebelsuppe | maraquist</title>",
+        "<article><h1>Nebelsuppe</h1><span class='author vcard'><a rel='author' href='/author/maraquist/'>"
+        "maraquist</a></span>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://maraquist.example/2020/nebelsuppe").authors == ["maraquist"]
+
+
+def test_author_box_gives_its_name_not_the_bio() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "<div class='post-author-box'>"
+        "<style>.post-author-box{webkit-flex-shrink:0}</style><img alt=''><div>Mara Quist</div>"
+        "<p>Mara Quist covers ports, ferries and everything else that floats for the gazette since 2009.</p>"
+        "</div></article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
 
 
 def test_placeholder_author_stays_out_even_as_fallback() -> None:
