@@ -10,7 +10,7 @@ Each input runs alone in a warm worker process (newsdesk/fuzz_workers.py): files
 and OPML through the poller's parsers. Outcomes (newsdesk/fuzzing.py): accepted, clear (refused with
 one line naming the input), cut (refused by the product's per-input time budget), internal (refused
 by the catch-all boundary: a bug), crash (an exception escaped the run, or the worker died), hung
-(over 10 s of CPU, or over 30 s wall: the worker is killed), unnamed (a failure line that does not
+(over 10 s of CPU, or over 120 s wall: the worker is killed), unnamed (a failure line that does not
 name the input, or spans lines).
 
 Memory: "input MB" is the most one input added to its worker's resident size at its peak (the
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from newsdesk.fuzz_workers import fuzz_kinds
 from newsdesk.fuzzing import STRATEGIES
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", nargs="*", default=list(STRATEGIES), choices=list(STRATEGIES))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=0, help="worker processes (default: every core)")
+    parser.add_argument("--keep", type=Path, help="save the inputs that went wrong (or were cut) here")
     args = parser.parse_args(argv)
     header = (
         "| kind | tried | crash | internal error | hung > 10 s | unnamed error | cut by time budget "
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     bad_total = 0
     exact = True
     pool_info = ""
-    for report in fuzz_kinds(args.kinds, args.examples, seed=args.seed, workers=args.workers):
+    for report in fuzz_kinds(args.kinds, args.examples, seed=args.seed, workers=args.workers, keep=args.keep):
         t, o = report.tally, report.tally.outcomes
         bad_total += sum(o[k] for k in BAD)
         exact &= report.exact_memory

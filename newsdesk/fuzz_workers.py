@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from .fuzzing import HANG_WALL_SECONDS, STRATEGIES, SUFFIX, FileRunner, Tally, run_parser
+from .fuzzing import HANG_SECONDS, HANG_WALL_SECONDS, STRATEGIES, SUFFIX, FileRunner, Tally, run_parser
 
 WARM_ARTICLE = (
     b'{"id": "warm-up", "title": "Harbour bridge reopens", "published": "2021-09-27T16:31:00Z", '
@@ -109,15 +109,26 @@ class _Slot:
     conn: Connection
     job: tuple[str, bytes] | None = None
     started: float = 0.0
+    cpu_at_start: float = 0.0
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 class WorkerPool:
     """``workers`` warm processes; :meth:`submit` blocks until one is free."""
 
-    def __init__(self, workers: int, folder: str, *, hard_limit_s: float = HANG_WALL_SECONDS):
+    def __init__(self, workers: int, folder: str, *, keep: Path | None = None):
         self.ctx = mp.get_context("spawn")  # a clean interpreter, as `newsdesk ingest` starts
         self.folder = folder
-        self.hard_limit_s = hard_limit_s
+        self.keep = keep
         self.slots: list[_Slot] = []
         self.baseline: list[dict[str, Any]] = []
         self.report: KindReport | None = None
@@ -132,10 +143,21 @@ class WorkerPool:
         self.baseline.append(ours.recv())
         return _Slot(process, ours)
 
+    def _keep(self, outcome: str, data: bytes) -> None:
+        """Save an input that went wrong, to be replayed and turned into a regression test."""
+        assert self.report is not None
+        if self.keep is not None and outcome not in ("ok", "clear"):
+            self.keep.mkdir(parents=True, exist_ok=True)
+            n = self.report.tally.outcomes[outcome]
+            (
+                self.keep / f"{self.report.kind}-{outcome}-{n}{SUFFIX.get(self.report.kind, '.xml')}"
+            ).write_bytes(data)
+
     def _record(self, slot: _Slot, answer: dict[str, Any]) -> None:
         report = self.report
         assert report is not None and slot.job is not None
         report.tally.add(answer["outcome"], answer["seconds"], answer["message"])
+        self._keep(answer["outcome"], slot.job[1])
         report.max_cpu = max(report.max_cpu, answer["cpu"])
         report.max_peak_mb = max(report.max_peak_mb, answer["peak_mb"])
         report.exact_memory &= answer["exact"]
@@ -148,9 +170,9 @@ class WorkerPool:
         busy = [s for s in self.slots if s.job is not None]
         if not busy:
             return
-        now = time.monotonic()
-        timeout = max(0.0, min(s.started + self.hard_limit_s for s in busy) - now) if block else 0.0
-        ready = wait([s.conn for s in busy], timeout=timeout)
+        # Polled each second: an input is hung once its worker has spent HANG_SECONDS of CPU on it
+        # (wall time on a shared machine overstates the cost), or HANG_WALL_SECONDS of wall time.
+        ready = wait([s.conn for s in busy], timeout=1.0 if block else 0.0)
         for slot in busy:
             if slot.conn in ready:
                 try:
@@ -159,12 +181,15 @@ class WorkerPool:
                 except (EOFError, OSError):  # the worker died on this input (killed, or out of memory)
                     self._replace(slot, "crash", f"worker died: exit {slot.process.exitcode}")
                     continue
-            if time.monotonic() - slot.started > self.hard_limit_s:
-                self._replace(slot, "hung", f"over the {self.hard_limit_s:g} s hard limit: killed")
+            wall = time.monotonic() - slot.started
+            cpu = _process_cpu(slot.process.pid) - slot.cpu_at_start
+            if cpu > HANG_SECONDS or wall > HANG_WALL_SECONDS:
+                self._replace(slot, "hung", f"killed after {cpu:.1f} s CPU, {wall:.0f} s wall")
 
     def _replace(self, slot: _Slot, outcome: str, message: str) -> None:
         assert self.report is not None and slot.job is not None
         self.report.tally.add(outcome, time.monotonic() - slot.started, f"{message}: {slot.job[1][:80]!r}")
+        self._keep(outcome, slot.job[1])
         slot.process.kill()
         slot.process.join()
         fresh = self._start()
@@ -177,6 +202,7 @@ class WorkerPool:
                 break
             self._collect(block=True)
         free.job, free.started = (kind, data), time.monotonic()
+        free.cpu_at_start = _process_cpu(free.process.pid)
         free.conn.send(free.job)
         self._collect(block=False)
 
@@ -224,12 +250,15 @@ def generated(kind: str, examples: int, seed: int) -> Iterator[bytes]:
     thread.join()
 
 
-def fuzz_kinds(kinds: list[str], examples: int, *, seed: int = 0, workers: int = 0) -> Iterator[KindReport]:
+def fuzz_kinds(
+    kinds: list[str], examples: int, *, seed: int = 0, workers: int = 0, keep: Path | None = None
+) -> Iterator[KindReport]:
     """Run ``examples`` generated inputs of each kind through ``workers`` processes (default: every
-    core); yields each kind's report when its inputs are done."""
+    core); yields each kind's report when its inputs are done. Inputs with a bad outcome (or cut
+    by the time budget) are saved under ``keep``."""
     workers = workers or max(1, len(os.sched_getaffinity(0)))
     with tempfile.TemporaryDirectory(prefix="newsdesk-fuzz-") as folder:
-        pool = WorkerPool(workers, folder)
+        pool = WorkerPool(workers, folder, keep=keep)
         try:
             for kind in kinds:
                 started = time.monotonic()

@@ -37,9 +37,11 @@ from hypothesis import strategies as st
 from .errors import NewsdeskError
 
 HANG_SECONDS = 10.0
-#: wall-clock seconds past which an input counts as hung whatever its CPU time (on a machine shared
-#: with other work, wall time overstates the cost, so the 10 s limit is judged on CPU time)
-HANG_WALL_SECONDS = 30.0
+#: wall-clock seconds past which an input counts as hung whatever its CPU time: a backstop for an
+#: input that blocks without computing. On a machine shared with other work (2 cores, load 16 while
+#: this was measured) wall time overstates the cost several-fold, so the 10 s limit is judged on
+#: the CPU time the input took; the benchmark's table shows the slowest wall time beside it.
+HANG_WALL_SECONDS = 120.0
 #: what the failure line of an input ended by the per-input time budget says (``time_budget``)
 TIME_BUDGET_MARK = "-second budget per input"
 

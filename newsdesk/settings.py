@@ -65,6 +65,13 @@ SETTINGS: tuple[Setting, ...] = (
         "'none': zero-shot only).",
     ),
     Setting(
+        "entity_chars",
+        int,
+        1000,
+        "Characters of each article the named-entity model reads (its cost grows with them; past them, "
+        "names found are counted and the rule tagger adds people and organisations). 0: rules only.",
+    ),
+    Setting(
         "max_input_bytes",
         int,
         20 * 1024 * 1024,
