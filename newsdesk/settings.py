@@ -119,6 +119,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("poll_min_interval", float, 300.0, "Seconds: the most often a source is polled."),
     Setting("poll_max_interval", float, 86400.0, "Seconds: the least often a source is polled."),
     Setting(
+        "poll_concurrency",
+        int,
+        8,
+        "Requests a run has in flight at once across sources (per-host limits still apply); 1: one by one.",
+    ),
+    Setting(
         "poll_interval", float, 3600.0, "Seconds between polls of a new source, adapted per source later."
     ),
     Setting("image_max_bytes", int, 15 * 1024 * 1024, "Largest image fetched for the cache."),
