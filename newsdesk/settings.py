@@ -67,7 +67,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "entity_chars",
         int,
-        1000,
+        600,
         "Characters of each article the named-entity model reads (its cost grows with them; past them, "
         "names found are counted and the rule tagger adds people and organisations). 0: rules only.",
     ),

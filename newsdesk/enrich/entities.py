@@ -51,7 +51,7 @@ __all__ = [
 
 #: characters of each article the NER model reads; names it found are counted further on.
 #: Cost is linear in this: see benchmarks/README.md "Entities" for the speed and F1 it buys.
-NER_CHARS = 1000
+NER_CHARS = 600
 #: past NER_CHARS, take the rule tagger's people and organisations (measured: benchmarks/entities.py)
 RULES_AFTER_LEAD = True
 #: ... and in their strict form (a person needs a title, role or speech verb beside the name)

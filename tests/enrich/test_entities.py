@@ -19,6 +19,7 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.extract.article import capture_article
 from newsdesk.model import Article
 from newsdesk.pipeline import Enricher
+from newsdesk.settings import SETTINGS
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
@@ -156,6 +157,8 @@ def test_a_missing_model_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
 def test_entity_chars_setting_is_checked() -> None:
     with pytest.raises(NewsdeskError):
         Enricher(entity_chars=-1)
+    default = next(s.default for s in SETTINGS if s.name == "entity_chars")
+    assert default == entities_mod.NER_CHARS == Enricher().entity_chars
 
 
 def _seed_paths() -> list[Path]:
