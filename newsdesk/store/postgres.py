@@ -23,7 +23,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from ..errors import NotFound, StoreError
+from ..errors import NewsdeskError, NotFound, StoreError, UnreadableArticle
+from ..extract.sanitise import clean_value
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
@@ -241,7 +242,11 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
     # -- reading --------------------------------------------------------
     @staticmethod
     def _load(data: Any) -> Article:
-        return article_from_json(data if isinstance(data, dict) else json.loads(data), source="store")
+        try:
+            obj = data if isinstance(data, dict) else json.loads(data)
+            return article_from_json(clean_value(obj), source="store")
+        except (ValueError, TypeError, AttributeError, RecursionError, NewsdeskError) as exc:
+            raise UnreadableArticle(f"a stored article cannot be read: {type(exc).__name__}: {exc}") from exc
 
     def get(self, article_id: str) -> Article:
         rows = self._q("SELECT data FROM articles WHERE id = %s", (article_id,))
