@@ -693,9 +693,11 @@ def declare_error_responses(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:
+def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Embedder | None:
     """Link what the store holds and the saved state lacks, and embed what semantic search
-    lacks, so the server starts consistent and its first requests are not the slow ones."""
+    lacks, so the server starts consistent and its first requests are not the slow ones.
+    Returns the embedder it loaded (None when semantic search is unavailable): the app gets it,
+    or its first semantic query would load the model again."""
     # The server is a writer (POST /api/ingest): it may start on a new store.
     with open_target(settings.db_target, create=True, default_location=settings.db_is_default) as store:
         link_new(store, Linker.open(store))
@@ -704,7 +706,8 @@ def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None 
         except EmbeddingError as exc:
             if progress:
                 progress(f"semantic search unavailable: {exc}")
-            return
+            return None
         done = SemanticSearch(embedder).catch_up(store)
         if progress and done:
             progress(f"semantic search: {done} articles embedded")
+    return embedder
