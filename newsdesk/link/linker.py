@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import StoreError, UnreadableArticle
+from ..errors import StoreError
 from ..model import Article, Image, RelatedItem, now_utc
 from ..store.base import Store
 from ..store.linkstate import LinkSnapshot, LinkStateStore
@@ -160,13 +160,9 @@ class Linker:
     def catch_up(self, store: Store) -> int:
         """Link the stored articles the saved state lacks (after a crash or an older version)."""
         known = self.engine.table.rows
-        missing = []
-        for article_id in store.ids():
-            if article_id not in known:
-                try:
-                    missing.append(store.get(article_id))
-                except UnreadableArticle as exc:  # one bad row must not stop linking (or `serve`)
-                    log.warning("article %s not linked: %s", article_id, exc)
+        # get_many skips (and logs) a stored row that cannot be read: one bad row must not
+        # stop every later article from being linked
+        missing = store.get_many([i for i in store.ids() if i not in known])
         if not missing:
             # Nothing to place: readers (export, stories) skip re-hashing the last week's texts.
             return 0
