@@ -72,6 +72,16 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield client
 
 
+def test_fuzz_regression_a_follow_id_past_64_bits_is_a_declared_422(api: TestClient) -> None:
+    # found by schemathesis: OverflowError from SQLite, a 500
+    huge = 2**64
+    for url in (f"/api/follows/{huge}", f"/follows/{huge}", f"/follows/{huge}.atom"):
+        response = api.get(url)
+        assert response.status_code == 422, (url, response.status_code, response.text[:200])
+    assert api.get(f"/api/follows/{huge}").json()["error"]["code"] == "invalid_request"
+    assert api.get("/api/follows/9").status_code == 404
+
+
 def test_api_honours_its_schema(api: TestClient) -> None:
     """Every operation with generated parameters: no 5xx, only declared statuses, 405 with the one
     error shape for undeclared methods (schemathesis' default checks)."""
