@@ -9,7 +9,9 @@ through the parsers the poller uses. Each outcome is one of:
 * ``clear``: refused with one line naming the input (the contract for bad input);
 * ``internal``: refused, but by the catch-all boundary ("internal error"): a bug to fix;
 * ``crash``: an exception escaped the run (the run would have aborted);
-* ``hung``: took over the hang limit (10 s).
+* ``cut``: refused because it ran past the product's per-input time budget (a clear error too,
+  counted apart because it is a near-hang);
+* ``hung``: took over the hang limit (10 s CPU, or 30 s wall).
 
 The strategies are built from what broke newsdesk before (issue 16): deep nesting, huge
 numbers, lone surrogates, dates outside any calendar, malformed URLs, YAML alias bombs,
@@ -35,9 +37,13 @@ from hypothesis import strategies as st
 from .errors import NewsdeskError
 
 HANG_SECONDS = 10.0
-#: wall-clock seconds past which an input counts as hung whatever its CPU time (on a machine shared
-#: with other work, wall time overstates the cost, so the 10 s limit is judged on CPU time)
-HANG_WALL_SECONDS = 30.0
+#: wall-clock seconds past which an input counts as hung whatever its CPU time: a backstop for an
+#: input that blocks without computing. On a machine shared with other work (2 cores, load 16 while
+#: this was measured) wall time overstates the cost several-fold, so the 10 s limit is judged on
+#: the CPU time the input took; the benchmark's table shows the slowest wall time beside it.
+HANG_WALL_SECONDS = 120.0
+#: what the failure line of an input ended by the per-input time budget says (``time_budget``)
+TIME_BUDGET_MARK = "-second budget per input"
 
 # ------------------------------------------------------------------------------- building blocks
 
@@ -133,11 +139,12 @@ def capture_inputs(draw: st.DrawFn) -> bytes:
         "ISLAMABAD (PEN) —", "By Keith Barry Senior Autos Reporter", "Published 27 September 2021",
         "Sign In", "Advertisement", "Share this article", "Updated: 2021-13-45", "Reuters",
     ])), max_size=40))  # fmt: skip
-    text = (
-        "\n".join(lines)
-        + "\n"
-        + draw(st.sampled_from(["", ARTICLE_BODY.replace("<p>", "\n").replace("</p>", "")]))
-    )
+    prose = ARTICLE_BODY.replace("<p>", "\n").replace("</p>", "\n")
+    cells = ["Candidate", "Party", "Votes", "Ana Reyes", "Civic", "12,345", "Bo Lin", "Green", "9,876"]
+    table = "\n".join(cells)  # a table whose cells come one per line
+    body = draw(st.sampled_from(["", prose, prose * 3, prose + "\n" + table + "\n" + prose,
+                                 prose + "\nCandidate\tVotes\nAna Reyes\t12,345\n" + prose]))  # fmt: skip
+    text = "\n".join(lines) + "\n" + body
     encoding = draw(st.sampled_from(["utf-8", "utf-16", "cp1252", "latin-1"]))
     return text.encode(encoding, "replace") if encoding != "utf-8" else text.encode("utf-8", "surrogatepass")
 
@@ -291,13 +298,13 @@ class Tally:
     tried: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     slowest: float = 0.0
-    examples: dict[str, str] = field(default_factory=dict)  # first message per bad outcome
+    examples: dict[str, str] = field(default_factory=dict)  # first message per outcome but ok
 
     def add(self, outcome: str, seconds: float, message: str = "") -> None:
         self.tried += 1
         self.outcomes[outcome] += 1
         self.slowest = max(self.slowest, seconds)
-        if outcome in ("crash", "internal", "hung", "unnamed") and outcome not in self.examples:
+        if outcome != "ok" and outcome not in self.examples:
             self.examples[outcome] = message[:300]
 
 
@@ -327,7 +334,7 @@ class FileRunner:
         path.write_bytes(data)
         started, cpu = time.monotonic(), time.process_time()
         try:
-            report = ingest_paths([path], self.store, enricher=self.enricher, time_budget_s=HANG_SECONDS / 2)
+            report = ingest_paths([path], self.store, enricher=self.enricher)  # the product's time budget
         except Exception as exc:  # an exception escaping ingest_paths aborts a user's run
             tally.add("crash", time.monotonic() - started, f"{type(exc).__name__}: {exc}")
             return
@@ -341,7 +348,8 @@ class FileRunner:
         elif any(path.name not in f or "\n" in f for f in report.failed):
             tally.add("unnamed", seconds, report.failed[0])
         elif report.failed and not (report.added or report.updated or report.unchanged):
-            tally.add("clear", seconds)
+            cut = any(TIME_BUDGET_MARK in f for f in report.failed)
+            tally.add("cut" if cut else "clear", seconds, report.failed[0])
         else:
             tally.add("ok", seconds)
 

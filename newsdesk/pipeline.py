@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .enrich.entities import apply_entities
+from .enrich.entities import NER_CHARS, apply_entities_batch
 from .enrich.language import detect_language
 from .enrich.provenance import apply_provenance
 from .enrich.quality import apply_quality
@@ -63,7 +63,11 @@ class Enricher:
         *,
         outlet_priors: dict[str, int] | None = None,
         topics: Callable[[], TopicClassifier] | None = None,
+        entity_chars: int = NER_CHARS,
     ):
+        if entity_chars < 0:
+            raise ConfigError(f"entity_chars must be 0 (rules only) or more, got {entity_chars}")
+        self.entity_chars = entity_chars
         self.outlet_priors = dict(outlet_priors or {})
         self._topics_factory = topics
         self._topics: TopicClassifier | None = None
@@ -76,6 +80,7 @@ class Enricher:
         return cls(
             outlet_priors={str(k).lower(): int(v) for k, v in priors.items()},
             topics=lambda: TopicClassifier.from_settings(settings),
+            entity_chars=settings.entity_chars,
         )
 
     @property
@@ -101,7 +106,7 @@ class Enricher:
                 article.language = guess.code
                 if guess.reason:
                     article.info["language_unknown"] = guess.reason
-        entities_batch(articles)
+        entities_batch(articles, self.entity_chars)
         provenance = [apply_provenance(article) for article in articles]
         self.classify(*articles)
         for article, prov in zip(articles, provenance, strict=True):
@@ -131,10 +136,9 @@ class Enricher:
                 article.topics = [t.name for t in scores]
 
 
-def entities_batch(articles: Sequence[Article]) -> None:
-    """Entities for a batch (the entities module's batch entry point when it has one)."""
-    for article in articles:
-        apply_entities(article)
+def entities_batch(articles: Sequence[Article], max_chars: int = NER_CHARS) -> None:
+    """Entities for a batch: the NER model runs once per language over the batch."""
+    apply_entities_batch(articles, max_chars=max_chars)
 
 
 def topic_text(article: Article) -> str:

@@ -65,6 +65,13 @@ SETTINGS: tuple[Setting, ...] = (
         "'none': zero-shot only).",
     ),
     Setting(
+        "entity_chars",
+        int,
+        600,
+        "Characters of each article the named-entity model reads (its cost grows with them; past them, "
+        "names found are counted and the rule tagger adds people and organisations). 0: rules only.",
+    ),
+    Setting(
         "max_input_bytes",
         int,
         20 * 1024 * 1024,
@@ -111,6 +118,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("poll_min_interval", float, 300.0, "Seconds: the most often a source is polled."),
     Setting("poll_max_interval", float, 86400.0, "Seconds: the least often a source is polled."),
+    Setting(
+        "poll_concurrency",
+        int,
+        8,
+        "Requests a run has in flight at once across sources (per-host limits still apply); 1: one by one.",
+    ),
     Setting(
         "poll_interval", float, 3600.0, "Seconds between polls of a new source, adapted per source later."
     ),

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import CHECKS  # noqa: F401  (registers the built-in checks)
 
+from newsdesk.fuzz_workers import fuzz_kinds
 from newsdesk.fuzzing import STRATEGIES, fuzz_kind
 
 EXAMPLES = 12
@@ -25,6 +26,17 @@ def test_generated_inputs_never_crash_hang_or_go_unnamed(kind: str, tmp_path: Pa
     assert tally.tried == EXAMPLES
     bad = {k: tally.outcomes[k] for k in ("crash", "internal", "hung", "unnamed") if tally.outcomes[k]}
     assert not bad, (bad, tally.examples)
+
+
+def test_the_large_budget_runs_each_input_in_a_warm_worker_and_measures_it() -> None:
+    """benchmarks/fuzz.py's runner: every input answered, its memory measured on its own."""
+    reports = list(fuzz_kinds(["capture", "opml"], 6, seed=16, workers=1))
+    assert [r.kind for r in reports] == ["capture", "opml"]
+    for report in reports:
+        assert report.tally.tried == 6
+        assert not any(report.tally.outcomes[k] for k in ("crash", "internal", "hung", "unnamed"))
+        assert 0 < report.max_peak_mb < 1024 and report.max_growth_mb < report.max_peak_mb
+    assert "models loaded" in reports[0].pool_info
 
 
 @pytest.fixture(scope="module")

@@ -448,3 +448,20 @@ def test_fuzz_regression_json_feed_with_lone_surrogates() -> None:
     feed = parse_feed(doc, "https://news.example/feed.json")
     assert feed.entries[0].title == "\ufffd x"
     summary_document(feed.entries[0], feed)  # raised UnicodeEncodeError
+
+
+def test_fuzz_regression_a_huge_word_builds_no_spelling_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A JSONL text holding a 5,000-letter "word" built 1.2 GB of one-edit candidates and took 6 s.
+    from newsdesk.enrich import quality
+
+    sizes: list[int] = []
+    real = quality._edits1
+
+    def counted(word: str) -> set[str]:
+        sizes.append(len(word))
+        return real(word)
+
+    monkeypatch.setattr(quality, "_edits1", counted)
+    found = quality.misspellings("The bridge " + "a" * 5000 + " reopened. An edukational visit followed.")
+    assert max(sizes) < 40
+    assert ("edukational", "educational") in found  # ordinary typos are still found

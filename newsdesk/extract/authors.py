@@ -7,6 +7,7 @@ words that are never a person ("Redaktion", "Staff", "Admin").
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from typing import Any
@@ -18,20 +19,23 @@ from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|/|\||&|\+|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
 _AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:written|posted|published|text|story|words|photos?|reported|geschrieben|verfasst|"
+    r"^(?:(?:written|posted|post|published|text|story|words|photos?|reported|geschrieben|verfasst|"
     r"veröffentlicht|publiziert|erstellt|ein beitrag|publié|publicado|pubblicato|"
     r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?)\s*:?\s+",
+    r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?|interview)\s*:?\s+",
     re.IGNORECASE,
 )
 # a date or place after the name: "Jane Doe am 3. Mai", "Jane Doe on May 3", "Jane Doe | 3 min"
 _AUTHOR_TAIL = re.compile(
     r"\s+(?:(?:am|on|le|el|il|um|at|in)\s|[-–—|·•,]\s*)[^\d]{0,30}\d.*$|\s+(?:am|on|le)$"
+    r"|\s+(?:am|on|le|el)\s+(?i:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche)\b.*$"
 )
 # a date whose digits the junk pattern cut off, or a date label, after the name:
 # "Jane Doe February", "Jane Doe Published", "Jane Doe Last Updated: August"
 _DATE_WORDS = re.compile(
-    r"(?:\s+(?:(?:last\s+)?(?:updated|published|posted|modified)\b.*|on|"
+    r"(?:\s+(?:(?:last\s+)?(?:updated|published|posted|modified)\b.*|on|stand|vor|"
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|"
     r"fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?)+$",
@@ -39,7 +43,9 @@ _DATE_WORDS = re.compile(
 )
 # markup or code that leaked into an author field
 _CODE = re.compile(r"[{}\[\]=<>;\\\"]|:\S|\.\w+\(")
-_AUTHOR_JUNK = re.compile(r"\S+@\S+|@\w+|https?://\S+|\(.*?\)|\d.*$")
+# a number that starts a word ends the name ("Jane Doe 3 min read"); one glued to letters is
+# part of a user name ("Pippin06", "paulb203")
+_AUTHOR_JUNK = re.compile(r"\S+@\S+|@\w+|https?://\S+|\(.*?\)|(?<!\w)\d.*$")
 # placeholders CMSs put where an author would be
 _NOT_AUTHORS = frozenset(
     {
@@ -77,6 +83,7 @@ contributors producer journalist photographer photojournalist analyst critic int
 presenter editorial former founder cofounder co-founder ceo cto director manager president professor
 attorney lawyer consultant dietitian nutritionist specialist strategist expert coach engineer
 developer designer scientist researcher physician nurse therapist redakteur redakteurin
+illustration illustrations illustrator
 korrespondent korrespondentin autor autorin rédacteur rédactrice journaliste periodista redactor
 redactora
 """
@@ -101,6 +108,32 @@ _CREDENTIAL = re.compile(
 )
 
 
+# What forum software prints around a poster's name (XenForo, phpBB, vBulletin, NodeBB,
+# Discourse): an avatar's initial before it, a rank or status after it. The name ends there.
+_FORUM_TEXT = """
+member members moderator administrator joined messages posts offline online wrote discussion
+starter greenhorn veteran legend newbie registered
+"""
+_FORUM_WORDS = frozenset(_FORUM_TEXT.split())
+
+
+def _strip_forum(name: str) -> str:
+    words = name.split()
+    # "B boobaloobie": the letter of an avatar placeholder, then the name it stands for
+    if len(words) >= 2 and len(words[0]) == 1 and words[0].casefold() == words[1][:1].casefold():
+        words = words[1:]
+    for i, word in enumerate(words):
+        if i >= 1 and word.casefold().strip(".,:") in _FORUM_WORDS:
+            # "Well-known member", "Full Member", "New Head-Fier": the rank's first words go too
+            while i > 1 and words[i - 1][:1].isupper() and words[i - 1].casefold() in _RANK_LEAD:
+                i -= 1
+            return " ".join(words[:i])
+    return " ".join(words)
+
+
+_RANK_LEAD = frozenset({"full", "new", "senior", "junior", "well-known", "active", "big", "board", "super"})
+
+
 def _strip_role(name: str) -> str:
     words = name.split()
     for i, word in enumerate(words):
@@ -109,9 +142,26 @@ def _strip_role(name: str) -> str:
     return name
 
 
+# a user name standing for the person: "robert.stitz", "edilson.la.rosa" (lower case, dots or
+# underscores between the parts) reads as the name it spells
+_HANDLE = re.compile(r"^[a-zà-ÿ]{2,}(?:[._][a-zà-ÿ]{2,})+$")
+
+
+_TLDS = frozenset({"com", "net", "org", "de", "io", "co", "uk", "fr", "ch", "at", "info", "eu", "es", "it"})
+
+
+def _from_handle(name: str) -> str:
+    parts = re.split(r"[._]", name)
+    if _HANDLE.match(name) and parts[0] != "www" and parts[-1] not in _TLDS:
+        return " ".join(part.capitalize() for part in re.split(r"[._]", name))
+    return name
+
+
 def split_authors(value: str) -> list[str]:
     """Person names from a byline or author field ('By A and B | Site' → ['A', 'B'])."""
     value = clean(value)
+    if "&" in value and ";" in value:
+        value = clean(html_lib.unescape(value))  # "Redacci&oacute;n", escaped twice in the markup
     if not value or value.lower().startswith(("http://", "https://", "www.")):
         return []
     value = _AUTHOR_PREFIX.sub("", value)
@@ -122,7 +172,8 @@ def split_authors(value: str) -> list[str]:
         )
         if _CODE.search(name):
             continue
-        name = _strip_role(_DATE_WORDS.sub("", " " + clean(name)).strip()).rstrip(" ,:")
+        name = _strip_role(_strip_forum(_DATE_WORDS.sub("", " " + clean(name)).strip())).strip(" ,:»«›")
+        name = _from_handle(name)
         folded = name.casefold()
         if (
             not name
@@ -206,6 +257,12 @@ def author_candidates(pm: PageMeta) -> list[tuple[str, list[str]]]:
             out.append((f"meta:{key}", values))
     if pm.itemprops.get("author"):
         out.append(("microdata", pm.itemprops["author"][:3]))
+    # Yoast's Twitter card: label "Written by", the author's display name as data
+    for i in (1, 2):
+        if pm.first(f"twitter:label{i}").casefold() in ("written by", "author", "verfasst von", "écrit par"):
+            value = pm.first(f"twitter:data{i}")
+            if value:
+                out.append(("meta:twitter:data", [value]))
     return out
 
 
@@ -261,13 +318,30 @@ def byline_authors(tree: HtmlElement, html: str | None = None) -> list[str]:
         return []
     found = [el for el in _BYLINE_XPATH(tree) if isinstance(el.tag, str) and el.tag in _BYLINE_TAGS]
     for el in sorted(found, key=_byline_rank):  # stable: document order within a rank
-        # itertext, not text_content: "Author<b>Jane Doe</b>" must not glue into one word
-        text = clean(" ".join(el.itertext()))
-        if not 2 < len(text) < 100 or _byline_excluded(el, specific=_byline_rank(el) == 0):
+        # text nodes joined with spaces, not text_content: "Author<b>Jane Doe</b>" must not glue
+        # into one word; a <style> or <script> inside the byline is no text
+        text = clean(" ".join(_VISIBLE_TEXT(el)))
+        if len(text) <= 2 or _byline_excluded(el, specific=_byline_rank(el) == 0):
             continue
-        names = split_authors(text)
+        # a long text is an author box: the name, then the bio ("Jane Doe is a ...") in its own element
+        names = _author_box_name(el) if len(text) >= 100 else split_authors(text)
         if names:
             return names[:10]
+    return []
+
+
+_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]")
+_PERSON_NAME = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]+ ){1,3}[A-ZÀ-Ý][\w'’-]+$")
+
+
+def _author_box_name(el: HtmlElement) -> list[str]:
+    """The name an author box opens with: its first short text that reads as a person's name."""
+    for i, node in enumerate(_VISIBLE_TEXT(el)):
+        if i >= 8:
+            break
+        text = clean(str(node))
+        if text and _PERSON_NAME.match(text) and len(text) <= 40:
+            return split_authors(text)[:1]
     return []
 
 
@@ -288,16 +362,62 @@ def choose_authors(
         names: list[str] = []
         for raw in raws:
             for n in split_authors(raw):
+                n = _without_site(n, keys)
                 if n not in names and not _names_site(n, keys):
                     names.append(n)
         if names:
             return names[:10]
     if tree is None:
         return []
-    found = [n for n in byline_authors(tree, html) if not _names_site(n, keys)]
+    bylines = [_without_site(n, keys) for n in byline_authors(tree, html)]
+    found = [n for n in bylines if not _names_site(n, keys)]
     if not found:
         found = [n for n in text_byline(tree) if not _names_site(n, keys)]
-    return found
+    # no person named anywhere: the organisation the page declares as author, or the byline
+    # markup naming the site itself (a personal blog called after its author)
+    return found or declared_organisations(pm) or bylines
+
+
+def _ld_org_names(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [n for v in value for n in _ld_org_names(v)]
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return [value["name"]]
+    return []
+
+
+def declared_organisations(pm: PageMeta) -> list[str]:
+    """The author the page declares when no person is named: the site, a team, a company.
+
+    Only declared ones (JSON-LD ``author`` of an organisation type, the author meta tags):
+    the page says so. A person's byline anywhere on the page wins over them (see
+    :func:`choose_authors`); placeholders ("admin", "Staff" alone) stay out.
+    """
+    by_id = {o["@id"]: o for o in pm.jsonld if isinstance(o.get("@id"), str)}
+    raws: list[str] = []
+    for obj in pm.articles():
+        raws += _ld_org_names(_resolve(obj.get("author"), by_id))
+    for _source, values in author_candidates(pm):
+        raws += values
+    out: list[str] = []
+    for raw in raws:
+        name = _AUTHOR_PREFIX.sub("", clean(raw)).strip(" -–—:|")
+        folded = name.casefold()
+        if (
+            not name
+            or len(name) > 60
+            or len(name.split()) > 6
+            or folded.startswith(("http://", "https://"))
+            or _CODE.search(name)
+            or "@" in name
+            or folded in _NOT_AUTHORS
+            or folded in _NOT_NAMES
+            or not any(ch.isalpha() for ch in name)
+        ):
+            continue
+        if name not in out:
+            out.append(name)
+    return out[:3]
 
 
 # "By Jane Doe", "Written by Jane Doe", "Reviewed by ..." in the visible text, as pages without
@@ -351,6 +471,28 @@ _NOT_BYLINE_BEFORE = re.compile(
 _NAME_STOP_TEXT = """the a an this that these in on at for and or but if as it we i our you your
 updated published posted last reviewed share follow"""
 _NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
+
+
+_NAME_SEP = re.compile(r"\s+[-–—|:]\s+")
+
+
+def _without_site(name: str, keys: list[str]) -> str:
+    """A person's name without the site's name glued before or after it.
+
+    "Adam Aaronson PhillyVoice", "unocero - Alberto Ávila", "Matthias herrpfleger".
+    """
+    parts = _NAME_SEP.split(name)
+    if len(parts) == 2:
+        if _names_site(parts[0], keys) and not _names_site(parts[1], keys):
+            return parts[1]
+        if _names_site(parts[1], keys) and not _names_site(parts[0], keys):
+            return parts[0]
+    words = name.split()
+    if len(words) >= 3 and _names_site(words[-1], keys):
+        return " ".join(words[:-1])
+    if len(words) >= 2 and words[-1][:1].islower() and fold(words[-1]) in keys:
+        return " ".join(words[:-1])
+    return name
 
 
 def _names_site(name: str, keys: list[str]) -> bool:

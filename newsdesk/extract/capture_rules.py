@@ -568,35 +568,3 @@ def lead_caption(line: str) -> bool:
     if words(line) > 45 or re.search(r"[“”\"]", line) or len(re.findall(r"[.!?]\s", line)) > 0:
         return False
     return bool(_PHOTO_VERB.search(line) and _CAPTION_END.search(line))
-
-
-def rebuild_tables(blocks: list[str]) -> list[str]:
-    """Turn a tab-celled header row plus the cell lines under it into readable "a — b — c" rows."""
-    out: list[str] = []
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        i += 1
-        if "\t" not in block:
-            out.append(block)
-            continue
-        width = len(block.split("\t"))
-        out.append(" — ".join(block.split("\t")))
-        pending: list[str] = []
-        while i < len(blocks):
-            nxt = blocks[i]
-            if "\t" in nxt:
-                out.extend(_flush_cells(pending, width))
-                pending = []
-                out.append(" — ".join(c for c in nxt.split("\t") if c))
-            elif not ends_sentence(nxt) and words(nxt) <= 20 and not nxt.startswith("•"):
-                pending.append(nxt)
-            else:
-                break
-            i += 1
-        out.extend(_flush_cells(pending, width))
-    return out
-
-
-def _flush_cells(cells: list[str], width: int) -> list[str]:
-    return [" — ".join(cells[k : k + width]) for k in range(0, len(cells), width)]

@@ -44,6 +44,7 @@ from datetime import datetime
 
 from ..errors import ExtractionError
 from . import capture_rules as rules
+from .text_tables import fold_cell_lines, rebuild_tables
 
 MIN_BODY_WORDS = 30
 EXCERPT_MAX = 300
@@ -150,6 +151,7 @@ def _prepare_lines(text: str, out: CaptureExtraction) -> list[str]:
         elif rules.needs_despacing(line):
             fixed = rules.despace_punctuation(line)
         raw.extend(fixed.split("\n"))
+    raw = fold_cell_lines(raw)  # a table whose cells come one per line: rows of tab-separated cells
     width = _wrap_width(raw)
     lines: list[str] = []
     joinable = False
@@ -170,11 +172,12 @@ def _prepare_lines(text: str, out: CaptureExtraction) -> list[str]:
             line = "• " + line[bullet.end() :].strip() if line[bullet.end() :].strip() else "•"
         # Paragraphs split mid-sentence: in a hard-wrapped capture every line that reached
         # the wrap column continues; elsewhere a lowercase start continues an unfinished line.
-        if joinable and not bullet and line != lines[-1] and _continues(lines[-1], line, width):
+        row = "\t" in line  # a table row neither continues a paragraph nor is continued
+        if joinable and not bullet and not row and line != lines[-1] and _continues(lines[-1], line, width):
             lines[-1] = f"{lines[-1]} {line}"
             continue
         lines.append(line)
-        joinable = len(line) >= 40 and not bullet
+        joinable = len(line) >= 40 and not bullet and not row
     return lines
 
 
@@ -254,7 +257,7 @@ def _byline_names(lines: list[str], labels: list[str | None], i: int) -> list[st
 
 
 def _meta_kind(lines: list[str], labels: list[str | None], i: int) -> str | None:
-    if labels[i] is not None:
+    if labels[i] is not None or "\t" in lines[i]:  # a table row is never a byline or a date
         return None
     line = lines[i]
     if _byline_names(lines, labels, i):
@@ -542,7 +545,7 @@ def _body_blocks(
         _note(out, "caption")
     if any(_EMPHASIS.search(b) for b in blocks):
         _note(out, "emphasis markers")
-    return rules.rebuild_tables([_EMPHASIS.sub(r"\2", b) for b in blocks])
+    return rebuild_tables([_EMPHASIS.sub(r"\2", b) for b in blocks], rules.ends_sentence)
 
 
 def _strip_dateline(blocks: list[str], out: CaptureExtraction) -> list[str]:

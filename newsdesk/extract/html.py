@@ -37,6 +37,7 @@ from .metadata import (
     not_headline,
     site_keys,
 )
+from .text_tables import is_table_block, join_row_lines
 
 EXTRACTOR = f"trafilatura/{trafilatura.__version__}+newsdesk"
 
@@ -200,7 +201,8 @@ def extract_html(html: str | bytes, *, url: str | None = None, source: str = "<h
 
 def _paragraphs(text: str) -> str:
     lines = (clean(line) for line in text.splitlines())
-    return "\n\n".join(line for line in lines if line and not _is_boilerplate(line))
+    # trafilatura writes a table as Markdown rows, one per line: they stay one block
+    return "\n\n".join(join_row_lines([line for line in lines if line and not _is_boilerplate(line)]))
 
 
 # Short paragraphs that trafilatura keeps but that are page furniture, in the languages
@@ -346,7 +348,8 @@ def _real_description(desc: str, title: str, site: str, body: str) -> bool:
 def lead_excerpt(body: str, limit: int = EXCERPT_LIMIT) -> str:
     """The lead sentences of the text, skipping short lines (datelines, bylines)."""
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
-    lead = next((p for p in paragraphs if len(p) >= 80), paragraphs[0] if paragraphs else "")
+    prose = [p for p in paragraphs if not is_table_block(p)]
+    lead = next((p for p in prose if len(p) >= 80), prose[0] if prose else "")
     return _shorten(lead, limit)
 
 

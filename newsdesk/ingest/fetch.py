@@ -39,12 +39,11 @@ from __future__ import annotations
 import codecs
 import ipaddress
 import random
-import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -56,6 +55,7 @@ import httpx
 from ..errors import FetchError
 from ..extract.decode import decode_bytes
 from ..model import RawDocument
+from .fetch_deadline import deadline_expired, deadline_transport, request_deadline
 from .fetch_policy import (
     _CHUNK as _CHUNK,
 )
@@ -251,52 +251,6 @@ class _BoundedDecoder:
         return b""
 
 
-class _Watchdog:
-    """Ends a request's connection when its total time is up.
-
-    httpx's timeouts bound each wait, not the whole: a server that sends one header byte
-    every few seconds never trips them. httpcore's ``trace`` hook hands over the network
-    stream when a connection opens (or is reused); at the deadline a timer shuts that
-    socket down, which wakes the blocked read with an error the fetcher reports as the
-    total timeout.
-    """
-
-    def __init__(self, seconds: float):
-        self.fired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def trace(self, event: str, info: dict[str, Any]) -> None:
-        stream = info.get("return_value")
-        get = getattr(stream, "get_extra_info", None)
-        if get is None:
-            return
-        sock = get("socket")
-        if isinstance(sock, socket.socket):
-            with self._lock:
-                if self.fired:
-                    _shutdown(sock)
-                else:
-                    self._sockets.append(sock)
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            for sock in self._sockets:
-                _shutdown(sock)
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-
-def _shutdown(sock: socket.socket) -> None:
-    with suppress(OSError):  # already closed: nothing left to end
-        sock.shutdown(socket.SHUT_RDWR)
-
-
 def gunzip_limited(data: bytes, limit: int, url: str) -> bytes:
     """Gunzip a body that is itself a .gz file (sitemap.xml.gz), never past ``limit``."""
     decoder = _BoundedDecoder("gzip", limit, url)
@@ -355,13 +309,15 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock
         p = self.policy
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=40)
         self._client = httpx.Client(
-            transport=transport,
+            # every socket wait capped by what is left of the request's total (fetch_deadline)
+            transport=transport or deadline_transport(limits),
             follow_redirects=False,
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
             headers={"User-Agent": p.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,  # a proxy from the environment would bypass the address checks
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=40),
+            limits=limits,
         )
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, tuple[float, RobotFileParser | None, bool]] = {}
@@ -577,31 +533,25 @@ class Fetcher:
             remaining = deadline - self._clock()
             if remaining <= 0:
                 raise FetchTimeout(url, f"response took over {self.policy.total_timeout:g} s")
-            # No single wait may outlast what is left of the total; the watchdog ends the
-            # connection at the deadline even while headers or body drip in byte by byte.
+            # No wait may outlast what is left of the total, on a new or a reused connection,
+            # while headers or body drip in byte by byte (fetch_deadline).
             p = self.policy
             request.extensions["timeout"] = httpx.Timeout(
                 min(p.read_timeout, remaining), connect=min(p.connect_timeout, remaining), pool=remaining
             ).as_dict()
-            watchdog = _Watchdog(remaining)
-            request.extensions["trace"] = watchdog.trace
-            try:
+            with request_deadline(lambda: deadline - self._clock()):
                 try:
                     response = self._client.send(request, stream=True)
                 except (httpx.TimeoutException, httpx.TransportError) as exc:
-                    if watchdog.fired:
+                    if deadline_expired():
                         raise FetchTimeout(url, f"response took over {p.total_timeout:g} s") from exc
                     if isinstance(exc, httpx.TimeoutException):
                         raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
                     raise FetchConnectError(url, f"connection failed: {exc or type(exc).__name__}") from exc
-                # a reused keep-alive connection was not seen opening: hand its stream over now
-                watchdog.trace("response", {"return_value": response.extensions.get("network_stream")})
                 try:
-                    return self._read(url, response, accept, max_bytes, deadline, watchdog)
+                    return self._read(url, response, accept, max_bytes, deadline)
                 finally:
                     response.close()
-            finally:
-                watchdog.cancel()
 
     def _read(
         self,
@@ -610,7 +560,6 @@ class Fetcher:
         accept: tuple[str, ...] | None,
         max_bytes: int,
         deadline: float,
-        watchdog: _Watchdog | None = None,
     ) -> FetchResult | str:
         status = response.status_code
         if status in (301, 302, 303, 307, 308):
@@ -654,7 +603,7 @@ class Fetcher:
                 if self._clock() > deadline:
                     raise FetchTimeout(url, f"response took over {self.policy.total_timeout:g} s")
         except (httpx.TimeoutException, httpx.TransportError) as exc:
-            if (watchdog is not None and watchdog.fired) or self._clock() > deadline:
+            if deadline_expired() or self._clock() > deadline:
                 raise FetchTimeout(url, f"response took over {self.policy.total_timeout:g} s") from exc
             if isinstance(exc, httpx.TimeoutException):
                 raise FetchTimeout(url, f"timed out reading the body ({type(exc).__name__})") from exc

@@ -6,6 +6,10 @@
   [``poll_min_interval``, ``poll_max_interval``].
 * A failing source is recorded (last error, consecutive failures) and backed
   off exponentially, honouring Retry-After; the others go on.
+* Sources due together are fetched at once (``poll_concurrency`` requests in flight, within
+  the fetcher's per-host limits), and each poll's pages a few ahead of the one in hand; this
+  thread alone parses, ingests and writes, source by source as their fetches complete, so
+  a slow source (each request ends at ``fetch_total_timeout``) holds up only itself.
 * SIGINT/SIGTERM finish the item in hand, link and save, and return: exit 0.
 * After a ``kill -9`` nothing committed is lost and nothing is doubled: every
   article commits in its own transaction, an item is marked done only after
@@ -21,6 +25,7 @@ import random
 import signal
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -33,7 +38,7 @@ from ..store.base import IdentityKeys, Store, StoredInput
 from ..store.desk import DeskStore
 from ..store.sources import Source, SourceStore
 from .feeds import Feed, FeedEntry, parse_feed, summary_document
-from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, HTTPStatusError
+from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchResult, HTTPStatusError
 from .images import ImageCache
 from .sitemaps import SitemapEntry, parse_sitemap
 
@@ -41,6 +46,8 @@ from .sitemaps import SitemapEntry, parse_sitemap
 MAX_ITEMS_PER_POLL = 100
 MAX_CHILD_SITEMAPS = 20
 _TARGET_PER_POLL = 2.0
+#: pages of a poll fetched ahead of the one being ingested (bounded: each holds a body in memory)
+PAGES_AHEAD = 4
 
 Log = Callable[[str], None]
 
@@ -123,6 +130,7 @@ class Scheduler:
         max_interval: float = 86400.0,
         log: Log | None = None,
         engine: Engine | None = None,
+        concurrency: int = 8,
     ):
         #: with an engine (Ray), a poll fetches its new pages first and hands them to the
         #: engine's workers in batches; without, each page is ingested as it is fetched
@@ -136,6 +144,9 @@ class Scheduler:
         self.max_interval = max_interval
         self.log = log or (lambda message: None)
         self.stop = threading.Event()
+        #: requests in flight at once across sources; 1 polls one source after another
+        self.concurrency = max(1, concurrency)
+        self._pool: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_settings(cls, settings: Any, store: DeskStore, fetcher: Fetcher, **kwargs: Any) -> Scheduler:
@@ -144,6 +155,7 @@ class Scheduler:
             fetcher,
             min_interval=settings.poll_min_interval,
             max_interval=settings.poll_max_interval,
+            concurrency=settings.poll_concurrency,
             **kwargs,
         )
 
@@ -153,10 +165,7 @@ class Scheduler:
         report = RunReport()
         while not self.stop.is_set():
             due = self.store.due_sources()
-            for source in due:
-                if self.stop.is_set():
-                    break
-                report.polls.append(self.poll(source))
+            report.polls += self.poll_all(due)
             if once:
                 break
             if not due:
@@ -181,17 +190,69 @@ class Scheduler:
             for s, h in previous.items():
                 signal.signal(s, h)
 
-    # -- one source -------------------------------------------------------
-    def poll(self, source: Source) -> PollReport:
-        report = PollReport(source.url)
-        started = now_utc()
+    def poll_all(self, sources: list[Source]) -> list[PollReport]:
+        """Poll ``sources``, their fetches at once in worker threads; reports in ``sources`` order.
+
+        The workers only fetch (the fetcher is thread-safe and keeps the per-host limits);
+        this thread polls each source as soon as its fetch is done: one writer, no store
+        connection shared across threads.
+        """
+        if self.concurrency == 1 or len(sources) < 2:
+            reports = []
+            for source in sources:
+                if self.stop.is_set():
+                    break
+                reports.append(self.poll(source))
+            return reports
+        done: dict[int, PollReport] = {}
+        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="newsdesk-fetch")
+        self._pool = pool
         try:
-            result = self.fetcher.fetch(
+            pending: dict[Future[FetchResult | Exception], int] = {
+                pool.submit(self._fetch_source, source): i for i, source in enumerate(sources)
+            }
+            while pending and not self.stop.is_set():
+                # a timeout, so that a signal's stop is seen while every fetch is still out
+                finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    if self.stop.is_set():
+                        break
+                    i = pending.pop(future)
+                    done[i] = self.poll(sources[i], fetched=future.result())
+        finally:
+            self._pool = None
+            # stopping: requests still out end on their own deadline; nothing waits for them
+            pool.shutdown(wait=not self.stop.is_set(), cancel_futures=True)
+        return [done[i] for i in sorted(done)]
+
+    def _fetch_source(self, source: Source) -> FetchResult | Exception:
+        """The source's own document (feed, sitemap, page), or why not (raised later, in ``poll``)."""
+        try:
+            return self.fetcher.fetch(
                 source.url,
                 accept=FEED_TYPES if source.kind != "url" else HTML_TYPES,
                 etag=source.etag,
                 last_modified=source.last_modified,
             )
+        except Exception as exc:
+            return exc
+
+    def _page(self, url: str) -> RawDocument | str:
+        """An item's page, or why it could not be had."""
+        try:
+            return self.fetcher.fetch(url).html_document()
+        except FetchError as exc:
+            return str(exc)
+
+    # -- one source -------------------------------------------------------
+    def poll(self, source: Source, *, fetched: FetchResult | Exception | None = None) -> PollReport:
+        """Poll one source; ``fetched``: its document, already fetched (or the failure to)."""
+        report = PollReport(source.url)
+        started = now_utc()
+        try:
+            result = self._fetch_source(source) if fetched is None else fetched
+            if isinstance(result, Exception):
+                raise result
             title: str | None = None
             if result.not_modified:
                 report.not_modified = True
@@ -248,27 +309,31 @@ class Scheduler:
         # feeds list newest first; oldest first keeps a story's order when a backlog is caught up
         keys = list(reversed(pending))[-MAX_ITEMS_PER_POLL:]
         pages, prepared = self._prefetch([(key, by_key[key].url) for key in keys])
-        for key in keys:
-            if self.stop.is_set():
-                return
-            self._entry(source, key, by_key[key], feed, report, pages.get(key), prepared.get(key))
+        try:
+            for key in keys:
+                if self.stop.is_set():
+                    return
+                self._entry(source, key, by_key[key], feed, report, pages.take(key), prepared.get(key))
+        finally:
+            pages.cancel()
 
-    def _prefetch(
-        self, items: list[tuple[str, str]]
-    ) -> tuple[dict[str, RawDocument | str], dict[str, Prepared]]:
-        """With an engine: every item's page (or why not), then the pages prepared in batches."""
+    def _prefetch(self, items: list[tuple[str, str]]) -> tuple[_Pages, dict[str, Prepared]]:
+        """The items' pages, fetched ahead in the worker threads when polling concurrently;
+        with an engine, every page first, then prepared by the engine in batches."""
+        pages = _Pages(self._pool, self._page, [(k, u) for k, u in items if u], PAGES_AHEAD)
         if self.engine is None:
-            return {}, {}
-        pages: dict[str, RawDocument | str] = {}
+            return pages, {}
+        docs: list[tuple[str, RawDocument]] = []
         for key, url in items:
             if self.stop.is_set():
                 break
             if url:
-                try:
-                    pages[key] = self.fetcher.fetch(url).html_document()
-                except FetchError as exc:
-                    pages[key] = str(exc)
-        docs = [(k, p) for k, p in pages.items() if isinstance(p, RawDocument)]
+                page = pages.take(key)
+                if page is None:
+                    page = self._page(url)
+                pages.keep(key, page)
+                if isinstance(page, RawDocument):
+                    docs.append((key, page))
         batches = [docs[i : i + BATCH_SIZE] for i in range(0, len(docs), BATCH_SIZE)]
         prepared: dict[str, Prepared] = {}
         for batch, done in zip(batches, self.engine.prepare([d for _, d in b] for b in batches), strict=True):
@@ -288,10 +353,7 @@ class Scheduler:
         """The entry's page; when it cannot be had (or yields no article), the feed's own text."""
         if entry.url:
             if fetched is None:
-                try:
-                    fetched = self.fetcher.fetch(entry.url).html_document()
-                except FetchError as exc:
-                    fetched = str(exc)
+                fetched = self._page(entry.url)
             if isinstance(fetched, str):
                 reason = fetched
             else:
@@ -334,24 +396,24 @@ class Scheduler:
         pending = self.store.pending_items(source.id, list(by_key))
         keys = pending[-MAX_ITEMS_PER_POLL:]
         pages, prepared = self._prefetch([(key, by_key[key].url) for key in keys])
-        for key in keys:
-            if self.stop.is_set():
-                return
-            entry = by_key[key]
-            page = pages.get(key)
-            if page is None:
-                try:
-                    page = self.fetcher.fetch(entry.url).html_document()
-                except FetchError as exc:
-                    page = str(exc)
-            if isinstance(page, str):
-                self._item_failed(source, key, page, report)
-                continue
-            article_id, error = self._ingest(
-                source, key, page, report, {}, entry.published, prepared.get(key)
-            )
-            if article_id is None:
-                self._item_failed(source, key, error, report)
+        try:
+            for key in keys:
+                if self.stop.is_set():
+                    return
+                entry = by_key[key]
+                page = pages.take(key)
+                if page is None:
+                    page = self._page(entry.url)
+                if isinstance(page, str):
+                    self._item_failed(source, key, page, report)
+                    continue
+                article_id, error = self._ingest(
+                    source, key, page, report, {}, entry.published, prepared.get(key)
+                )
+                if article_id is None:
+                    self._item_failed(source, key, error, report)
+        finally:
+            pages.cancel()
 
     # -- one item ---------------------------------------------------------
     def _ingest(
@@ -394,3 +456,57 @@ class Scheduler:
         article = self.store.get(article_id)
         images, info = self.images.cache_article(article)
         self.store.set_article_images(article_id, images, info)
+
+
+class _Pages:
+    """A poll's item pages, fetched in the worker pool up to ``window`` ahead of the one taken.
+
+    Without a pool (one source at a time) nothing is fetched ahead: :meth:`take` answers
+    None and the caller fetches the page itself, as it needs it.
+    """
+
+    def __init__(
+        self,
+        pool: ThreadPoolExecutor | None,
+        fetch: Callable[[str], RawDocument | str],
+        items: list[tuple[str, str]],
+        window: int,
+    ):
+        self._pool, self._fetch, self._items, self._window = pool, fetch, items, window
+        self._next = 0
+        self._ahead: dict[str, Future[RawDocument | str]] = {}
+        self._kept: dict[str, RawDocument | str] = {}
+        self._fill()
+
+    def _fill(self) -> None:
+        if self._pool is None:
+            return
+        while self._next < len(self._items) and len(self._ahead) < self._window:
+            key, url = self._items[self._next]
+            self._next += 1
+            self._ahead[key] = self._pool.submit(self._fetch, url)
+
+    def take(self, key: str) -> RawDocument | str | None:
+        """The page of ``key`` (waiting for its fetch), or None: not fetched ahead."""
+        if key in self._kept:
+            return self._kept.pop(key)
+        future = self._ahead.pop(key, None)
+        if future is None:
+            if self._pool is None:
+                return None
+            # taken out of order (or past the window): fetched now, in this thread
+            url = next((u for k, u in self._items if k == key), "")
+            return self._fetch(url) if url else None
+        try:
+            return future.result()
+        finally:
+            self._fill()
+
+    def keep(self, key: str, page: RawDocument | str) -> None:
+        """Hold a taken page for a later :meth:`take` (an engine prepares pages first)."""
+        self._kept[key] = page
+
+    def cancel(self) -> None:
+        for future in self._ahead.values():
+            future.cancel()
+        self._ahead.clear()

@@ -160,7 +160,9 @@ class Linker:
     def catch_up(self, store: Store) -> int:
         """Link the stored articles the saved state lacks (after a crash or an older version)."""
         known = self.engine.table.rows
-        missing = [store.get(i) for i in store.ids() if i not in known]
+        # get_many skips (and logs) a stored row that cannot be read: one bad row must not
+        # stop every later article from being linked
+        missing = store.get_many([i for i in store.ids() if i not in known])
         if not missing:
             # Nothing to place: readers (export, stories) skip re-hashing the last week's texts.
             return 0

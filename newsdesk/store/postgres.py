@@ -13,8 +13,9 @@ and machines sharing one database.
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -23,7 +24,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from ..errors import NotFound, StoreError
+from ..errors import NewsdeskError, NotFound, StoreError
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
@@ -36,6 +37,8 @@ from .vectors import StoredVector, ToEmbed
 #: advisory-lock keys (pg_advisory_*lock takes a bigint); fixed, so every process agrees
 MIGRATE_LOCK = 0x6E65_7773_0001
 VECTORS_LOCK = 0x6E65_7773_0002
+
+log = logging.getLogger(__name__)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -156,8 +159,8 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
                 rows = self._q(
                     f"SELECT data FROM articles WHERE {column} = %s ORDER BY seq LIMIT 1", (value,)
                 )
-            if rows:
-                return self._load(rows[0]["data"])
+            for article in self._loaded(rows[:1]):
+                return article
         return None
 
     def inputs_of(self, article_id: str) -> list[StoredInput]:
@@ -167,8 +170,9 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
             (article_id,),
         )
         return [
-            StoredInput(r["article_id"], r["source"], r["kind"], r["content_sha256"], self._load(r["data"]))
+            StoredInput(r["article_id"], r["source"], r["kind"], r["content_sha256"], article)
             for r in rows
+            for article in self._loaded([r])
         ]
 
     def save(self, article: Article, keys: IdentityKeys, new_input: StoredInput) -> bool:
@@ -241,7 +245,19 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
     # -- reading --------------------------------------------------------
     @staticmethod
     def _load(data: Any) -> Article:
-        return article_from_json(data if isinstance(data, dict) else json.loads(data), source="store")
+        try:
+            return article_from_json(data if isinstance(data, dict) else json.loads(data), source="store")
+        except (ValueError, TypeError, AttributeError, RecursionError, NewsdeskError) as exc:
+            raise StoreError(f"a stored article cannot be read: {type(exc).__name__}: {exc}") from exc
+
+    def _loaded(self, rows: Iterable[dict[str, Any]], column: str = "data") -> Iterator[Article]:
+        """The articles of ``rows``, skipping (and logging) any one that cannot be read:
+        one bad row must not fail a whole listing, feed or server start (as in SQLite)."""
+        for row in rows:
+            try:
+                yield self._load(row[column])
+            except StoreError as exc:
+                log.warning("%s: skipped: %s", self.label, exc)
 
     def get(self, article_id: str) -> Article:
         rows = self._q("SELECT data FROM articles WHERE id = %s", (article_id,))
@@ -272,7 +288,7 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
         if not article_ids:
             return []
         rows = self._q("SELECT id, data FROM articles WHERE id = ANY(%s)", (list(article_ids),))
-        found = {r["id"]: self._load(r["data"]) for r in rows}
+        found = {r["id"]: article for r in rows for article in self._loaded([r])}
         return [found[i] for i in article_ids if i in found]
 
     def briefs(self, article_ids: Sequence[str]) -> list[ArticleBrief]:
@@ -299,7 +315,7 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
                 r["url"] or "",
                 r["web_url"] or "",
                 r["language"] or "",
-                tuple(t for t in topics or () if isinstance(t, str)),
+                tuple(t for t in topics if isinstance(t, str)) if isinstance(topics, list) else (),
             )
         return [found[i] for i in article_ids if i in found]
 
@@ -310,7 +326,7 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
             "ORDER BY published IS NULL, published DESC, seq LIMIT %s OFFSET %s",
             (*params, limit, offset),
         )
-        return [self._load(r["data"]) for r in rows]
+        return list(self._loaded(rows))
 
     def recent(self, *, limit: int = 50, offset: int = 0) -> list[Article]:
         return self.query(ArticleQuery(), limit=limit, offset=offset)
@@ -322,21 +338,20 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
             rows = self._q("SELECT seq, data FROM articles WHERE seq > %s ORDER BY seq LIMIT 500", (after,))
             if not rows:
                 return
-            for r in rows:
-                yield self._load(r["data"])
+            yield from self._loaded(rows)
             after = int(rows[-1]["seq"])
 
     def ids(self) -> list[str]:
         return [r["id"] for r in self._q("SELECT id FROM articles ORDER BY seq")]
 
     def newest_published(self) -> datetime | None:
-        rows = self._q("SELECT MAX(published) AS p FROM articles")
+        # only well-formed dates: an unrepaired '999-01-01...' would sort after every real one
+        rows = self._q("SELECT MAX(published) AS p FROM articles WHERE published ~ '^[0-9]{4}-'")
         return _parse_iso(rows[0]["p"]) if rows else None
 
     def published_since(self, when: datetime) -> Iterator[Article]:
         rows = self._q("SELECT data FROM articles WHERE published >= %s ORDER BY published", (_iso(when),))
-        for r in rows:
-            yield self._load(r["data"])
+        yield from self._loaded(rows)
 
     def count(self) -> int:
         return int(self._q("SELECT COUNT(*) AS n FROM articles")[0]["n"])
@@ -384,7 +399,11 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
             "AS snip, top.r FROM top JOIN articles a ON a.seq = top.seq, q ORDER BY top.r DESC, top.seq",
             (tsquery, limit),
         )
-        return [SearchHit(self._load(r["data"]), " ".join(r["snip"].split()), -float(r["r"])) for r in rows]
+        return [
+            SearchHit(article, " ".join(r["snip"].split()), -float(r["r"]))
+            for r in rows
+            for article in self._loaded([r])
+        ]
 
     # -- vectors (semantic search) ----------------------------------------
     def articles_to_embed(self, model: str, *, limit: int = 256) -> list[ToEmbed]:
@@ -453,7 +472,13 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _parse_iso(value: str | None) -> datetime | None:
-    return utc(datetime.fromisoformat(value.replace("Z", "+00:00"))) if value else None
+    """A stored date; an unreadable one (older versions stored year 999 as '999-...') is unknown."""
+    if not value:
+        return None
+    try:
+        return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
+        return None
 
 
 def _words(query: str) -> list[str]:

@@ -296,7 +296,7 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin
                     url or "",
                     web_url or "",
                     language or "",
-                    tuple(t for t in topics or () if isinstance(t, str)),
+                    tuple(t for t in topics if isinstance(t, str)) if isinstance(topics, list) else (),
                 )
         return [found[i] for i in article_ids if i in found]
 

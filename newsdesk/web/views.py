@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ..extract.text_tables import table_rows
 from ..ingest.identity import title_key, url_key
 from ..link.linker import Linker, decorate
 from ..model import Article, now_utc
@@ -111,6 +112,7 @@ def _date(value: Any) -> str:
 _env.filters["safe_url"] = safe_url
 _env.filters["day"] = _date
 _env.globals["paragraphs"] = paragraphs
+_env.globals["table_rows"] = table_rows  # a paragraph that is a table (extract/text_tables.py)
 
 
 def render(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -173,17 +173,19 @@ def test_002_body_kept(capital: CaptureExtraction) -> None:
 
 
 def test_002_table_rows_rebuilt(capital: CaptureExtraction) -> None:
-    paragraphs = _paragraphs(capital)
-    assert "Country — Opportunities — Challenges" in paragraphs
+    tables = [p for p in _paragraphs(capital) if p.startswith("| Country |")]
+    assert len(tables) == 1, _paragraphs(capital)
+    rows = tables[0].split("\n")
+    assert rows[:2] == ["| Country | Opportunities | Challenges |", "|---|---|---|"]
     assert (
-        "Uzbekistan — Expanded cross-border commerce via Afghan routes — "
-        "Heightened vigilance over porous borders"
-    ) in paragraphs
-    assert any(p.startswith("Tajikistan — Greater integration into regional economies") for p in paragraphs)
+        "| Uzbekistan | Expanded cross-border commerce via Afghan routes | "
+        "Heightened vigilance over porous borders |"
+    ) in rows
+    assert any(r.startswith("| Tajikistan | Greater integration into regional economies") for r in rows)
     assert (
-        "Kyrgyzstan — Investment influx targeting transport networks — "
-        "Navigating intensified competition among neighbors"
-    ) in paragraphs
+        "| Kyrgyzstan | Investment influx targeting transport networks | "
+        "Navigating intensified competition among neighbors |"
+    ) in rows
 
 
 def test_002_debris_repaired_not_dropped(capital: CaptureExtraction) -> None:
@@ -601,3 +603,50 @@ def test_single_caption_is_kept_but_duplicate_quote_is_not_dropped() -> None:
     # A duplicated line with a quotation is prose pasted twice, not a caption: keep one copy.
     assert result.text.count(quote) == 1
     assert "repeated caption" not in result.removed
+
+
+# ------------------------------------------------------------------ tables whose cells come one per line
+
+_PROSE = (
+    "The city council confirmed the final results of the district election on Monday after a recount "
+    "requested by two of the candidates. Turnout reached 61 percent, the highest in two decades, "
+    "officials said, and the count took three days in the main hall of the town."
+)
+_CELLS = ["Candidate", "Party", "Votes", "Ana Reyes", "Civic", "12,345", "Bo Lin", "Green", "9,876",
+          "Carl Weiss", "Labour", "4,321"]  # fmt: skip
+_TABLE = (
+    "| Candidate | Party | Votes |\n|---|---|---|\n| Ana Reyes | Civic | 12,345 |\n"
+    "| Bo Lin | Green | 9,876 |\n| Carl Weiss | Labour | 4,321 |"
+)
+
+
+def _wrapped(text: str, width: int = 72) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+@pytest.mark.parametrize("layout", ["blank lines", "hard-wrapped, no blank lines", "cells between blanks"])
+def test_table_with_one_cell_per_line_stays_a_table(layout: str) -> None:
+    """Issue 14: cells one per line ran together (hard-wrapped captures) and numeric cells were dropped."""
+    after = "Reyes will take her seat next month. " + _PROSE.replace("city council", "new council")
+    if layout == "blank lines":
+        body = f"{_PROSE}\n\n" + "\n".join(_CELLS) + f"\n\n{after}"
+    elif layout == "hard-wrapped, no blank lines":
+        body = f"{_wrapped(_PROSE * 2)}\n" + "\n".join(_CELLS) + f"\n{_wrapped(after * 2)}"
+    else:
+        body = f"{_PROSE}\n\n" + "\n\n".join(_CELLS) + f"\n\n{after}"
+    capture = f"Council election results announced after recount\n\nBy Maria Lopez\n\n{body}\n"
+    out = clean_capture(capture)
+    paragraphs = out.text.split("\n\n")
+    assert _TABLE in paragraphs, out.text
+    assert paragraphs[0].startswith("The city council confirmed") and paragraphs[0].endswith("of the town.")
+    assert paragraphs[-1].startswith("Reyes will take her seat")
+    assert "junk" not in out.removed and out.authors == ["Maria Lopez"]
+    assert not out.excerpt.startswith("|")
+
+
+def test_short_lines_without_figures_are_not_made_a_table() -> None:
+    lines = ["Related topics", "Elections", "City council", "Local news", "Politics", "Recounts"]
+    capture = f"Council election results announced\n\n{_PROSE}\n\n" + "\n".join(lines) + f"\n\n{_PROSE}\n"
+    assert "|" not in clean_capture(capture).text

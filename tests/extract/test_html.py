@@ -549,3 +549,17 @@ def test_header_date_a_day_before_a_generic_date_meta_wins() -> None:
     result = extract_html(html, url="https://news.example.org/a")
     assert result.published == datetime(2020, 4, 29, tzinfo=UTC)
     assert result.published_source == "text:header"
+
+
+def test_a_table_stays_one_block_of_rows() -> None:
+    """Issue 14: each row of an HTML table (and its rule line) came out as a paragraph of its own."""
+    table = (
+        "<table><thead><tr><th>Town</th><th>Rain (mm)</th></tr></thead><tbody>"
+        "<tr><td>Lowford</td><td>112</td></tr><tr><td>Eastmere</td><td>87</td></tr></tbody></table>"
+    )
+    head = "<html><head><title>Rain floods the valley</title></head>"
+    page = f"{head}<body><article>{BODY}{table}</article></body></html>"
+    out = extract_html(page, url="https://news.example/rain")
+    blocks = out.text.split("\n\n")
+    assert "| Town | Rain (mm) |\n|---|---|\n| Lowford | 112 |\n| Eastmere | 87 |" in blocks, blocks
+    assert out.excerpt.startswith("Heavy rain flooded")

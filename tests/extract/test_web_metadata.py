@@ -165,6 +165,21 @@ def test_drop_repeated_headline(text: str, expected: str | None) -> None:
         ("Staff", []),
         ("@harbourgazette", []),
         ("Senior Reporter", []),
+        # forum and blog user names keep their digits; a number after a space ends the name
+        ("Pippin06", ["Pippin06"]),
+        ("Jane Doe 3 min read", ["Jane Doe"]),
+        # forum furniture around the poster's name: avatar initial, rank, "Post by ... »"
+        ("B boobaloo Full Member", ["boobaloo"]),
+        ("Post by quist77 »", ["quist77"]),
+        ("MaraQ Well-known member Joined", ["MaraQ"]),
+        # a weekday or "Stand" after the name, a credit word, entities escaped twice, a handle
+        ("Mara Quist am Samstag", ["Mara Quist"]),
+        ("Mara Quist Stand", ["Mara Quist"]),
+        ("Mara Quist Illustration", ["Mara Quist"]),
+        ("Mar&iacute;a Quist", ["María Quist"]),
+        ("mara.quist", ["Mara Quist"]),
+        ("www.harbourgazette.com", []),
+        ("Interview: Mara Quist", ["Mara Quist"]),
     ],
 )
 def test_split_authors(value: str, names: list[str]) -> None:
@@ -179,6 +194,75 @@ def test_site_name_is_not_an_author() -> None:
     )
     result = extract_html(html, url="https://harbourgazette.example/news/ferry")
     assert result.authors == ["Mara Quist"]
+
+
+def test_site_name_glued_to_the_byline_is_cut() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title><meta property='og:site_name' content='HarbourGazette'>",
+        "<article><h1>Ferry terminal opens</h1><p class='byline'>Mara Quist HarbourGazette</p>"
+        + PARAS
+        + "</article>",
+    )
+    assert extract_html(html, url="https://harbourgazette.example/news/ferry").authors == ["Mara Quist"]
+
+
+def test_declared_organisation_is_the_author_when_no_person_is_named() -> None:
+    # the page says so (meta author, JSON-LD author of an organisation type): keep it
+    html = page(
+        "<title>Ferry terminal opens</title><meta property='og:site_name' content='Harbour Gazette'>"
+        "<meta name='author' content='Harbour Gazette'>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://harbourgazette.example/news/ferry").authors == ["Harbour Gazette"]
+    ld = (
+        '{"@context": "https://schema.org", "@type": "Article", "headline": "Ferry terminal opens",'
+        '"author": {"@type": "Organization", "name": "Harbour Gazette Team"}}'
+    )
+    html = page(
+        f"<title>Ferry terminal opens</title><script type='application/ld+json'>{ld}</script>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Harbour Gazette Team"]
+
+
+def test_personal_blog_named_after_its_author() -> None:
+    # rel=author names the site itself and no one else: that is who wrote it
+    html = page(
+        "<title>Nebelsuppe | maraquist</title>",
+        "<article><h1>Nebelsuppe</h1><span class='author vcard'><a rel='author' href='/author/maraquist/'>"
+        "maraquist</a></span>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://maraquist.example/2020/nebelsuppe").authors == ["maraquist"]
+
+
+def test_author_box_gives_its_name_not_the_bio() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "<div class='post-author-box'>"
+        "<style>.post-author-box{webkit-flex-shrink:0}</style><img alt=''><div>Mara Quist</div>"
+        "<p>Mara Quist covers ports, ferries and everything else that floats for the gazette since 2009.</p>"
+        "</div></article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
+
+
+def test_placeholder_author_stays_out_even_as_fallback() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title><meta name='author' content='admin'>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == []
+
+
+def test_twitter_card_written_by() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title><meta name='twitter:label1' content='Written by'>"
+        "<meta name='twitter:data1' content='Mara Quist'>"
+        "<meta name='twitter:label2' content='Est. reading time'>"
+        "<meta name='twitter:data2' content='3 minutes'>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
 
 
 # ---------------------------------------------------------------- real pages (must / must not)

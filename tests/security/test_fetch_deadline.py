@@ -86,3 +86,64 @@ def test_slow_drip_ends_at_the_total_deadline(fetcher: Fetcher, prefix: bytes, d
         assert time.monotonic() - started < 4.0
     finally:
         server.close()
+
+
+class KeepAliveDripServer:
+    """One keep-alive connection: the first request is answered at once, every later request
+    on the same connection gets its headers one byte per ``pause``."""
+
+    def __init__(self, pause: float):
+        self.pause = pause
+        self.connections = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        fast = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 6\r\n\r\n<p>ok!"
+        slow = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 400 + b"\r\n\r\n"
+        try:
+            conn.recv(65536)
+            conn.sendall(fast)
+            conn.recv(65536)  # the second request arrives on the same connection
+            for byte in slow:
+                if self.stop.is_set():
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(self.pause)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+def test_header_drip_on_a_reused_keep_alive_connection_ends_at_the_deadline(fetcher: Fetcher) -> None:
+    """The connection is not opened for the second request, so no "connection opened" event hands
+    its socket to a timer: the deadline must hold on every read whatever the connection's age."""
+    server = KeepAliveDripServer(pause=0.05)
+    try:
+        url = f"http://drip.example:{server.port}/"
+        assert fetcher.fetch(url + "first", accept=None).content == b"<p>ok!"
+        started = time.monotonic()
+        with pytest.raises(FetchTimeout, match=r"took over 1\.5 s"):
+            fetcher.fetch(url + "second", accept=None)
+        elapsed = time.monotonic() - started
+        assert server.connections == 1, "the second request did not reuse the connection"
+        assert elapsed < 4.0, f"took {elapsed:.1f} s"
+    finally:
+        server.close()

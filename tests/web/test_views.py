@@ -99,6 +99,16 @@ def test_front_story_article_pages(client: TestClient) -> None:
     assert client.get("/static/style.css").headers["content-type"].startswith("text/css")
 
 
+def test_a_table_in_the_text_is_a_table_on_the_page(client: TestClient) -> None:
+    hits = client.get("/api/search", params={"q": "Uzbekistan Kyrgyzstan"}).json()["items"]
+    ids = [h["article"]["id"] for h in hits]
+    texts = {i: client.get(f"/api/articles/{i}").json()["text"] for i in ids}
+    capital = next(i for i, text in texts.items() if "| Country | Opportunities |" in text)
+    page = _page(client, f"/articles/{capital}")
+    assert '<th scope="col">Opportunities</th>' in page and "<td>Uzbekistan</td>" in page
+    assert "|---|" not in page
+
+
 def test_feed_and_search_pages(client: TestClient) -> None:
     feeds = _page(client, "/feeds")
     assert "All &lt;b&gt;news&lt;/b&gt;" in feeds and "/feeds/all.atom" in feeds
