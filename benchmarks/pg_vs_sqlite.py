@@ -11,8 +11,9 @@ NEWSDESK_TEST_PG names; ``scripts/pg-test-server start`` makes a local one):
    lookups, merge, enrichment without topic models, save; then link in date order and save the
    story state) - articles/s end to end;
 2. **fill**: the store grows to ``--articles`` (default 20,000) with ``store.save`` (the save
-   alone, as benchmarks/serve.py fills its store), saves/s; the newest ``--linked`` (default
-   2,000) are linked and the state saved in the store;
+   alone, one article per transaction, as benchmarks/serve.py fills its store), saves/s; the
+   newest ``--linked`` (default 2,000) are linked and the state saved in the store; the store's
+   size on disk per article (SQLite files, ``pg_database_size``);
 3. **serve**: the app as ``newsdesk serve`` builds it, under uvicorn in its own process;
    ``--requests`` requests (default 100) from 4 keep-alive clients after 5 warm-up requests, to
    the hottest story's page and to full-text search for a common word (about 2% of articles).
@@ -114,6 +115,17 @@ def fill(url: str, first: int, total: int, linked: int) -> tuple[float, float]:
     return rate, time.perf_counter() - t
 
 
+def store_bytes(url: str) -> int:
+    """The store's size on disk: the SQLite files (database, WAL), or the PostgreSQL database."""
+    if "://" not in url:
+        return sum(p.stat().st_size for p in Path(url).parent.glob(Path(url).name + "*"))
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        row = con.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
+
+
 def serve_process(url: str, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     code = (
         "import sys, uvicorn\n"
@@ -175,6 +187,7 @@ def main(argv: list[str]) -> int:
             try:
                 r: dict[str, float] = {"ingest": ingest_rate(url, jsonl, args.ingest)}
                 r["saves"], r["link_s"] = fill(url, args.ingest, args.articles, args.linked)
+                r["size"] = store_bytes(url) / args.articles / 1024
                 for name, m in latencies(url, folder / f"data-{backend}", args.requests).items():
                     r[f"{name} p50"], r[f"{name} p95"] = m["p50"], m["p95"]
             finally:
@@ -189,6 +202,7 @@ def main(argv: list[str]) -> int:
         ("story page p95 (ms)", "story page p95"),
         ("search p50 (ms)", "search p50"),
         ("search p95 (ms)", "search p95"),
+        ("store size (KiB an article)", "size"),
     ]
     lines = [
         "## PostgreSQL vs SQLite",
