@@ -21,7 +21,12 @@ Usage: ``python benchmarks/entities.py [--news 200] [--pages 64] [--write-readme
 2. Speed on English news: the first ``--news`` Giveme5W1H articles (title + text,
    mean ~3,500 characters), ms an article for each method, CPU time of this
    process (the dev machine is shared; CPU time moves less than wall time).
-3. Ingest cost: the first ``--pages`` English pages of the extraction dev set
+3. Story linking: the linker adds a bonus for shared entity keys
+   (``newsdesk.link.features.entity_keys``, the 12 most mentioned names). On the
+   Giveme5W1H articles (``event_id`` gold), how well the number of shared keys
+   tells a pair of one event from a pair of two (AUC; all same-event pairs, 20,000
+   random others), for the rules and the shipped NER path.
+4. Ingest cost: the first ``--pages`` English pages of the extraction dev set
    (trafilatura), as ``benchmarks/ingest.py`` picks them. A = ``extract_article``
    on each page (what ingest does first); then the entity step on the extracted
    articles in batches of 32 (``apply_entities_batch``'s work). The ratio is
@@ -34,8 +39,11 @@ Prints Markdown; ``--write-readme`` puts it in benchmarks/README.md between
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import json
 import platform
+import random
 import sys
 import time
 from collections import Counter
@@ -55,6 +63,7 @@ from newsdesk.enrich import ner  # noqa: E402
 from newsdesk.enrich.entities import NER_CHARS, article_text, find_spans_batch  # noqa: E402
 from newsdesk.errors import NewsdeskError  # noqa: E402
 from newsdesk.extract.article import extract_article  # noqa: E402
+from newsdesk.link.features import entity_keys  # noqa: E402
 from newsdesk.model import RawDocument  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -185,15 +194,15 @@ def cpu_timed(fn: Callable[[list[str]], list[Gold]], texts: list[str]) -> tuple[
     return out, time.process_time() - start
 
 
-def news_texts(limit: int) -> list[str]:
-    texts = []
+def news_events() -> tuple[list[str], list[str]]:
+    """Giveme5W1H texts (title + text) and their event ids."""
+    texts, events = [], []
     with NEWS.open(encoding="utf-8") as f:
         for line in f:
             obj = json.loads(line)
             texts.append(f"{obj.get('title', '')}\n\n{obj.get('text', '')}")
-            if len(texts) >= limit:
-                break
-    return texts
+            events.append(str(obj.get("event_id")))
+    return texts, events
 
 
 def english_articles(limit: int) -> tuple[list[str], float]:
@@ -216,6 +225,46 @@ def english_articles(limit: int) -> tuple[list[str], float]:
                 texts.append(article_text(article))
                 cpu += took
     return texts, cpu
+
+
+def linking_keys(texts: list[str], events: list[str]) -> list[str]:
+    pairs = list(itertools.combinations(range(len(texts)), 2))
+    same = [p for p in pairs if events[p[0]] == events[p[1]]]
+    others = [p for p in pairs if events[p[0]] != events[p[1]]]
+    others = random.Random(0).sample(others, min(20000, len(others)))
+    lines = [
+        "",
+        f"Entity keys for story linking: {len(texts)} Giveme5W1H articles, {len(same):,} same-event pairs "
+        f"and {len(others):,} others.",
+        "",
+        "| method | keys an article | shared keys, same event / other | AUC | same event with 2+ shared "
+        "| others with 2+ shared |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, method in (("rules + gazetteer (old)", "rules"), ("**spaCy NER path (shipped)**", "ner")):
+        found = find_spans_batch(texts, ["en"] * len(texts), method=method)  # type: ignore[arg-type]
+        keys = []
+        for spans, _ in found:
+            counts: dict[str, dict[str, int]] = {}
+            for sp in spans:
+                counts.setdefault(sp.kind, {}).setdefault(sp.name, 0)
+                counts[sp.kind][sp.name] += 1
+            keys.append(set(entity_keys(counts)))
+        s = [len(keys[i] & keys[j]) for i, j in same]
+        d = [len(keys[i] & keys[j]) for i, j in others]
+        d_sorted = sorted(d)
+        auc = sum(
+            bisect.bisect_left(d_sorted, x)
+            + 0.5 * (bisect.bisect_right(d_sorted, x) - bisect.bisect_left(d_sorted, x))
+            for x in s
+        ) / (len(s) * len(d))
+        lines.append(
+            f"| {name} | {sum(map(len, keys)) / len(keys):.1f} "
+            f"| {sum(s) / len(s):.2f} / {sum(d) / len(d):.2f} "
+            f"| {auc:.3f} | {sum(x >= 2 for x in s) / len(s):.1%} | {sum(x >= 2 for x in d) / len(d):.1%} |"
+        )
+        print(lines[-1], flush=True)
+    return lines
 
 
 def ingest_cost(pages: int) -> list[str]:
@@ -284,7 +333,8 @@ def run(news_limit: int, pages: int) -> str:
         ("spaCy NER, whole text", product_path("ner", 10**9)),
         ("reference: bare model, no cleaning (not the product path)", bare_model),
     ]
-    news = news_texts(news_limit) if NEWS.exists() and news_limit else []
+    news_all, events = news_events() if NEWS.exists() else ([], [])
+    news = news_all[:news_limit]
     mean_chars = sum(map(len, news)) / len(news) if news else 0
     rows = []
     for name, fn in methods:
@@ -315,6 +365,7 @@ def run(news_limit: int, pages: int) -> str:
         "| news ms/article |",
         "|---|---|---|---|---|---:|---:|",
         *rows,
+        *(linking_keys(news_all, events) if news_all else []),
         *ingest_cost(pages),
         *NOTES,
     ]

@@ -147,7 +147,7 @@ def run() -> str:
         provs = [detect_provenance(a) for a in articles]
         parts: list[tuple[str, Callable[[Article], object]]] = [
             ("language (py3langid)", lambda a: detect_language(a.text)),
-            ("entities (rules + gazetteer)", lambda a: extract_entities(a.text, a.language)),
+            ("entities (spaCy NER, one article a call)", lambda a: extract_entities(a.text, a.language)),
             ("provenance", detect_provenance),
         ]
         timings = [(name, timed(fn, articles)) for name, fn in parts]

@@ -44,8 +44,8 @@ def serve_settings(
 
     try:
         # Articles ingested without linking (older versions, a crash) would be in no story.
-        link_on_start(settings, progress=lambda line: err.print(line, markup=False))
-        app = create_app(settings) if workers == 1 else None
+        embedder = link_on_start(settings, progress=lambda line: err.print(line, markup=False))
+        app = create_app(settings, embedder=embedder) if workers == 1 else None
     except NewsdeskError as exc:
         raise fail(str(exc)) from exc
     if not settings.api_token:

@@ -87,5 +87,9 @@ class NotFound(StoreError):
     """No such item in the store."""
 
 
+class UnreadableArticle(StoreError):
+    """One stored article's row cannot be read (written past the checks); the store itself works."""
+
+
 class FetchError(NewsdeskError):
     """A network fetch was refused or failed."""

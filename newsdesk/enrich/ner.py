@@ -78,6 +78,10 @@ class NERModelError(NewsdeskError):
 
 _lock = threading.Lock()
 _models: dict[str, Any] = {}
+_used: dict[str, int] = {}
+#: texts a loaded pipeline reads before it is loaded afresh: spaCy's vocabulary keeps every new
+#: string it sees, so a desk that runs for months would grow without bound (a reload is ~1 s)
+RELOAD_EVERY = 100_000
 
 
 def supported(language: str) -> bool:
@@ -162,6 +166,8 @@ _SMALL = frozenset(
 
 
 def all_caps(line: str) -> bool:
+    if not line.isupper():  # cheap test first: most lines have a lower-case letter
+        return False
     letters = [w for w in _WORD_RE.findall(line) if sum(c.isalpha() for c in w) >= 2]
     return len(letters) >= 2 and all(w.isupper() for w in letters)
 
@@ -175,6 +181,11 @@ def headline_case(line: str, is_common: Callable[[str], bool] | None = None) -> 
     """
     if all_caps(line):
         return True
+    # fast exit for prose (most lines): too many lower-case words for Title Case
+    words = line.split()
+    lower = sum(1 for w in words if w[0].islower() and w.strip(".,;:!?\"'’()").lower() not in _SMALL)
+    if lower > 0.1 * len(words) + 1:
+        return False
     content = [
         w for w in _WORD_RE.findall(line) if w.lower() not in _SMALL and sum(c.isalpha() for c in w) >= 2
     ]
@@ -318,6 +329,11 @@ def recognise(
     if batch_size < 1:
         raise NERModelError(f"batch_size must be positive, got {batch_size}")
     nlp = load(language)
+    with _lock:
+        _used[language] = _used.get(language, 0) + len(texts)
+        if _used[language] >= RELOAD_EVERY and _models.get(language) is nlp:
+            _models.pop(language)  # this call finishes with it; the next one loads afresh
+            _used[language] = 0
     prepared = [blank_headlines(t, is_common) for t in texts]
     out: list[list[Span]] = []
     for text, shown, doc in zip(texts, prepared, nlp.pipe(prepared, batch_size=batch_size), strict=True):

@@ -24,7 +24,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from ..errors import NewsdeskError, NotFound, StoreError
+from ..errors import NewsdeskError, NotFound, StoreError, UnreadableArticle
+from ..extract.sanitise import clean_value
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
@@ -246,9 +247,10 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
     @staticmethod
     def _load(data: Any) -> Article:
         try:
-            return article_from_json(data if isinstance(data, dict) else json.loads(data), source="store")
+            obj = data if isinstance(data, dict) else json.loads(data)
+            return article_from_json(clean_value(obj), source="store")
         except (ValueError, TypeError, AttributeError, RecursionError, NewsdeskError) as exc:
-            raise StoreError(f"a stored article cannot be read: {type(exc).__name__}: {exc}") from exc
+            raise UnreadableArticle(f"a stored article cannot be read: {type(exc).__name__}: {exc}") from exc
 
     def _loaded(self, rows: Iterable[dict[str, Any]], column: str = "data") -> Iterator[Article]:
         """The articles of ``rows``, skipping (and logging) any one that cannot be read:

@@ -17,7 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import NewsdeskError, NotFound, StoreError
+from ..errors import NewsdeskError, NotFound, StoreError, UnreadableArticle
+from ..extract.sanitise import clean_value
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
 from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
@@ -211,9 +212,11 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin
     @staticmethod
     def _load(data: str) -> Article:
         try:
-            return article_from_json(json.loads(data), source="store")
+            # clean_value: a row written past the checks may hold "\\ud800" escapes, which load as
+            # lone surrogates that no response can encode
+            return article_from_json(clean_value(json.loads(data)), source="store")
         except (ValueError, TypeError, AttributeError, RecursionError, NewsdeskError) as exc:
-            raise StoreError(f"a stored article cannot be read: {type(exc).__name__}: {exc}") from exc
+            raise UnreadableArticle(f"a stored article cannot be read: {type(exc).__name__}: {exc}") from exc
 
     def _loaded(self, rows: Iterable[Any], column: str = "data") -> Iterator[Article]:
         """The articles of ``rows``, skipping (and logging) any one that cannot be read:
@@ -281,7 +284,7 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin
                 rows = self._db.execute(guarded, chunk).fetchall()
             for aid, title, published, domain, name, external_id, language, extra in rows:
                 try:
-                    quality, excerpt, url, web_url, topics = json.loads(extra)
+                    quality, excerpt, url, web_url, topics = clean_value(json.loads(extra))
                 except (TypeError, ValueError):
                     quality, excerpt, url, web_url, topics = -1, "", "", "", []
                 found[aid] = ArticleBrief(

@@ -34,7 +34,9 @@ class VectorsMixin:
 
     def articles_to_embed(self, model: str, *, limit: int = 256) -> list[ToEmbed]:
         rows = self._db.execute(
-            "SELECT a.seq, a.revision, a.title, json_extract(a.data, '$.excerpt'), a.text FROM articles a "
+            # a row whose JSON is malformed (written past the checks) must not fail every other row
+            "SELECT a.seq, a.revision, a.title, "
+            "CASE WHEN json_valid(a.data) THEN json_extract(a.data, '$.excerpt') END, a.text FROM articles a "
             "LEFT JOIN article_vectors v ON v.article_seq = a.seq "
             "WHERE v.article_seq IS NULL OR v.model <> ? OR v.revision <> a.revision "
             "ORDER BY a.seq LIMIT ?",

@@ -36,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..enrich.embed import Embedder, EmbeddingError, load_static_embedder
-from ..errors import NewsdeskError, NotFound
+from ..errors import NewsdeskError, NotFound, UnreadableArticle
 from ..ingest.fetch import Fetcher
 from ..link.linker import Linker, decorate
 from ..model import Article, now_utc
@@ -378,6 +378,8 @@ def resolve_article(store: DeskStore, ref: str) -> Article:
         return store.resolve(ref)
     except NotFound as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
+    except UnreadableArticle as exc:  # a row written past the checks: this article only is lost
+        raise ApiError(404, "unreadable", f"article {ref!r} is stored but cannot be read ({exc})") from exc
 
 
 def _base(request: Request) -> str:
@@ -450,6 +452,8 @@ def create_app(
     async def _newsdesk_error(request: Request, exc: NewsdeskError) -> Response:
         if isinstance(exc, NotFound):
             return error_response(request, 404, "not_found", str(exc))
+        if isinstance(exc, UnreadableArticle):
+            return error_response(request, 404, "unreadable", str(exc))
         return error_response(request, 500, "internal_error", f"{type(exc).__name__}: {exc}")
 
     @app.middleware("http")
@@ -689,9 +693,11 @@ def declare_error_responses(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> None:
+def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None = None) -> Embedder | None:
     """Link what the store holds and the saved state lacks, and embed what semantic search
-    lacks, so the server starts consistent and its first requests are not the slow ones."""
+    lacks, so the server starts consistent and its first requests are not the slow ones.
+    Returns the embedder it loaded (None when semantic search is unavailable): the app gets it,
+    or its first semantic query would load the model again."""
     # The server is a writer (POST /api/ingest): it may start on a new store.
     with open_target(settings.db_target, create=True, default_location=settings.db_is_default) as store:
         link_new(store, Linker.open(store))
@@ -700,7 +706,8 @@ def link_on_start(settings: Settings, *, progress: Callable[[str], None] | None 
         except EmbeddingError as exc:
             if progress:
                 progress(f"semantic search unavailable: {exc}")
-            return
+            return None
         done = SemanticSearch(embedder).catch_up(store)
         if progress and done:
             progress(f"semantic search: {done} articles embedded")
+    return embedder

@@ -15,7 +15,7 @@ import hmac
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +29,10 @@ from .catalog import require_token
 
 if TYPE_CHECKING:
     from .api import Desk
+
+#: a follow's id: a store row id (SQLite and PostgreSQL integers are 64-bit; a larger number is no
+#: follow, answered as a declared 422 rather than an overflow deep in the store)
+FollowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 MAX_FORM_BYTES = 8192
 
@@ -125,7 +129,7 @@ def router(desk: Desk) -> APIRouter:
         return {"items": [follow_to_json(f) for f in listed], "total": len(listed)}
 
     @r.get("/api/follows/{follow_id}")
-    def follow(follow_id: int, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    def follow(follow_id: FollowId, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
         f = get(follow_id)
         with desk.store() as store:
             events = store.follow_events(f.id, limit=limit)
@@ -140,7 +144,7 @@ def router(desk: Desk) -> APIRouter:
         return {"created": created, "follow": follow_to_json(f)}
 
     @r.delete("/api/follows/{follow_id}")
-    def remove(request: Request, follow_id: int) -> dict[str, Any]:
+    def remove(request: Request, follow_id: FollowId) -> dict[str, Any]:
         require_token(request, settings)
         get(follow_id)
         with desk.store() as store:
@@ -157,7 +161,7 @@ def router(desk: Desk) -> APIRouter:
         return RedirectResponse(f"/follows/{f.id}", status_code=303)
 
     @r.post("/follows/{follow_id}/delete", include_in_schema=False)
-    async def unfollow_form(request: Request, follow_id: int) -> RedirectResponse:
+    async def unfollow_form(request: Request, follow_id: FollowId) -> RedirectResponse:
         fields = await form(request)
         form_token(request, fields)
         get(follow_id)
@@ -190,7 +194,7 @@ def router(desk: Desk) -> APIRouter:
         )
 
     @r.get("/follows/{follow_id}.atom", response_class=Response, include_in_schema=False)
-    def follow_feed_atom(request: Request, follow_id: int) -> Response:
+    def follow_feed_atom(request: Request, follow_id: FollowId) -> Response:
         f = get(follow_id)
         with desk.store() as store:
             events = store.follow_events(f.id)
@@ -199,7 +203,7 @@ def router(desk: Desk) -> APIRouter:
         )
 
     @r.get("/follows/{follow_id}.json", response_class=Response, include_in_schema=False)
-    def follow_feed_json(request: Request, follow_id: int) -> Response:
+    def follow_feed_json(request: Request, follow_id: FollowId) -> Response:
         f = get(follow_id)
         with desk.store() as store:
             events = store.follow_events(f.id)
@@ -208,7 +212,7 @@ def router(desk: Desk) -> APIRouter:
         )
 
     @r.get("/follows/{follow_id}", response_class=HTMLResponse, include_in_schema=False)
-    def follow_page(follow_id: int) -> HTMLResponse:
+    def follow_page(follow_id: FollowId) -> HTMLResponse:
         f = get(follow_id)
         with desk.store() as store:
             events = store.follow_events(f.id, limit=100)

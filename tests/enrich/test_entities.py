@@ -195,3 +195,15 @@ def test_seed_entities_are_names() -> None:
     assert {"Russia", "Moscow", "Beijing"} <= set(farm.entities["places"])
     assert {"Wang Yi", "Antony Blinken", "Jen Psaki"} <= set(fourth.entities["people"])
     assert "United States" in fourth.entities["places"]  # "U.S." and "the United States" are one place
+
+
+def test_the_pipeline_is_reloaded_now_and_then(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy's vocabulary grows with every new word: a long-running desk reloads the model."""
+    first = ner.load("en")
+    monkeypatch.setattr(ner, "RELOAD_EVERY", 3)
+    monkeypatch.setattr(ner, "_used", {})
+    find_entities_batch([PARAGRAPH, PARAGRAPH], ["en", "en"])
+    assert ner.load("en") is first
+    find_entities_batch([PARAGRAPH], ["en"])
+    again = ner.load("en")
+    assert again is not first and extract_entities(PARAGRAPH, "en")["places"]["Geneva"] == 2
