@@ -72,9 +72,9 @@ def _count(report: Path) -> tuple[Counter[str], Counter[str], int]:
             requests += len(recorder.get("interactions") or {})
             for check_list in (recorder.get("checks") or {}).values():
                 for check in check_list:
-                    if check.get("status") == "FAILURE":
+                    if str(check.get("status", "")).lower() in ("failure", "error"):
                         checks[check.get("name", "?")] += 1
-                        operations[body.get("label") or recorder.get("label") or "?"] += 1
+                        operations[recorder.get("label") or "?"] += 1
     return checks, operations, requests
 
 
