@@ -14,7 +14,8 @@
 * After a ``kill -9`` nothing committed is lost and nothing is doubled: every
   article commits in its own transaction, an item is marked done only after
   its article committed, and re-ingesting an unmarked item is idempotent
-  (content hash, then the article's identity).
+  (content hash, then the article's identity). Pages fetched ahead but not yet
+  committed (at most ``PAGES_AHEAD`` a source) are fetched again on restart.
 """
 
 from __future__ import annotations
