@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 [st, "run", f"{base}/openapi.json", "--checks", "all", "--max-time", str(args.max_time),
                  "--seed", str(args.seed), "-H", f"Authorization: Bearer {TOKEN}", "--continue-on-failure",
                  "--report", "ndjson", "--report-dir", str(reports), "--request-timeout", "60"],
-                env=env, capture_output=True, text=True,
+                env=env, capture_output=True, text=True, cwd=folder,  # its cache stays out of the repo
             )  # fmt: skip
             seconds = time.monotonic() - started
         finally:
