@@ -258,6 +258,8 @@ class StoryEngine:
         self.event_hook: EventHook | None = None
         #: the learned event decision; None: the shipped one
         self.event_model: StoryModel | None = None
+        #: the event the threshold rule would have joined in the current placement (-1: none)
+        self._rule_event = -1
 
     # ------------------------------------------------------------------ union-find
 
@@ -421,6 +423,7 @@ class StoryEngine:
                 return -math.inf, gap
             return content, gap
 
+        self._rule_event = -1
         scored = self._score_events(aid, by_event, content_of)
         looked_back = False
         if (not scored or scored[0][0] < 0.0) and self.index.generations > 2:
@@ -464,6 +467,11 @@ class StoryEngine:
                 candidates.setdefault(s, []).append((link, sim, overlap, float(gap), r))
         best_story, best = self._choose_story(aid, candidates)
         own = self.ev_story[e]
+        if own < 0 and placement.new_event and self._rule_event >= 0:
+            # The learned decision opened a new event where the threshold rule would have
+            # joined one: a separate incident, but close enough to follow in the same story
+            # (the rule's event level was what chained long crisis threads together).
+            own = self.ev_story[e] = self.story_of_event(self._rule_event)
         if own < 0:
             if best_story >= 0 and best >= 0.0:
                 self.ev_story[e] = best_story
@@ -513,6 +521,9 @@ class StoryEngine:
             out = [(rule[e] - p.event_threshold, rule[e], e) for e in by_event]
             return sorted(out, reverse=True)
         model = self.event_model or shipped_event_model()
+        best_rule = max(by_event, key=lambda e: rule[e])
+        if rule[best_rule] >= p.event_threshold:
+            self._rule_event = best_rule
         return sorted(((model.logit(x), rule[e], e) for e, x in features.items()), reverse=True)
 
     def _choose_story(self, aid: str, candidates: dict[int, list[StoryHit]]) -> tuple[int, float]:
