@@ -148,11 +148,16 @@ def source():
     return default_source()
 
 
-def _events(source, learned: bool) -> tuple[dict[str, int | None], list[tuple[str, int, LinkItem]]]:
+def _engine(source, learned: bool) -> tuple[StoryEngine, list[tuple[str, int, LinkItem]]]:
     engine = StoryEngine(source, replace(LinkParams(), learned_event=learned), now=T0 + timedelta(days=600))
     reports = _reports()
     for _, _, item in reports:
         engine.add(item)
+    return engine, reports
+
+
+def _events(source, learned: bool) -> tuple[dict[str, int | None], list[tuple[str, int, LinkItem]]]:
+    engine, reports = _engine(source, learned)
     return {aid: engine.event_of(aid) for aid, _, _ in reports}, reports
 
 
@@ -163,6 +168,10 @@ def test_same_kind_incidents_stay_apart_and_reports_of_one_join(source) -> None:
         assert events[f"s{i}-0"] == events[f"s{i}-1"], PLACES[i]
         together = {incident_of[a] for a, e in events.items() if e == events[f"s{i}-0"]}
         assert together == {i}, (PLACES[i], together)
+    # Separate incidents, one thread: where the rule would have joined an event, the new event
+    # follows that event's story (what keeps long crisis stories together).
+    engine, _ = _engine(source, learned=True)
+    assert len({engine.story_of(f"s{i}-0") for i in range(HISTORY, len(PLACES))}) < len(PLACES) - HISTORY
     # The threshold rule alone chains these shootings (the words they share weigh as in general English).
     rule, _ = _events(source, learned=False)
     assert len({rule[f"s{i}-0"] for i in range(HISTORY, len(PLACES))}) < len(PLACES) - HISTORY
