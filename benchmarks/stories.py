@@ -58,6 +58,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -364,6 +365,33 @@ def _scale_base() -> tuple[_Sparse, list[np.ndarray]]:
     return _Sparse(rows), [np.asarray(k) for k in np.split(flat, cuts)]
 
 
+def decision_cost(n: int, measure: int = 1000) -> dict[str, float]:
+    """p50 placement with the event decision as shipped (learned) and as the threshold rule.
+
+    Two stores of ``n`` built alike from the same synthetic articles, the same ``measure``
+    articles placed one by one into each, in alternating blocks (same machine state).
+    """
+    base, keys = _scale_base()
+    source = default_source()
+    engines = {}
+    for name, learned in (("learned", True), ("rule", False)):
+        eng = StoryEngine(None, replace(LinkParams(), learned_event=learned), dim=source.dim)
+        _bulk_base(eng, base, keys, n, np.random.default_rng(7))
+        engines[name] = eng
+    vecs = _synthetic(base, np.arange(n, n + measure), np.random.default_rng(8))
+    timings: dict[str, list[float]] = {name: [] for name in engines}
+    for block in range(0, measure, BLOCK):
+        for name, eng in engines.items():
+            for j in range(block, min(measure, block + BLOCK)):
+                i = n + j
+                t = time.perf_counter()
+                eng._place(
+                    f"a{i}", vecs[j], 14_610.0 + i / 500.0, f"o{i % 200}", "en", base.keys(keys, i), None, ""
+                )
+                timings[name].append(time.perf_counter() - t)
+    return {"n": n, **{f"{k}_p50_ms": float(np.median(v)) * 1000 for k, v in timings.items()}}
+
+
 #: Size of the same-process baseline store a large worker alternates with, and the block size.
 BASELINE_N = 10_000
 BLOCK = 100
@@ -588,6 +616,9 @@ def main() -> None:
         help="scale rows measured earlier: worker JSON lines (`--scale-worker 1000000 > 1m.jsonl`)",
     )
     ap.add_argument("--scale-worker", type=int, help="measure one store size and print its JSON line")
+    ap.add_argument(
+        "--decision-cost", type=int, help="p50 placement, learned event decision vs threshold rule, at N"
+    )
     ap.add_argument("--scale-prepare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scale_prepare:
@@ -595,6 +626,9 @@ def main() -> None:
         return
     if args.scale_worker:
         print(json.dumps(scale_worker(args.scale_worker)))
+        return
+    if args.decision_cost:
+        print(json.dumps(decision_cost(args.decision_cost)))
         return
     rows, sens = run_quality(args.work, args.keep)
     sizes = [] if args.no_scale else [10_000, 100_000] + ([1_000_000] if args.scale_1m else [])

@@ -1,6 +1,14 @@
-"""Train the learned story decision (newsdesk/link/data/story_model.json) from ../shared/data.
+"""Train the learned story and event decisions (newsdesk/link/data/*_model.json) from ../shared/data.
 
-Run ``.venv/bin/python benchmarks/train_story_model.py [--work DIR] [--keep] [--write] [--write-readme]``.
+Run ``.venv/bin/python benchmarks/train_story_model.py [--level story|event] [--work DIR] [--keep]
+[--write] [--write-readme]``.
+
+``--level event`` trains the event decision (newsdesk.link.event_model) the same way on
+the event-level sets, Giveme5W1H (distinct events) and GVC (241 shootings: same-kind
+incidents): at every event decision each candidate event's features are recorded with
+its label (whether most of its members have the article's gold event), teacher-forced
+and on-policy under the threshold rule; the leave-one-set-out model of a set is fitted
+on the other set alone.
 
 The training sets are the product's own stores of the story dev sets
 (``benchmarks/story_sets.py`` builds them with ``newsdesk ingest``): bpoil +
@@ -38,6 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import story_sets as sets  # noqa: E402
 
+from newsdesk.link import event_model  # noqa: E402
 from newsdesk.link.cluster import EPOCH, LinkItem, LinkParams, StoryEngine, default_source  # noqa: E402
 from newsdesk.link.features import as_utc, document, embed_in  # noqa: E402
 from newsdesk.link.story_model import FEATURES, MODEL_PATH, StoryHit, StoryModel  # noqa: E402
@@ -51,7 +60,9 @@ UNITS = {
     "crisis-fr": ("crisis-fr", "crisis fr"),
     "crisis-it": ("crisis-it", "crisis it"),
 }
+EVENT_UNITS = {"g5": ("g5", "Giveme5W1H"), "gvc": ("gvc", "GVC")}
 START, END = "<!-- story-model:start -->", "<!-- story-model:end -->"
+EVENT_START, EVENT_END = "<!-- event-model:start -->", "<!-- event-model:end -->"
 
 
 def load_unit(
@@ -126,6 +137,40 @@ def replay(
     return engine, np.array(xs, dtype=np.float64), np.array(ys, dtype=np.int64)
 
 
+def replay_events(
+    items: list[LinkItem],
+    gold: dict[str, str] | None,
+    model: StoryModel | None,
+    learned: bool = True,
+    force: bool = True,
+) -> tuple[StoryEngine, np.ndarray, np.ndarray]:
+    """As :func:`replay`, at the event decision: with ``gold``, record each candidate event's
+    features and label (most of its members have the article's gold event)."""
+    engine = StoryEngine(default_source(), replace(LinkParams(), learned_event=learned))
+    engine.event_model = model
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    if gold is not None:
+
+        def hook(aid: str, feats: dict[int, list[float]]) -> int | None:
+            mine = gold.get(aid, aid)
+            best, best_sim = -1, -1.0
+            for e, x in feats.items():
+                rows = engine.members[engine._find_event(e)]
+                votes = Counter(gold.get(engine.table.ids[r], "?") for r in rows)
+                label = int(votes[mine] * 2 > sum(votes.values()))
+                xs.append(x)
+                ys.append(label)
+                if label and x[1] > best_sim:
+                    best, best_sim = e, x[1]
+            return best if force else None
+
+        engine.event_hook = hook
+    for it in ordered(items):
+        engine.add(it)
+    return engine, np.array(xs, dtype=np.float64), np.array(ys, dtype=np.int64)
+
+
 def fit(recorded: dict[str, tuple[np.ndarray, np.ndarray]], names: list[str]) -> StoryModel:
     """Logistic regression on the named sets, each set weighing the same in all (GVC alone
     makes ten times the decisions of a crisis language; it must not set the prior)."""
@@ -146,11 +191,65 @@ def fit(recorded: dict[str, tuple[np.ndarray, np.ndarray]], names: list[str]) ->
     )
 
 
-def story_scores(engine: StoryEngine, items: list[LinkItem], gold: dict[str, str]) -> tuple[tuple, tuple]:
+def story_scores(
+    engine: StoryEngine, items: list[LinkItem], gold: dict[str, str], level: str = "story"
+) -> tuple[tuple, tuple]:
     ids = [it.article_id for it in items if it.article_id in gold]
     g = [gold[a] for a in ids]
-    p = [engine.story_of(a) for a in ids]
+    p = [engine.story_of(a) if level == "story" else engine.event_of(a) for a in ids]
     return sets.bcubed(g, p), sets.pairwise(g, p)
+
+
+def train_events(args: argparse.Namespace) -> None:
+    """``--level event``: fit, check leave-one-set-out, optionally write the model and README."""
+    stores, _ = sets.plan(args.work)
+    by_name = {s.name: s for s in stores}
+    for store, _ in EVENT_UNITS.values():
+        sets.build(by_name[store], args.work, args.keep, relink=False)
+    data = {u: load_unit(args.work, st, ev) for u, (st, ev) in EVENT_UNITS.items()}
+    recorded = {}
+    for u, (items, gold, _) in data.items():
+        _, x, y = replay_events(items, gold, None, learned=False)
+        _, x2, y2 = replay_events(items, gold, None, learned=False, force=False)
+        recorded[u] = (np.vstack([x, x2]), np.concatenate([y, y2]))
+        print(f"{u}: {len(y)} candidate events, {y.mean():.3f} positive", file=sys.stderr)
+    names = list(EVENT_UNITS)
+    shipped = fit(recorded, names)
+    lines = [
+        "| set (events) | threshold rule B-cubed F1 / pairwise F1 | learned, shipped (all sets) | "
+        "learned, leave-one-set-out |",
+        "|---|---|---|---|",
+    ]
+    for u in names:
+        items, gold, _ = data[u]
+        loso = fit(recorded, [o for o in names if o != u])
+        row = []
+        for model, learned in ((None, False), (shipped, True), (loso, True)):
+            engine, _, _ = replay_events(items, None, model, learned)
+            b, pw = story_scores(engine, items, gold, "event")
+            row.append(f"{b[2]:.3f} / {pw[2]:.3f}")
+        lines.append(f"| {u} | " + " | ".join(row) + " |")
+        print(lines[-1], file=sys.stderr)
+    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(event_model.FEATURES, shipped.weights, strict=True))
+    print("\n".join(lines))
+    print(f"weights (standardised): {weights}; bias {shipped.bias:+.2f}")
+    if args.write:
+        event_model.MODEL_PATH.write_text(shipped.to_json(event_model.FEATURES) + "\n", encoding="utf-8")
+    if args.write_readme:
+        from readme import replace_block
+
+        block = "\n".join(
+            [
+                EVENT_START,
+                "",
+                *lines,
+                "",
+                f"Shipped weights (standardised features): {weights}; bias {shipped.bias:+.2f}.",
+                "",
+                EVENT_END,
+            ]
+        )
+        replace_block(EVENT_START, EVENT_END, block)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -161,7 +260,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--write-readme", action="store_true")
     ap.add_argument("--units", nargs="*", default=list(UNITS), help=f"a subset of {list(UNITS)}")
     ap.add_argument("--no-rule", action="store_true", help="skip the threshold rule's column (faster)")
+    ap.add_argument("--level", choices=("story", "event"), default="story")
     args = ap.parse_args(argv)
+    if args.level == "event":
+        train_events(args)
+        return
     units = {u: UNITS[u] for u in args.units}
     stores, _ = sets.plan(args.work)
     by_name = {s.name: s for s in stores}

@@ -58,6 +58,10 @@ def _worker(conn: Connection, folder: str) -> None:
     start_rss, _ = _memory_mb()
     warm = Tally()
     runner.run("jsonl", WARM_ARTICLE, warm)  # loads the models every article needs
+    # and the HTML extractor (a lazy import: else the first page or HTML feed summary a worker
+    # meets would be charged some 140 MB of library)
+    page = b"<html><body><article><h1>Bridge</h1><p>" + b"The harbour bridge reopened. " * 12
+    runner.run("html", page + b"</p></article></body></html>", warm)
     run_parser("feed", b"<rss version='2.0'><channel><title>t</title></channel></rss>", warm)
     warm_rss, _ = _memory_mb()
     conn.send({"start_mb": start_rss, "warm_mb": warm_rss, "warm": dict(warm.outcomes)})

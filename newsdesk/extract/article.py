@@ -6,6 +6,7 @@ others or of Article's provenance fields.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,14 @@ def _from_fields(fields: dict[str, Any], *, source: str) -> Article:
         article.title = " ".join(str(fields["title"]).split())
     if fields.get("text"):
         article.text = str(fields["text"]).strip()
+    language = str(fields.get("language") or "").strip().lower()
+    if language:
+        # the record's own word for its language wins, as its title does: a short
+        # headline is where detection is least sure (and then gets no topics at all)
+        if re.fullmatch(r"[a-z]{2,3}", language):
+            article.language = language
+        else:
+            notes.append(f"language {language[:20]!r} dropped: not an ISO 639 code")
     published = _parse_when(fields.get("published"), source, notes)
     if published is not None:
         article.published, article.published_source = published, "jsonl:published"

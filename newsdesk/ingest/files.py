@@ -227,7 +227,7 @@ def read_file(path: Path, *, max_bytes: int) -> Iterator[RawDocument | InputErro
 
 
 #: the interchange fields a JSONL line may carry
-JSONL_FIELDS = ("id", "url", "title", "text", "html", "published", "domain", "provider")
+JSONL_FIELDS = ("id", "url", "title", "text", "html", "published", "domain", "provider", "language")
 
 
 def _open_stream(path: Path) -> BinaryIO:

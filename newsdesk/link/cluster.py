@@ -63,6 +63,8 @@ import numpy as np
 from ..errors import StoreError
 from ..model import Article
 from .dates import recent_past_share, yearless_mentions
+from .event_model import EventHit, event_features
+from .event_model import shipped_model as shipped_event_model
 from .features import (
     FeatureSource,
     LexicalEmbedder,
@@ -105,6 +107,9 @@ class LinkParams:
     #: the learned model of :mod:`.story_model`. Off by default: measured leave-one-set-out
     #: it does not beat the rule yet (benchmarks/README.md, "Learned story decision").
     learned_story: bool = False
+    #: The event decision: content + entity bonus against ``event_threshold``, or the learned
+    #: model of :mod:`.event_model` (relative features: see there why GVC needs them).
+    learned_event: bool = True
     story_threshold: float = 0.20
     story_time_weight: float = 0.02
     story_tau_days: float = 30.0
@@ -118,6 +123,8 @@ class LinkParams:
 
 #: (aid, features by candidate story, the candidates' neighbour hits) -> forced story, -1 new, None
 StoryHook = Callable[[str, dict[int, list[float]], dict[int, list[StoryHit]]], int | None]
+#: (aid, features by candidate event) -> forced event, -1 new, None to decide (training only)
+EventHook = Callable[[str, dict[int, list[float]]], int | None]
 
 
 def default_source() -> FeatureSource:
@@ -247,6 +254,12 @@ class StoryEngine:
         self.story_hook: StoryHook | None = None
         #: the learned story decision; None: the shipped one (leave-one-set-out runs set their own)
         self.story_model: StoryModel | None = None
+        #: training only: sees each placement's candidate events' features and may force the choice
+        self.event_hook: EventHook | None = None
+        #: the learned event decision; None: the shipped one
+        self.event_model: StoryModel | None = None
+        #: the event the threshold rule would have joined in the current placement (-1: none)
+        self._rule_event = -1
 
     # ------------------------------------------------------------------ union-find
 
@@ -383,7 +396,7 @@ class StoryEngine:
         my_lang = self.table.lang[row]
 
         # Neighbours grouped by event; other languages never link.
-        by_event: dict[int, list[tuple[int, float, float]]] = {}
+        by_event: dict[int, list[EventHit]] = {}
         seen: set[int] = {row}
 
         def group(found: np.ndarray, found_sims: np.ndarray) -> None:
@@ -396,9 +409,10 @@ class StoryEngine:
 
         group(rows, sims)
 
-        def event_score(e: int, hits: list[tuple[int, float, float]]) -> float:
+        def content_of(e: int) -> tuple[float, float]:
+            """(average cosine less the time and date-hint terms, gap in days); -inf when the
+            silence rule shuts the event."""
             gap = _gap_to_span(day, self.ev_first[e], self.ev_last[e])
-            best_overlap = max(h[2] for h in hits)
             content = self._mean_dot(e, vec) - self._time_term(gap, p.event_time_weight, p.event_tau_days)
             if hints and len(hints) >= 2 and not math.isnan(self.ev_first[e]):
                 fit = max(recent_past_share(hints, _as_date(d)) for d in (self.ev_first[e], self.ev_last[e]))
@@ -406,25 +420,26 @@ class StoryEngine:
             # After a silence only the content can revive an event: shared names
             # (China, the Taliban) say "same story", not "same development".
             if gap > self._silence(e) and content < p.event_revive_threshold:
-                return -math.inf
-            return content + p.entity_weight * best_overlap
+                return -math.inf, gap
+            return content, gap
 
-        scored = sorted(((event_score(e, h), e) for e, h in by_event.items()), reverse=True)
+        self._rule_event = -1
+        scored = self._score_events(aid, by_event, content_of)
         looked_back = False
-        if (not scored or scored[0][0] < p.event_threshold) and self.index.generations > 2:
+        if (not scored or scored[0][0] < 0.0) and self.index.generations > 2:
             # No recent event takes it: the older graphs may hold the story it continues
             # (a late development, a backfilled report). Asked only here, so the usual
             # placement costs the same however many years the store holds.
             group(*self.index.search(vec, p.k, scope="older"))
             looked_back = True
-            scored = sorted(((event_score(e, h), e) for e, h in by_event.items()), reverse=True)
+            scored = self._score_events(aid, by_event, content_of)
         placement = Placement(aid, None, None, reason=date_note, looked_back=looked_back)
-        if scored and scored[0][0] >= p.event_threshold:
-            score, e = scored[0]
+        if scored and scored[0][0] >= 0.0:
+            _, score, e = scored[0]
             self._join(e, row, vec, day)
             placement.score = score
-            for other_score, f in scored[1:]:
-                if other_score < p.event_threshold:
+            for decision, _, f in scored[1:]:
+                if decision < 0.0:
                     break
                 f = self._find_event(f)
                 e = self._find_event(e)
@@ -452,6 +467,11 @@ class StoryEngine:
                 candidates.setdefault(s, []).append((link, sim, overlap, float(gap), r))
         best_story, best = self._choose_story(aid, candidates)
         own = self.ev_story[e]
+        if own < 0 and placement.new_event and self._rule_event >= 0:
+            # The learned decision opened a new event where the threshold rule would have
+            # joined one: a separate incident, but close enough to follow in the same story
+            # (the rule's event level was what chained long crisis threads together).
+            own = self.ev_story[e] = self.story_of_event(self._rule_event)
         if own < 0:
             if best_story >= 0 and best >= 0.0:
                 self.ev_story[e] = best_story
@@ -466,6 +486,45 @@ class StoryEngine:
         placement.event_id = self.event_of_row(row)
         placement.story_id = self.story_of_event(placement.event_id)
         return placement
+
+    def _score_events(
+        self,
+        aid: str,
+        by_event: dict[int, list[EventHit]],
+        content_of: Callable[[int], tuple[float, float]],
+    ) -> list[tuple[float, float, int]]:
+        """Candidate events as (decision, rule score, event), best first; joins when decision >= 0.
+
+        The rule: content + ENT * best key overlap - ``event_threshold``. The learned model
+        (:mod:`.event_model`, ``learned_event``): its logit over the candidate's features.
+        """
+        p = self.params
+        contents = {e: content_of(e) for e in by_event}
+        open_events = {e: cg for e, cg in contents.items() if cg[0] > -math.inf}
+        rule = {e: contents[e][0] + p.entity_weight * max(h[2] for h in by_event[e]) for e in by_event}
+        if not (p.learned_event or self.event_hook is not None) or not open_events:
+            out = [(rule[e] - p.event_threshold, rule[e], e) for e in by_event]
+            return sorted(out, reverse=True)
+        # The median cosine of the k neighbours, a missing one (a small store, other
+        # languages) counting as 0: an empty neighbourhood is a sparse one.
+        sims = [h[1] for hits in by_event.values() for h in hits]
+        background = float(np.median(sims + [0.0] * max(0, p.k - len(sims))))
+        features = {
+            e: event_features(content, by_event[e], background, gap)
+            for e, (content, gap) in open_events.items()
+        }
+        if self.event_hook is not None:
+            forced = self.event_hook(aid, features)
+            if forced is not None:
+                return [(1.0, rule[forced], forced)] if forced >= 0 else []
+        if not p.learned_event:
+            out = [(rule[e] - p.event_threshold, rule[e], e) for e in by_event]
+            return sorted(out, reverse=True)
+        model = self.event_model or shipped_event_model()
+        best_rule = max(by_event, key=lambda e: rule[e])
+        if rule[best_rule] >= p.event_threshold:
+            self._rule_event = best_rule
+        return sorted(((model.logit(x), rule[e], e) for e, x in features.items()), reverse=True)
 
     def _choose_story(self, aid: str, candidates: dict[int, list[StoryHit]]) -> tuple[int, float]:
         """The candidate story to join and its decision score (joins when >= 0), or (-1, -inf).

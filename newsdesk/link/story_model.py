@@ -55,10 +55,10 @@ class StoryModel:
             z += w * (xi - m) / s
         return z
 
-    def to_json(self) -> str:
+    def to_json(self, features: Sequence[str] = FEATURES) -> str:
         return json.dumps(
             {
-                "features": list(FEATURES),
+                "features": list(features),
                 "weights": list(self.weights),
                 "bias": self.bias,
                 "mean": list(self.mean),
@@ -69,11 +69,16 @@ class StoryModel:
         )
 
     @classmethod
-    def from_json(cls, text: str, *, source: str = "story model") -> StoryModel:
+    def from_json(
+        cls, text: str, *, source: str = "story model", features: Sequence[str] = FEATURES
+    ) -> StoryModel:
+        """A model saved by :meth:`to_json` over exactly ``features`` (the event model
+        of :mod:`.event_model` shares the format with its own feature list)."""
+        features = tuple(features)
         try:
             d = json.loads(text)
-            if tuple(d["features"]) != FEATURES:
-                raise ConfigError(f"{source}: features {d['features']} are not {list(FEATURES)}")
+            if tuple(d["features"]) != features:
+                raise ConfigError(f"{source}: features {d['features']} are not {list(features)}")
             model = cls(
                 tuple(float(x) for x in d["weights"]),
                 float(d["bias"]),
@@ -83,8 +88,8 @@ class StoryModel:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{source}: not a story model: {exc}") from exc
-        if not len(model.weights) == len(model.mean) == len(model.scale) == len(FEATURES):
-            raise ConfigError(f"{source}: expected {len(FEATURES)} weights")
+        if not len(model.weights) == len(model.mean) == len(model.scale) == len(features):
+            raise ConfigError(f"{source}: expected {len(features)} weights")
         return model
 
 

@@ -21,9 +21,10 @@ Decisions:
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,8 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -359,6 +362,28 @@ def feed_decisions(
         return [(a, decide(a, feed, now=now, copy_of=linker.original_of(a.id))) for a in articles]
 
 
+def _api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
+    """Every API route, into included routers (FastAPI 0.165 keeps those nested, unprefixed here)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif (inner := getattr(route, "original_router", None)) is not None:
+            yield from _api_routes(inner.routes)
+
+
+def _no_bare_number(value: Any) -> Any:
+    # pydantic reads "0.5" as a Unix time; the schema says an ISO-8601 date-time, so a bare number
+    # is refused (422) rather than taken as 1970 (schemathesis: a schema-violating request accepted)
+    if isinstance(value, (int, float)) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", value)
+    ):
+        raise ValueError("expected an ISO-8601 date-time, not a number")
+    return value
+
+
+FilterDate = Annotated[datetime | None, BeforeValidator(_no_bare_number)]
+
+
 def _filter_date(name: str, value: datetime | None) -> datetime | None:
     """A listing filter date in UTC; 422 for one that has no UTC equivalent (year 1 at +14:00)."""
     if value is None:
@@ -433,6 +458,13 @@ def create_app(
         response = error_response(request, exc.status_code, code, str(exc.detail))
         for name, value in (exc.headers or {}).items():  # 405's Allow, 401's WWW-Authenticate
             response.headers[name] = value
+        if exc.status_code == 405:
+            # Starlette's Allow names the methods of the first route matching the path; a path
+            # served by several routes (GET and POST /api/follows) allows all of theirs
+            matching = [r for r in _api_routes(app.routes) if r.path_regex.match(request.url.path)]
+            allowed = {m for r in matching for m in r.methods or ()}
+            if allowed:
+                response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
 
     @app.exception_handler(Exception)
@@ -471,8 +503,8 @@ def create_app(
         limit: Limit = 50,
         offset: Offset = 0,
         topic: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        since: FilterDate = None,
+        until: FilterDate = None,
         outlet: str | None = None,
         language: str | None = None,
     ) -> dict[str, Any]:

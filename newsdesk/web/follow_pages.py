@@ -12,7 +12,7 @@ it named), not silently at the first delivery.
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Path, Query, Request
@@ -38,7 +38,7 @@ MAX_FORM_BYTES = 8192
 
 
 class NewFollow(BaseModel):
-    kind: str
+    kind: Literal["story", "topic", "feed"]  # FOLLOW_KINDS, as an enum in the schema
     target: Annotated[str, Field(min_length=1, max_length=300)]
     webhook_url: Annotated[str | None, Field(max_length=2000)] = None
 

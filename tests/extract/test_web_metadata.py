@@ -129,6 +129,21 @@ def test_jsonl_text_that_starts_with_its_title() -> None:
     assert extract_article(raw).text == "The harbour authority opened it."
 
 
+def test_jsonl_declared_language_wins_and_a_bad_one_is_dropped() -> None:
+    # a short headline that language detection is unsure of: the line says what it is
+    fields = {
+        "title": "Sri Lanka President To Resign",
+        "text": "He agreed to go on Wednesday.",
+        "language": "EN",
+    }
+    raw = RawDocument(source="x.jsonl:1", kind="jsonl", content=b"{}", fields=fields)
+    assert extract_article(raw).language == "en"
+    raw.fields = {**fields, "language": "english please"}
+    article = extract_article(raw)
+    assert article.language == ""
+    assert any("language" in note for note in article.info["sanitised"])
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
