@@ -341,7 +341,8 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
         # <abbr title="2017-09-09T10:52:00+02:00">10:52</abbr>: the abbr design pattern of
         # microformats (Blogger's templates) keeps the machine-readable value in its title
         title = el.get("title") if el.tag == "abbr" else None
-        value = el.get("datetime") or el.get("content") or title or clean(el.text_content())
+        # _text: a <style> or <script> inside the element (CSS-in-JS bylines) is no value
+        value = el.get("datetime") or el.get("content") or title or clean(_text(el))
         if value:
             pm.itemprops.setdefault(el.get("itemprop", "").strip(), []).append(clean(value))
     if not pm.lang:

@@ -410,6 +410,20 @@ def test_real_wcxb_pages_must_and_must_not() -> None:
     assert "menu" not in by_id["wcxb-0341"].title.casefold()
 
 
+@pytest.mark.slow
+def test_real_wcxb_authors_must_and_must_not() -> None:
+    ids = {"wcxb-0037", "wcxb-0049", "wcxb-0100", "wcxb-0306", "wcxb-0520", "wcxb-0536"}
+    pages = _wcxb_pages(ids)
+    authors = {pid: extract_html(o["html"], url=o["url"], source=pid).authors for pid, o in pages.items()}
+    assert authors["wcxb-0049"] == ["Swoogo"]  # the organisation the page declares, no person named
+    assert authors["wcxb-0100"] == ["Camphouse Team"]
+    assert authors["wcxb-0306"] == ["Lauren Vetter"]  # an author box: the name, not the bio
+    assert authors["wcxb-0520"] == ["AjayJunkies"]  # forum rank and counters cut off
+    assert authors["wcxb-0536"] == ["galitsyn"]  # phpBB "Post by galitsyn »"
+    # CSS-in-JS inside the microdata author element is no name
+    assert not any("css" in a or "flex" in a or "(" in a for a in authors["wcxb-0037"])
+
+
 def test_updated_in_the_api_and_on_the_article_page(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
