@@ -69,8 +69,9 @@ sys.path.insert(0, str(ROOT))
 
 from readme import replace_block  # noqa: E402
 
-from newsdesk.link.cluster import LinkItem, LinkParams, StoryEngine, default_source  # noqa: E402
+from newsdesk.link.cluster import StoryEngine  # noqa: E402
 from newsdesk.link.features import clean_text, document, headline, key_hashes  # noqa: E402
+from newsdesk.link.items import LinkItem, LinkParams, default_source  # noqa: E402
 from newsdesk.link.timeline import date_f1, rouge1_concat, story_timeline  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

@@ -47,8 +47,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import story_sets as sets  # noqa: E402
 
 from newsdesk.link import event_model  # noqa: E402
-from newsdesk.link.cluster import EPOCH, LinkItem, LinkParams, StoryEngine, default_source  # noqa: E402
+from newsdesk.link.cluster import StoryEngine  # noqa: E402
 from newsdesk.link.features import as_utc, document, embed_in  # noqa: E402
+from newsdesk.link.items import EPOCH, LinkItem, LinkParams, default_source  # noqa: E402
 from newsdesk.link.story_model import FEATURES, MODEL_PATH, StoryHit, StoryModel  # noqa: E402
 from newsdesk.store.sqlite import SQLiteStore  # noqa: E402
 

@@ -35,10 +35,11 @@ from ..errors import StoreError
 from ..model import Article, Image, RelatedItem, now_utc
 from ..store.base import Store
 from ..store.linkstate import LinkSnapshot, LinkStateStore
-from .cluster import EPOCH, LinkItem, Placement, StoryEngine, default_source
+from .cluster import StoryEngine
 from .copies import CopyIndex, fold_related
 from .heat import HeatParams, HeatResult, story_heat
 from .index import VectorIndex, related
+from .items import EPOCH, LinkItem, Placement, default_source
 from .lead import C, centrality, pick_lead
 from .timeline import Development, story_timeline
 

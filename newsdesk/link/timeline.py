@@ -35,9 +35,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from .cluster import EPOCH, StoryEngine
+from .cluster import StoryEngine
 from .dates import mentioned_days
 from .features import FeatureSource, clean_text, headline, sentences, words
+from .items import EPOCH
 
 #: A publication counts this much, a mention 1: mentions carry more signal
 #: (Ghalandari & Ifrim), publications mostly break ties and date text without mentions.

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from newsdesk.enrich.entities import extract_entities
-from newsdesk.link.cluster import LinkItem, StoryEngine, default_source, plausible_days, recluster
+from newsdesk.link.cluster import StoryEngine, recluster
+from newsdesk.link.items import LinkItem, default_source, plausible_days
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)

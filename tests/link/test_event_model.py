@@ -10,8 +10,9 @@ import pytest
 
 from newsdesk.errors import ConfigError
 from newsdesk.link import event_model
-from newsdesk.link.cluster import LinkItem, LinkParams, StoryEngine, default_source
+from newsdesk.link.cluster import StoryEngine
 from newsdesk.link.event_model import FEATURES, MODEL_PATH, event_features, shipped_model
+from newsdesk.link.items import LinkItem, LinkParams, default_source
 from newsdesk.link.story_model import StoryModel
 
 T0 = datetime(2015, 1, 5, 18, tzinfo=UTC)

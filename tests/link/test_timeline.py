@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from newsdesk.link.cluster import LinkItem, StoryEngine, default_source
+from newsdesk.link.cluster import StoryEngine
+from newsdesk.link.items import LinkItem, default_source
 from newsdesk.link.timeline import date_f1, event_date, rouge1_concat, story_timeline
 
 T0 = datetime(2024, 4, 20, 10, tzinfo=UTC)

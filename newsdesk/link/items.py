@@ -1,0 +1,126 @@
+"""What the story linker takes and gives: its one parameter set, the article as it sees it
+(:class:`LinkItem`), where an article went (:class:`Placement`), and which dates it trusts.
+
+Kept apart from the engine (``cluster.py``) so that callers (the linker, timelines,
+benchmarks) share these small records without reaching into the engine itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from ..model import Article
+from .features import FeatureSource, LexicalEmbedder, as_utc
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Dates before this are taken to be parse errors (epoch zero, two-digit years).
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+#: How far ahead of "now" a date may lie before it is taken to be an error.
+FUTURE_SLACK = timedelta(days=2)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkParams:
+    """The one parameter set (see the module docstring for the formulas)."""
+
+    k: int = 32
+    event_threshold: float = 0.16
+    entity_weight: float = 0.20
+    # Off: same-event reports in real feeds carry dates off by weeks or months
+    # (updated pages, re-publications); time enters events through the silence rule.
+    event_time_weight: float = 0.0
+    event_tau_days: float = 2.0
+    #: Silence rule: an article arriving more than ``max(event_gap_days,
+    #: event_cadence_factor * the event's mean spacing)`` days after (or
+    #: before) an event's coverage starts a new development, unless its content
+    #: score (average cosine, no entity bonus) clears ``event_revive_threshold``
+    #: (a re-dated page, a late follow-up of the very same fact).
+    event_gap_days: float = 365.0
+    event_cadence_factor: float = 4.0
+    event_revive_threshold: float = 0.25
+    #: The story decision: the best single link against ``story_threshold`` (default), or
+    #: the learned model of :mod:`.story_model`. Off by default: measured leave-one-set-out
+    #: it does not beat the rule yet (benchmarks/README.md, "Learned story decision").
+    learned_story: bool = False
+    #: The event decision: content + entity bonus against ``event_threshold``, or the learned
+    #: model of :mod:`.event_model` (relative features: see there why GVC needs them).
+    learned_event: bool = True
+    story_threshold: float = 0.20
+    story_time_weight: float = 0.02
+    story_tau_days: float = 30.0
+    undated_penalty: float = 0.03
+    #: An undated article that names days or months without a year ("late July")
+    #: is scored down by this much for an event those mentions cannot be the
+    #: recent past of (scaled by the share that do not fit; two mentions at least).
+    undated_mismatch_penalty: float = 0.10
+    split_max_members: int = 256
+
+
+def default_source() -> FeatureSource:
+    """The feature source the default parameters are calibrated for."""
+    return LexicalEmbedder(dim=4096)
+
+
+@dataclass(slots=True)
+class LinkItem:
+    """One article as the linker sees it."""
+
+    article_id: str
+    title: str = ""
+    text: str = ""
+    published: datetime | None = None
+    outlet: str = ""
+    language: str = ""
+    entities: Mapping[str, Mapping[str, int]] | None = None
+    vector: np.ndarray | None = None
+    copy_of: str | None = None
+
+    @classmethod
+    def from_article(cls, article: Article, *, vector: np.ndarray | None = None) -> LinkItem:
+        # A derived title is the text's own first line or sentence: embedding it again
+        # would only re-weight the lead, so the linker sees the body alone.
+        derived = article.info.get("title_source") == "derived"
+        return cls(
+            article_id=article.id or article.url,
+            title="" if derived else article.title,
+            text=article.text,
+            published=article.published,
+            outlet=article.provider.domain or article.provider.name,
+            language=article.language,
+            entities=article.entities,
+            vector=vector,
+        )
+
+
+@dataclass(slots=True)
+class Placement:
+    """Where an article went, and why."""
+
+    article_id: str
+    event_id: int | None
+    story_id: int | None
+    score: float = 0.0
+    new_event: bool = False
+    new_story: bool = False
+    merged_events: list[int] = field(default_factory=list)
+    merged_stories: list[int] = field(default_factory=list)
+    split_events: list[int] = field(default_factory=list)
+    reason: str = ""
+    #: whether the older graphs of the index were searched too (no recent event took it)
+    looked_back: bool = False
+
+
+def plausible_days(published: datetime | None, now: datetime | None = None) -> tuple[float, str]:
+    """Days since 1970 of a usable date, or NaN and why it is not usable."""
+    dt = as_utc(published)
+    if dt is None:
+        return math.nan, "no date: placed by content alone"
+    limit = (as_utc(now) or datetime.now(UTC)) + FUTURE_SLACK
+    if dt < EARLIEST or dt > limit:
+        return math.nan, f"implausible date {dt.date().isoformat()}: placed by content alone"
+    return (dt - EPOCH).total_seconds() / 86400.0, ""
