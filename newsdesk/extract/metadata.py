@@ -341,8 +341,14 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
         # <abbr title="2017-09-09T10:52:00+02:00">10:52</abbr>: the abbr design pattern of
         # microformats (Blogger's templates) keeps the machine-readable value in its title
         title = el.get("title") if el.tag == "abbr" else None
-        # _text: a <style> or <script> inside the element (CSS-in-JS bylines) is no value
-        value = el.get("datetime") or el.get("content") or title or clean(_text(el))
+        if el.get("itemscope") is not None:
+            # an item (itemprop="author" itemscope itemtype=Person) is worth its own "name",
+            # as schema.org reads it: its whole text is the name run into the bio beside it
+            named = el.xpath(".//*[@itemprop='name']")
+            value = clean(_text(named[0])) if named else ""
+        else:
+            # _text: a <style> or <script> inside the element (CSS-in-JS bylines) is no value
+            value = el.get("datetime") or el.get("content") or title or clean(_text(el))
         if value:
             pm.itemprops.setdefault(el.get("itemprop", "").strip(), []).append(clean(value))
     if not pm.lang:

@@ -221,6 +221,22 @@ def test_site_name_glued_to_the_byline_is_cut() -> None:
     assert extract_html(html, url="https://harbourgazette.example/news/ferry").authors == ["Mara Quist"]
 
 
+def test_a_microdata_author_item_is_its_name_not_its_bio() -> None:
+    # itemprop="author" itemscope: the item's value is its own itemprop="name", never the
+    # whole box (the name run into the bio beside it)
+    box = (
+        "<div itemprop='author' itemscope itemtype='https://schema.org/Person'>"
+        "<div itemprop='name'><a href='/authors/mara-quist'>Mara Quist</a></div>"
+        "<div itemprop='description'>Mara Quist is a senior reporter covering ports and shipping"
+        " for the paper since 2015.</div></div>"
+    )
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + box + "</article>",
+    )
+    assert extract_html(html, url="https://harbourgazette.example/news/ferry").authors == ["Mara Quist"]
+
+
 def test_declared_organisation_is_the_author_when_no_person_is_named() -> None:
     # the page says so (meta author, JSON-LD author of an organisation type): keep it
     html = page(
