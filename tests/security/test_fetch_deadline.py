@@ -15,11 +15,13 @@ from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.fetch_policy import FetchPolicy, FetchTimeout, parse_networks
 
 
-class DripServer:
-    """Answers every connection by sending ``prefix`` at once, then ``drip`` one byte per ``pause``."""
+class LocalServer:
+    """A raw socket server on 127.0.0.1: each connection is answered by ``_answer`` in its own
+    thread; ``_drip`` sends bytes one per ``pause`` until the server is closed."""
 
-    def __init__(self, prefix: bytes, drip: bytes, pause: float):
-        self.prefix, self.drip, self.pause = prefix, drip, pause
+    def __init__(self, pause: float):
+        self.pause = pause
+        self.connections = 0
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.stop = threading.Event()
@@ -32,25 +34,43 @@ class DripServer:
                 conn, _ = self.sock.accept()
             except OSError:
                 continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+            self.connections += 1
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
-    def _answer(self, conn: socket.socket) -> None:
+    def _handle(self, conn: socket.socket) -> None:
         try:
-            conn.recv(65536)
-            conn.sendall(self.prefix)
-            for byte in self.drip:
-                if self.stop.is_set():
-                    break
-                conn.sendall(bytes([byte]))
-                time.sleep(self.pause)
+            self._answer(conn)
         except OSError:
             pass
         finally:
             conn.close()
 
+    def _answer(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def _drip(self, conn: socket.socket, data: bytes) -> None:
+        for byte in data:
+            if self.stop.is_set():
+                break
+            conn.sendall(bytes([byte]))
+            time.sleep(self.pause)
+
     def close(self) -> None:
         self.stop.set()
         self.sock.close()
+
+
+class DripServer(LocalServer):
+    """Answers every connection by sending ``prefix`` at once, then ``drip`` one byte per ``pause``."""
+
+    def __init__(self, prefix: bytes, drip: bytes, pause: float):
+        self.prefix, self.drip = prefix, drip
+        super().__init__(pause)
+
+    def _answer(self, conn: socket.socket) -> None:
+        conn.recv(65536)
+        conn.sendall(self.prefix)
+        self._drip(conn, self.drip)
 
 
 @pytest.fixture
@@ -88,48 +108,17 @@ def test_slow_drip_ends_at_the_total_deadline(fetcher: Fetcher, prefix: bytes, d
         server.close()
 
 
-class KeepAliveDripServer:
+class KeepAliveDripServer(LocalServer):
     """One keep-alive connection: the first request is answered at once, every later request
     on the same connection gets its headers one byte per ``pause``."""
-
-    def __init__(self, pause: float):
-        self.pause = pause
-        self.connections = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.stop = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        self.sock.settimeout(0.2)
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
     def _answer(self, conn: socket.socket) -> None:
         fast = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 6\r\n\r\n<p>ok!"
         slow = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 400 + b"\r\n\r\n"
-        try:
-            conn.recv(65536)
-            conn.sendall(fast)
-            conn.recv(65536)  # the second request arrives on the same connection
-            for byte in slow:
-                if self.stop.is_set():
-                    break
-                conn.sendall(bytes([byte]))
-                time.sleep(self.pause)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.sock.close()
+        conn.recv(65536)
+        conn.sendall(fast)
+        conn.recv(65536)  # the second request arrives on the same connection
+        self._drip(conn, slow)
 
 
 def test_header_drip_on_a_reused_keep_alive_connection_ends_at_the_deadline(fetcher: Fetcher) -> None:
