@@ -35,6 +35,7 @@ import argparse
 import pickle
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -104,6 +105,28 @@ def ordered(items: list[LinkItem]) -> list[LinkItem]:
     )
 
 
+def gold_choice(
+    aid: str,
+    feats: dict[int, list[float]],
+    member_ids: Callable[[int], Iterable[str]],
+    gold: dict[str, str],
+    xs: list[list[float]],
+    ys: list[int],
+) -> int:
+    """Record each candidate's features and label (most of its members share the article's gold
+    group) and return the gold decision: the most similar right candidate, -1 for a new one."""
+    mine = gold.get(aid, aid)
+    best, best_sim = -1, -1.0
+    for c, x in feats.items():
+        votes = Counter(gold.get(i, "?") for i in member_ids(c))
+        label = int(votes[mine] * 2 > sum(votes.values()))
+        xs.append(x)
+        ys.append(label)
+        if label and x[1] > best_sim:
+            best, best_sim = c, x[1]
+    return best
+
+
 def replay(
     items: list[LinkItem],
     gold: dict[str, str] | None,
@@ -119,15 +142,8 @@ def replay(
     if gold is not None:
 
         def hook(aid: str, feats: dict[int, list[float]], cands: dict[int, list[StoryHit]]) -> int | None:
-            mine = gold.get(aid, aid)
-            best, best_sim = -1, -1.0
-            for s, x in feats.items():
-                votes = Counter(gold.get(engine.table.ids[h[4]], "?") for h in cands[s])
-                label = int(votes[mine] * 2 > sum(votes.values()))
-                xs.append(x)
-                ys.append(label)
-                if label and x[1] > best_sim:
-                    best, best_sim = s, x[1]
+            ids = engine.table.ids
+            best = gold_choice(aid, feats, lambda s: (ids[h[4]] for h in cands[s]), gold, xs, ys)
             # Teacher-forced: the gold decision. On-policy (``force`` off): the engine's own, so
             # the model also sees the merged stories a wrong join leads to.
             return best if force else None
@@ -154,16 +170,10 @@ def replay_events(
     if gold is not None:
 
         def hook(aid: str, feats: dict[int, list[float]]) -> int | None:
-            mine = gold.get(aid, aid)
-            best, best_sim = -1, -1.0
-            for e, x in feats.items():
-                rows = engine.members[engine._find_event(e)]
-                votes = Counter(gold.get(engine.table.ids[r], "?") for r in rows)
-                label = int(votes[mine] * 2 > sum(votes.values()))
-                xs.append(x)
-                ys.append(label)
-                if label and x[1] > best_sim:
-                    best, best_sim = e, x[1]
+            ids = engine.table.ids
+            best = gold_choice(
+                aid, feats, lambda e: (ids[r] for r in engine.members[engine._find_event(e)]), gold, xs, ys
+            )
             return best if force else None
 
         engine.event_hook = hook
