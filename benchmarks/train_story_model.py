@@ -211,23 +211,34 @@ def story_scores(
     return sets.bcubed(g, p), sets.pairwise(g, p)
 
 
-def train_events(args: argparse.Namespace) -> None:
-    """``--level event``: fit, check leave-one-set-out, optionally write the model and README."""
-    stores, _ = sets.plan(args.work)
-    by_name = {s.name: s for s in stores}
-    for store, _ in EVENT_UNITS.values():
-        sets.build(by_name[store], args.work, args.keep, relink=False)
-    data = {u: load_unit(args.work, st, ev) for u, (st, ev) in EVENT_UNITS.items()}
+Replayer = Callable[..., tuple[StoryEngine, np.ndarray, np.ndarray]]
+Unit = tuple[list[LinkItem], dict[str, str], dict[str, str]]
+
+
+def record(replayer: Replayer, data: dict[str, Unit], what: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each unit's training rows: the teacher-forced replay and the on-policy one, stacked."""
     recorded = {}
     for u, (items, gold, _) in data.items():
-        _, x, y = replay_events(items, gold, None, learned=False)
-        _, x2, y2 = replay_events(items, gold, None, learned=False, force=False)
+        _, x, y = replayer(items, gold, None, learned=False)
+        _, x2, y2 = replayer(items, gold, None, learned=False, force=False)
         recorded[u] = (np.vstack([x, x2]), np.concatenate([y, y2]))
-        print(f"{u}: {len(y)} candidate events, {y.mean():.3f} positive", file=sys.stderr)
-    names = list(EVENT_UNITS)
-    shipped = fit(recorded, names)
+        print(f"{u}: {len(y)} {what}, {y.mean():.3f} positive", file=sys.stderr)
+    return recorded
+
+
+def loso_table(
+    replayer: Replayer,
+    level: str,
+    data: dict[str, Unit],
+    recorded: dict[str, tuple[np.ndarray, np.ndarray]],
+    shipped: StoryModel,
+    skip_rule: bool = False,
+) -> list[str]:
+    """Per unit: the threshold rule, the shipped model and the model fitted without that unit."""
+    names = list(data)
+    groups = "events" if level == "event" else "stories"
     lines = [
-        "| set (events) | threshold rule B-cubed F1 / pairwise F1 | learned, shipped (all sets) | "
+        f"| set ({groups}) | threshold rule B-cubed F1 / pairwise F1 | learned, shipped (all sets) | "
         "learned, leave-one-set-out |",
         "|---|---|---|---|",
     ]
@@ -236,11 +247,28 @@ def train_events(args: argparse.Namespace) -> None:
         loso = fit(recorded, [o for o in names if o != u])
         row = []
         for model, learned in ((None, False), (shipped, True), (loso, True)):
-            engine, _, _ = replay_events(items, None, model, learned)
-            b, pw = story_scores(engine, items, gold, "event")
+            if not learned and skip_rule:
+                row.append("(not run)")
+                continue
+            engine, _, _ = replayer(items, None, model, learned)
+            b, pw = story_scores(engine, items, gold, level)
             row.append(f"{b[2]:.3f} / {pw[2]:.3f}")
         lines.append(f"| {u} | " + " | ".join(row) + " |")
         print(lines[-1], file=sys.stderr)
+    return lines
+
+
+def train_events(args: argparse.Namespace) -> None:
+    """``--level event``: fit, check leave-one-set-out, optionally write the model and README."""
+    stores, _ = sets.plan(args.work)
+    by_name = {s.name: s for s in stores}
+    for store, _ in EVENT_UNITS.values():
+        sets.build(by_name[store], args.work, args.keep, relink=False)
+    data = {u: load_unit(args.work, st, ev) for u, (st, ev) in EVENT_UNITS.items()}
+    recorded = record(replay_events, data, "candidate events")
+    names = list(EVENT_UNITS)
+    shipped = fit(recorded, names)
+    lines = loso_table(replay_events, "event", data, recorded, shipped)
     weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(event_model.FEATURES, shipped.weights, strict=True))
     print("\n".join(lines))
     print(f"weights (standardised): {weights}; bias {shipped.bias:+.2f}")
@@ -285,34 +313,11 @@ def main(argv: list[str] | None = None) -> None:
             sets.build(by_name[s.base], args.work, args.keep, relink=False)
         sets.build(s, args.work, args.keep, relink=False)
     data = {u: load_unit(args.work, st, ev) for u, (st, ev) in units.items()}
-    recorded = {}
-    for u, (items, gold, _) in data.items():
-        _, x, y = replay(items, gold, None, learned=False)
-        _, x2, y2 = replay(items, gold, None, learned=False, force=False)
-        recorded[u] = (np.vstack([x, x2]), np.concatenate([y, y2]))
-        print(f"{u}: {len(y)} candidate decisions, {y.mean():.2f} positive", file=sys.stderr)
+    recorded = record(replay, data, "candidate decisions")
     names = list(units)
     shipped = fit(recorded, names)
     print(shipped.to_json(), file=sys.stderr)
-    lines = [
-        "| set (stories) | threshold rule B-cubed F1 / pairwise F1 | learned, shipped (all sets) | "
-        "learned, leave-one-set-out |",
-        "|---|---|---|---|",
-    ]
-    for u in names:
-        items, gold, _ = data[u]
-        others = [o for o in names if o != u]
-        loso = fit(recorded, others)
-        row = []
-        for model, learned in ((None, False), (shipped, True), (loso, True)):
-            if not learned and args.no_rule:
-                row.append("(not run)")
-                continue
-            engine, _, _ = replay(items, None, model, learned)
-            b, pw = story_scores(engine, items, gold)
-            row.append(f"{b[2]:.3f} / {pw[2]:.3f}")
-        lines.append(f"| {u} | " + " | ".join(row) + " |")
-        print(lines[-1], file=sys.stderr)
+    lines = loso_table(replay, "story", data, recorded, shipped, skip_rule=args.no_rule)
     weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, shipped.weights, strict=True))
     print("\n".join(lines))
     print(f"weights (standardised): {weights}; bias {shipped.bias:+.2f}")
