@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ..model import Article
+from ..model import Article, utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +130,15 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def parse_stored_date(value: str | None) -> datetime | None:
+    """A stored date; an unreadable one (older versions stored year 999 as '999-...') is unknown.
+
+    One reader for both backends: both store dates as the same ISO text."""
+    if not value:
+        return None
+    try:
+        return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
+        return None

@@ -28,7 +28,7 @@ from ..errors import NewsdeskError, NotFound, StoreError, UnreadableArticle
 from ..extract.sanitise import clean_value
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
-from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
+from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput, parse_stored_date
 from .linkstate import PgLinkStateMixin
 from .pg_follows import PgFollowsMixin
 from .pg_sources import PgSourcesMixin
@@ -308,7 +308,7 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
             found[r["id"]] = ArticleBrief(
                 r["id"],
                 r["title"],
-                _parse_iso(r["published"]),
+                parse_stored_date(r["published"]),
                 r["provider_name"] or "",
                 r["provider_domain"] or "",
                 int(quality) if isinstance(quality, int | float) else -1,
@@ -349,7 +349,7 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
     def newest_published(self) -> datetime | None:
         # only well-formed dates: an unrepaired '999-01-01...' would sort after every real one
         rows = self._q("SELECT MAX(published) AS p FROM articles WHERE published ~ '^[0-9]{4}-'")
-        return _parse_iso(rows[0]["p"]) if rows else None
+        return parse_stored_date(rows[0]["p"]) if rows else None
 
     def published_since(self, when: datetime) -> Iterator[Article]:
         rows = self._q("SELECT data FROM articles WHERE published >= %s ORDER BY published", (_iso(when),))
@@ -471,16 +471,6 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _parse_iso(value: str | None) -> datetime | None:
-    """A stored date; an unreadable one (older versions stored year 999 as '999-...') is unknown."""
-    if not value:
-        return None
-    try:
-        return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except (ValueError, OverflowError):
-        return None
 
 
 def _words(query: str) -> list[str]:

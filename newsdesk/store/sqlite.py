@@ -21,7 +21,7 @@ from ..errors import NewsdeskError, NotFound, StoreError, UnreadableArticle
 from ..extract.sanitise import clean_value
 from ..model import Article, now_utc, utc
 from ..records import article_from_json, article_to_json
-from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput
+from .base import ArticleBrief, ArticleQuery, IdentityKeys, SearchHit, StoredInput, parse_stored_date
 from .follows import FollowsMixin
 from .linkstate import SQLiteLinkStateMixin
 from .sources import SourcesMixin
@@ -290,7 +290,7 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin
                 found[aid] = ArticleBrief(
                     aid,
                     title,
-                    _parse_iso(published),
+                    parse_stored_date(published),
                     name or "",
                     domain or "",
                     int(quality) if isinstance(quality, int | float) else -1,
@@ -331,7 +331,7 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin
         row = self._db.execute(
             "SELECT MAX(published) FROM articles WHERE published GLOB '[0-9][0-9][0-9][0-9]-*'"
         ).fetchone()
-        return _parse_iso(row[0]) if row else None
+        return parse_stored_date(row[0]) if row else None
 
     def published_since(self, when: datetime) -> Iterator[Article]:
         cursor = self._db.execute(
@@ -416,16 +416,6 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
-
-
-def _parse_iso(value: str | None) -> datetime | None:
-    """A stored date; an unreadable one (older versions stored year 999 as '999-...') is unknown."""
-    if not value:
-        return None
-    try:
-        return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except (ValueError, OverflowError):
-        return None
 
 
 def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
