@@ -176,9 +176,7 @@ def _mojibake_alphabet() -> str:
 
 @settings(max_examples=400, deadline=None)
 @given(
-    st.lists(
-        st.one_of(st.text(alphabet=_mojibake_alphabet(), max_size=6), st.text(max_size=30)), max_size=40
-    )
+    st.lists(st.one_of(st.text(alphabet=_mojibake_alphabet(), max_size=6), st.text(max_size=30)), max_size=40)
 )
 @example(["ГўВЂВ.x and ", "la Ã ", "me.Â “ok"])  # ASCII at both ends of a match
 def test_mojibake_count_equals_ftfy_badness(pieces: list[str]) -> None:
