@@ -200,10 +200,35 @@ def markup_fragments(text: str) -> list[str]:
     return found
 
 
-def mojibake_count(text: str) -> int:
-    import ftfy.badness
+#: ftfy's badness patterns each need a non-ASCII character and are at most 7 characters long,
+#: so every match lies within this many characters of a non-ASCII run
+_BADNESS_REACH = 8
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
-    return int(ftfy.badness.badness(text)) + text.count("\ufffd")
+
+def mojibake_count(text: str) -> int:
+    """``ftfy.badness.badness(text)`` plus U+FFFD replacement characters.
+
+    The same count, found faster: ftfy's regex is run only over the windows around
+    non-ASCII characters (news text is mostly ASCII, and the regex tries dozens of
+    alternatives at every position). Windows are searched in place (``pos``/``endpos``,
+    so ``^`` keeps its meaning) and more than two reaches apart, so no match spans two;
+    the test suite checks the equality against ftfy on random text.
+    """
+    from ftfy.badness import BADNESS_RE
+
+    bad = 0
+    start = end = -1
+    for m in _NON_ASCII_RE.finditer(text):
+        a, b = m.start() - _BADNESS_REACH, m.end() + _BADNESS_REACH
+        if a > end:
+            if end >= 0:
+                bad += len(BADNESS_RE.findall(text, max(start, 0), end))
+            start = a
+        end = b
+    if end >= 0:
+        bad += len(BADNESS_RE.findall(text, max(start, 0), end))
+    return bad + text.count("\ufffd")
 
 
 def _domain(article: Article) -> str:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import string
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from newsdesk.enrich.quality import (
     WEIGHTS,
@@ -155,3 +158,34 @@ def test_named_sources_are_read_from_the_text():
     reasons = []
     _depth("It came in 2021. " + "word " * 400, 404, reasons)
     assert "few concrete facts (1 number or date)" in reasons
+
+
+def _mojibake_alphabet() -> str:
+    """ASCII plus every character ftfy's badness patterns name (categories and literals)."""
+    import re as regex
+
+    from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+
+    chars = set(string.printable) | {c for c in BADNESS_RE.pattern if ord(c) > 127}
+    for spec in MOJIBAKE_CATEGORIES.values():
+        for a, b in regex.findall(r"(.)-(.)", spec):
+            chars |= {chr(i) for i in range(ord(a), ord(b) + 1)}
+        chars |= set(spec)
+    return "".join(sorted(chars | {"\ufffd", "é", "€"}))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.one_of(st.text(alphabet=_mojibake_alphabet(), max_size=6), st.text(max_size=30)), max_size=40)
+)
+@example(["ГўВЂВ.x and ", "la Ã ", "me.Â “ok"])  # ASCII at both ends of a match
+def test_mojibake_count_equals_ftfy_badness(pieces: list[str]) -> None:
+    """The windowed count is ftfy's badness (plus U+FFFD), whatever the mix of text."""
+    from ftfy.badness import badness
+
+    text = "".join(pieces)
+    if pieces and pieces[0].startswith("ГўВЂВ"):
+        assert mojibake_count(text) == 3
+    assert mojibake_count(text) == badness(text) + text.count("\ufffd")
+    padded = "x" * 20 + text + " plain ASCII filler " * 2
+    assert mojibake_count(padded) == badness(padded) + padded.count("\ufffd")
