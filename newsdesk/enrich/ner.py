@@ -183,9 +183,13 @@ def headline_case(line: str, is_common: Callable[[str], bool] | None = None) -> 
         return True
     # fast exit for prose (most lines): too many lower-case words for Title Case
     words = line.split()
-    lower = sum(1 for w in words if w[0].islower() and w.strip(".,;:!?\"'’()").lower() not in _SMALL)
-    if lower > 0.1 * len(words) + 1:
-        return False
+    most = 0.1 * len(words) + 1
+    lower = 0
+    for w in words:
+        if w[0].islower() and w.strip(".,;:!?\"'’()").lower() not in _SMALL:
+            lower += 1
+            if lower > most:
+                return False
     content = [
         w for w in _WORD_RE.findall(line) if w.lower() not in _SMALL and sum(c.isalpha() for c in w) >= 2
     ]
