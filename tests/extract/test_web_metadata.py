@@ -443,6 +443,43 @@ def test_h1_in_capitals_takes_the_declared_spelling() -> None:
     assert result.title == "Ferry Terminal Opens"
 
 
+def test_h1_in_capitals_close_to_a_declared_title_takes_its_spelling() -> None:
+    html = page(
+        "<meta property='og:title' content='Ferry Terminal Opens 2026: What Changes for Passengers'>",
+        "<article><h1>FERRY TERMINAL OPENS IN 2026: WHAT CHANGES FOR PASSENGERS</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").title == (
+        "Ferry Terminal Opens 2026: What Changes for Passengers"
+    )
+    # a declared title that says something else does not replace the headline in capitals
+    other = html.replace("Ferry Terminal Opens 2026: What Changes for Passengers", "Harbour news this week")
+    assert extract_html(other, url="https://x.example/news/ferry").title == (
+        "FERRY TERMINAL OPENS IN 2026: WHAT CHANGES FOR PASSENGERS"
+    )
+
+
+def test_h1_repeating_the_document_title_loses_the_site_name() -> None:
+    html = page(
+        "<title>Ferry terminal opens | Harbour News | Harbour Gazette</title>",
+        "<article><h1>Ferry terminal opens | Harbour News | Harbour Gazette</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").title == "Ferry terminal opens"
+
+
+@pytest.mark.parametrize("anchor", ["\u00b6", "#", "\uf0c1"])
+def test_permalink_anchor_after_the_heading_is_not_title(anchor: str) -> None:
+    html = page(
+        "<title>Models | Harbour docs</title>",
+        f"<div class='section'><h1>Models<a class='headerlink' href='#models'>{anchor}</a></h1>"
+        + PARAS
+        + "</div>",
+    )
+    assert extract_html(html, url="https://x.example/docs/models").title == "Models"
+    # a "#" inside the headline stays
+    inside = html.replace("<h1>Models<", "<h1>C# models<")
+    assert extract_html(inside, url="https://x.example/docs/models").title == "C# models"
+
+
 def test_menu_h1_and_title_label_are_skipped() -> None:
     html = page(
         "<title>Ferry terminal opens - Harbour Gazette</title>",
