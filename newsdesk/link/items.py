@@ -43,10 +43,11 @@ class LinkParams:
     event_gap_days: float = 365.0
     event_cadence_factor: float = 4.0
     event_revive_threshold: float = 0.25
-    #: The story decision: the best single link against ``story_threshold`` (default), or
-    #: the learned model of :mod:`.story_model`. Off by default: measured leave-one-set-out
-    #: it does not beat the rule yet (benchmarks/README.md, "Learned story decision").
-    learned_story: bool = False
+    #: The story decision: the learned model of :mod:`.story_model` over the candidate's
+    #: neighbours and its centroid (:mod:`.centroids`), or the best single link against
+    #: ``story_threshold`` (off). Leave-one-set-out figures: benchmarks/README.md,
+    #: "Learned story decision".
+    learned_story: bool = True
     #: The event decision: content + entity bonus against ``event_threshold``, or the learned
     #: model of :mod:`.event_model` (relative features: see there why GVC needs them).
     learned_event: bool = True

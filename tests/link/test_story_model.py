@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import lzma
+import math
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +19,20 @@ from newsdesk.link.story_model import FEATURES, MODEL_PATH, StoryModel, shipped_
 def test_shipped_model_loads_and_prefers_support_over_one_close_pair() -> None:
     model = shipped_model()
     assert len(model.weights) == len(FEATURES) and model.trained_on
-    # One article of the candidate story among the neighbours, far in time, a modest link...
-    lone = story_features([(0.22, 0.22, 0.0, 200.0, 1)], k=32)
-    # ...against a candidate with many close, recent neighbours.
-    strong = story_features([(0.5, 0.5, 0.3, 2.0, i) for i in range(8)], k=32)
+    # One article of the candidate story among the neighbours, far in time, a modest link,
+    # a story whose vocabulary the article barely shares (centroid cosine 0.1, below a
+    # neighbouring thread's, far below how close the story's articles are to each other)...
+    lone = story_features(
+        [(0.22, 0.22, 0.0, 200.0, 1)],
+        k=32,
+        centroid=(0.10, -0.15, math.log1p(40), 0.2, math.log(0.11 / 0.21)),
+    )
+    # ...against a candidate with many close, recent neighbours at the heart of its thread.
+    strong = story_features(
+        [(0.5, 0.5, 0.3, 2.0, i) for i in range(8)], k=32, centroid=(0.55, 0.3, math.log1p(8), 0.4, 0.1)
+    )
     assert model.logit(strong) > 0 > model.logit(lone)
+    assert len(strong) == len(FEATURES)
 
 
 def test_model_file_round_trip_and_bad_files_are_clear(tmp_path: Path) -> None:
