@@ -51,6 +51,10 @@ class LinkParams:
     #: The event decision: content + entity bonus against ``event_threshold``, or the learned
     #: model of :mod:`.event_model` (relative features: see there why GVC needs them).
     learned_event: bool = True
+    #: The learned story decision joins no candidate whose best cosine to the article stays
+    #: at chance level (unrelated crisis articles: 90th percentile 0.048): without content
+    #: evidence, a small store of unrelated news would chain into one story.
+    story_min_sim: float = 0.05
     story_threshold: float = 0.20
     story_time_weight: float = 0.02
     story_tau_days: float = 30.0

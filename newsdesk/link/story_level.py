@@ -137,7 +137,7 @@ class StoryLevel:
         model = (self.story_model or shipped_model()) if p.learned_story else None
         for s, x in features.items():
             if model is not None:
-                score = model.logit(x)
+                score = model.logit(x) if x[0] >= p.story_min_sim else -math.inf
             else:
                 score = max(h[0] for h in candidates[s]) - p.story_threshold
             if score > best:
