@@ -13,7 +13,9 @@ neighbouring ones).
 Sums are kept as (positions, float32 values) of their non-zero dimensions: a
 million articles' stories would not fit as dense 4,096-d rows, and most stories
 hold one or two articles. They are not persisted: :meth:`StoryCentroids.rebuild`
-recomputes them from the events' centroids when a saved engine is loaded.
+recomputes them from the events' centroids when a saved engine is loaded. They are
+kept only while the learned story decision is on (``LinkParams.learned_story``): the
+threshold rule never reads them, so it pays nothing for them.
 """
 
 from __future__ import annotations

@@ -539,8 +539,9 @@ class StoryEngine(StoryLevel):
         engine.notes = dict(meta["notes"])
         for row in range(len(engine.table)):
             engine.members.setdefault(engine.event_of_row(row), []).append(row)
-        for e, rows in engine.members.items():
-            engine.st_sums.add(engine.story_of_event(e), engine._sum(e), len(rows))
+        if engine.params.learned_story:
+            for e, rows in engine.members.items():
+                engine.st_sums.add(engine.story_of_event(e), engine._sum(e), len(rows))
         return engine
 
     def _centroid_state(self, n_ev: int) -> dict[str, np.ndarray]:

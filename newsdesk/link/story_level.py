@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .centroids import StoryCentroids, centroid_features
+from .centroids import CENTROID_FEATURES, StoryCentroids, centroid_features
 from .event_model import EventHit
 from .index import ArticleTable
 from .items import LinkParams, Placement
@@ -70,10 +70,16 @@ class StoryLevel:
         self.st_parent.append(s)
         return s
 
+    def _keeps_centroids(self) -> bool:
+        """Only the learned decision (and its training hook) reads the story centroids:
+        the threshold rule pays nothing for them."""
+        return self.params.learned_story or self.story_hook is not None
+
     def _union_stories(self, keep: int, other: int) -> None:
         """Story root ``other`` merges into root ``keep`` (its centroid sum with it)."""
         self.st_parent[other] = keep
-        self.st_sums.absorb(keep, other)
+        if self._keeps_centroids():
+            self.st_sums.absorb(keep, other)
 
     def _place_story(
         self,
@@ -116,7 +122,8 @@ class StoryLevel:
         elif best_story >= 0 and best >= 0.0 and self._find_story(own) != best_story:
             self._union_stories(self._find_story(own), best_story)
             placement.merged_stories.append(best_story)
-        self.st_sums.add(self.story_of_event(e), vec)
+        if self._keeps_centroids():
+            self.st_sums.add(self.story_of_event(e), vec)
 
     def _choose_story(
         self, aid: str, candidates: dict[int, list[StoryHit]], vec: np.ndarray
@@ -127,7 +134,10 @@ class StoryLevel:
         single link minus ``story_threshold``.
         """
         p = self.params
-        cents = centroid_features(self.st_sums, list(candidates), vec)
+        if self._keeps_centroids():
+            cents = centroid_features(self.st_sums, list(candidates), vec)
+        else:
+            cents = {s: (0.0,) * CENTROID_FEATURES for s in candidates}
         features = {s: story_features(hits, p.k, cents[s]) for s, hits in candidates.items()}
         if self.story_hook is not None:
             forced = self.story_hook(aid, features, candidates)

@@ -11,7 +11,7 @@ import pytest
 
 from newsdesk.link.centroids import StoryCentroids, centroid_features
 from newsdesk.link.cluster import StoryEngine
-from newsdesk.link.items import LinkItem, default_source
+from newsdesk.link.items import LinkItem, LinkParams, default_source
 
 T0 = datetime(2019, 1, 7, 9, tzinfo=UTC)
 
@@ -87,7 +87,7 @@ VOTE = [
 
 def test_engine_sums_are_each_storys_articles_and_survive_saving(tmp_path: Path) -> None:
     source = default_source()
-    engine = StoryEngine(source, now=T0 + timedelta(days=400))
+    engine = StoryEngine(source, LinkParams(learned_story=True), now=T0 + timedelta(days=400))
     items = [
         LinkItem(f"w{i}", "", t, T0 + timedelta(days=40 * i), f"o{i}.com", "en") for i, t in enumerate(WAR)
     ] + [LinkItem(f"v{i}", "", t, T0 + timedelta(days=3 * i), f"p{i}.com", "en") for i, t in enumerate(VOTE)]

@@ -8,11 +8,10 @@ import pytest
 
 from newsdesk.enrich.entities import extract_entities
 from newsdesk.link.cluster import StoryEngine, recluster
-from newsdesk.link.items import LinkItem, LinkParams, default_source, plausible_days
+from newsdesk.link.items import LinkItem, default_source, plausible_days
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 T0 = datetime(2024, 3, 1, 9, tzinfo=UTC)
-RULE_STORY = LinkParams(learned_story=False)
 
 QUAKE = [
     "A magnitude 7.1 earthquake struck the coast of Peru near Arequipa on Monday, collapsing houses.",
@@ -144,9 +143,7 @@ def test_silence_rule_splits_late_coverage_unless_near_identical():
     names = {"GPE": {"Kabul": 2}, "ORG": {"Taliban": 3}}
 
     def engine_with(extra: str, vec: np.ndarray, days: int) -> StoryEngine:
-        # The story link by the threshold rule: four-dimensional toy stories of identical
-        # members lie outside what the learned story decision was trained on.
-        engine = StoryEngine(None, RULE_STORY, dim=4, now=T0 + timedelta(days=800))
+        engine = StoryEngine(None, dim=4, now=T0 + timedelta(days=800))
         engine.add(LinkItem("a0", vector=a, published=T0, entities=names))
         engine.add(LinkItem("a1", vector=a, published=T0 + timedelta(days=7), entities=names))
         engine.add(LinkItem(extra, vector=vec, published=T0 + timedelta(days=days), entities=names))
@@ -203,8 +200,7 @@ def test_a_late_development_finds_its_story_in_an_older_graph(monkeypatch):
 
     topic = unit(rng.standard_normal(dim))
     names = {"GPE": {"Kabul": 2}, "ORG": {"Taliban": 3}}
-    # The older-graph lookup under the threshold rule's story link (toy vectors, see above).
-    engine = StoryEngine(None, RULE_STORY, dim=dim, now=T0 + timedelta(days=900))
+    engine = StoryEngine(None, dim=dim, now=T0 + timedelta(days=900))
     for i in range(3):
         vec = unit(topic + 0.3 * unit(rng.standard_normal(dim)))
         engine.add(LinkItem(f"old{i}", vector=vec, published=T0 + timedelta(hours=i), entities=names))

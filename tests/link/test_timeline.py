@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 
 from newsdesk.link.cluster import StoryEngine
-from newsdesk.link.items import LinkItem, LinkParams, default_source
+from newsdesk.link.items import LinkItem, default_source
 from newsdesk.link.timeline import date_f1, event_date, rouge1_concat, story_timeline
 
 T0 = datetime(2024, 4, 20, 10, tzinfo=UTC)
@@ -80,9 +80,7 @@ def test_every_event_is_a_development_however_many_days_another_names():
     a, b = np.zeros(8, dtype=np.float32), np.zeros(8, dtype=np.float32)
     a[0], b[0], b[1] = 1.0, 0.1, math.sqrt(1 - 0.01)
     names = {"ORG": {"BP": 3}, "LOC": {"Gulf of Mexico": 2}}
-    # Stories by the threshold rule's link: eight-dimensional toy stories of identical
-    # members lie outside what the learned story decision was trained on.
-    engine = StoryEngine(None, LinkParams(learned_story=False), dim=8, now=T0 + timedelta(days=500))
+    engine = StoryEngine(None, dim=8, now=T0 + timedelta(days=500))
     for aid in texts:
         vec = a if aid.startswith("a") else b
         engine.add(LinkItem(aid, published=when[aid], outlet=f"{aid}.com", vector=vec, entities=names))
