@@ -123,10 +123,12 @@ class _Spelling:
         # Symmetric-delete index (each frequent word under its one-letter deletions): a word's
         # neighbours one edit away are then found from its own ~len(word) deletions instead
         # of building all ~54*len(word) edits (2,000 unknown words a batch add up).
-        self.by_delete: dict[str, list[str]] = {}
+        by_delete: dict[str, list[str]] = {}
         for f in self.frequent:
             for i in range(len(f)):
-                self.by_delete.setdefault(f[:i] + f[i + 1 :], []).append(f)
+                by_delete.setdefault(f[:i] + f[i + 1 :], []).append(f)
+        # tuples of strings: the garbage collector stops tracking them (lists it would scan forever)
+        self.by_delete = {k: tuple(v) for k, v in by_delete.items()}
 
     def zipf(self, word: str) -> float:
         f = self.freqs.get(word, 0.0)

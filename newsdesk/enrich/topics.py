@@ -78,6 +78,7 @@ from typing import Any
 import numpy as np
 
 from ..model import TopicScore
+from ..wordfreqs import zipf_en
 from .embed import Embedder
 from .taxonomy import Taxonomy, Topic, load_taxonomy, parse_user_topics
 from .topic_head import TopicHeads
@@ -337,11 +338,9 @@ def _smooth(probs: np.ndarray, neighbours: np.ndarray, keep: float, rounds: int 
 
 @functools.lru_cache(maxsize=200_000)
 def _known_english(word: str) -> bool:
-    """wordfreq knows ``word`` as English (Zipf >= 2); memoised: wordfreq's own lookup costs
-    ~18 us a call, and _words_ok asks for 200 words an article, most of them asked before."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") >= 2.0
+    """wordfreq knows ``word`` as English (Zipf >= 2); memoised and read from wordfreq's table
+    (:mod:`newsdesk.wordfreqs`): _words_ok asks for 200 words an article."""
+    return zipf_en(word) >= 2.0
 
 
 class TopicClassifier:
