@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from readme import replace_block  # noqa: E402
-from topic_sets import DevSet, load_all, sample, write_interchange  # noqa: E402
+from topic_sets import AGNEWS, HARD_NEWS, HUFFPOST, MASAKHANE, DevSet, load_all, sample, write_interchange  # noqa: E402
 
 README = ROOT / "benchmarks" / "README.md"
 START, END = "<!-- topics:start -->", "<!-- topics:end -->"
@@ -118,6 +118,25 @@ def seed_004(cache: Path) -> str:
     return ", ".join(f"{t['name']} {t['score']:.2f}" for t in answers.get("seed-004", []))
 
 
+def label_map_lines() -> list[str]:
+    """The label -> IPTC table of ``topic_sets.py``, for the README (its reasoning is in that module)."""
+    lines = [
+        "Label map (`benchmarks/topic_sets.py`, where the reasoning is): what each label teaches the",
+        "heads, and which answers are scored right. `-`: teaches nothing (a domestic desk or an audience",
+        "section); no accepted subject: not scored; subjects are separated by `;`. `hard news`: "
+        + "; ".join(HARD_NEWS)
+        + ".",
+        "",
+        "| set | label | teaches | scored right when the best subject is |",
+        "|---|---|---|---|",
+    ]
+    for name, mapping in (("AG News", AGNEWS), ("HuffPost", HUFFPOST), ("MasakhaNEWS", MASAKHANE)):
+        for label, (train, accept) in mapping.items():
+            shown = "hard news" if accept == HARD_NEWS else "; ".join(accept) or "(not scored)"
+            lines.append(f"| {name} | {label} | {train or '-'} | {shown} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=2000, help="items sampled from each large set")
@@ -163,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             "heads (`all sets`, which saw it), and the old zero-shot path (`NEWSDESK_TOPIC_HEAD=none`).",
             "",
         ]
-        replace_block(START, END, "\n".join([*head, *lines, END]), README)
+        replace_block(START, END, "\n".join([*head, *lines, "", *label_map_lines(), END]), README)
     return 0
 
 

@@ -85,3 +85,21 @@ def test_progress_counts_articles_not_files(tmp_path: Path) -> None:
         )
     assert len(seen) == 4
     assert [o for _, o in seen] == ["added", "added", "added", "updated"]
+
+
+def test_long_lived_objects_are_frozen_once_after_the_first_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import newsdesk.pipeline as pipeline
+
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "_frozen", False)
+    monkeypatch.setattr(pipeline.gc, "freeze", lambda: calls.append(len(calls)))
+    paths = [p for p in write_inputs(tmp_path / "in") if p.suffix == ".jsonl"]
+    with SQLiteStore(tmp_path / "f.db") as store:
+        report = ingest_paths(paths, store, enricher=Enricher(), batch_size=2)
+        assert report.added == 3 and calls == [0]  # two batches, one freeze
+        ingest_paths(paths, store, enricher=Enricher(), batch_size=2)
+    assert calls == [0] and gc.isenabled()

@@ -455,13 +455,13 @@ def test_fuzz_regression_a_huge_word_builds_no_spelling_candidates(monkeypatch: 
     from newsdesk.enrich import quality
 
     sizes: list[int] = []
-    real = quality._edits1
+    real = quality._one_edit
 
-    def counted(word: str) -> set[str]:
+    def counted(word: str, cand: str) -> bool:
         sizes.append(len(word))
-        return real(word)
+        return real(word, cand)
 
-    monkeypatch.setattr(quality, "_edits1", counted)
+    monkeypatch.setattr(quality, "_one_edit", counted)
     found = quality.misspellings("The bridge " + "a" * 5000 + " reopened. An edukational visit followed.")
     assert max(sizes) < 40
     assert ("edukational", "educational") in found  # ordinary typos are still found

@@ -265,8 +265,56 @@ class _Mention:
     end: int = 0
 
 
+#: words a mention never starts or ends with
+_TRIMMED = _CONNECTORS | {"and"}
+
+
 def _mentions(text: str) -> list[_Mention]:
     out: list[_Mention] = []
+
+    def flush(current: list[tuple[str, int, int]], starts_sentence: bool) -> None:
+        while current and current[-1][0].lower() in _TRIMMED:
+            current.pop()
+        while current and current[0][0].lower() in _TRIMMED:
+            current.pop(0)
+        if not current:
+            return
+        words = [t for t, _, _ in current]
+        s, e = current[0][1], current[-1][2]
+        # "Xi Jinping and Vladimir Putin" are two names; "Belt and Road Initiative" is one
+        groups: list[list[str]] = []
+        for part in " ".join(words).split(" and "):
+            group = part.split()
+            prev = groups[-1] if groups else []
+            if (
+                len(prev) == 1
+                and not _is_acronym(prev[0])
+                and group[0] != "The"
+                and any(w in _ORG_HEADS for w in group)
+            ):
+                prev.extend(["and", *group])
+            else:
+                groups.append(group)
+        cursor = s
+        for i, group in enumerate(groups):
+            if group:
+                gs = text.find(group[0], cursor, e)
+                gs = s if gs < 0 else gs
+                ge = text.find(group[-1], gs, e)
+                ge = e if ge < 0 else ge + len(group[-1])
+                cursor = ge
+                out.append(
+                    _Mention(
+                        group,
+                        text[max(0, s - 40) : s],
+                        text[e : e + 40],
+                        starts_sentence and i == 0,
+                        gs,
+                        ge,
+                    )
+                )
+        current.clear()
+
     for m in _SPAN_RE.finditer(text):
         pieces: list[tuple[str, int, int]] = []  # (token, start, end)
         pos = m.start()
@@ -278,49 +326,6 @@ def _mentions(text: str) -> list[_Mention]:
             _SENTENCE_END_RE.search(text[max(0, m.start() - 40) : m.start()])
         )
         current: list[tuple[str, int, int]] = []
-
-        def flush(current: list[tuple[str, int, int]], starts_sentence: bool) -> None:
-            while current and current[-1][0].lower() in _CONNECTORS | {"and"}:
-                current.pop()
-            while current and current[0][0].lower() in _CONNECTORS | {"and"}:
-                current.pop(0)
-            if not current:
-                return
-            words = [t for t, _, _ in current]
-            s, e = current[0][1], current[-1][2]
-            # "Xi Jinping and Vladimir Putin" are two names; "Belt and Road Initiative" is one
-            groups: list[list[str]] = []
-            for part in " ".join(words).split(" and "):
-                group = part.split()
-                prev = groups[-1] if groups else []
-                if (
-                    len(prev) == 1
-                    and not _is_acronym(prev[0])
-                    and group[0] != "The"
-                    and any(w in _ORG_HEADS for w in group)
-                ):
-                    prev.extend(["and", *group])
-                else:
-                    groups.append(group)
-            cursor = s
-            for i, group in enumerate(groups):
-                if group:
-                    gs = text.find(group[0], cursor, e)
-                    gs = s if gs < 0 else gs
-                    ge = text.find(group[-1], gs, e)
-                    ge = e if ge < 0 else ge + len(group[-1])
-                    cursor = ge
-                    out.append(
-                        _Mention(
-                            group,
-                            text[max(0, s - 40) : s],
-                            text[e : e + 40],
-                            starts_sentence and i == 0,
-                            gs,
-                            ge,
-                        )
-                    )
-            current.clear()
 
         for tok, s, e in pieces:
             # "U.S.-led", "Taliban-China": compounds are adjectives or pairs, not one name

@@ -67,6 +67,7 @@ Adapting again replaces the memory.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import string
@@ -77,6 +78,7 @@ from typing import Any
 import numpy as np
 
 from ..model import TopicScore
+from ..wordfreqs import zipf_en
 from .embed import Embedder
 from .taxonomy import Taxonomy, Topic, load_taxonomy, parse_user_topics
 from .topic_head import TopicHeads
@@ -334,6 +336,13 @@ def _smooth(probs: np.ndarray, neighbours: np.ndarray, keep: float, rounds: int 
     return np.asarray(spread)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _known_english(word: str) -> bool:
+    """wordfreq knows ``word`` as English (Zipf >= 2); memoised and read from wordfreq's table
+    (:mod:`newsdesk.wordfreqs`): _words_ok asks for 200 words an article."""
+    return zipf_en(word) >= 2.0
+
+
 class TopicClassifier:
     """The embedders, the taxonomy (with user topics) and the calibration, together."""
 
@@ -451,9 +460,7 @@ class TopicClassifier:
             words = re.findall(r"[^\W\d_]+", text)
             good = len(words) >= self.cal.min_words
             if good and language == "en":
-                from wordfreq import zipf_frequency
-
-                known = sum(zipf_frequency(w.lower(), "en") >= 2.0 for w in words[:200])
+                known = sum(_known_english(w.lower()) for w in words[:200])
                 good = known >= self.cal.min_known_share * min(len(words), 200)
             ok.append(good)
         return np.asarray(ok, dtype=float) * 2 - 1

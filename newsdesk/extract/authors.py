@@ -1,196 +1,22 @@
 """Authors of a page: declared (meta tags, JSON-LD) first, else a visible byline.
 
-Names are split on the separators bylines use in many languages, stripped of
-prefixes ("By", "Von", "Par"), roles and contact details, and checked against
-words that are never a person ("Redaktion", "Staff", "Admin").
+Where the names are found is decided here; how a name is read out of a field or byline
+(splitting, roles, dates, placeholders) is in :mod:`.author_names`.
 """
 
 from __future__ import annotations
 
-import html as html_lib
 import json
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from .author_names import _AUTHOR_PREFIX, _CODE, _NOT_AUTHORS, _NOT_NAMES, split_authors
 from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold
-
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|/|\||&|\+|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
-_AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:written|posted|post|published|text|story|words|photos?|reported|geschrieben|verfasst|"
-    r"veröffentlicht|publiziert|erstellt|ein beitrag|publié|publicado|pubblicato|"
-    r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?|interview)\s*:?\s+",
-    re.IGNORECASE,
-)
-# a date or place after the name: "Jane Doe am 3. Mai", "Jane Doe on May 3", "Jane Doe | 3 min"
-_AUTHOR_TAIL = re.compile(
-    r"\s+(?:(?:am|on|le|el|il|um|at|in)\s|[-–—|·•,]\s*)[^\d]{0,30}\d.*$|\s+(?:am|on|le)$"
-    r"|\s+(?:am|on|le|el)\s+(?i:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|"
-    r"tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
-    r"dimanche)\b.*$"
-)
-# a date whose digits the junk pattern cut off, or a date label, after the name:
-# "Jane Doe February", "Jane Doe Published", "Jane Doe Last Updated: August"
-_DATE_WORDS = re.compile(
-    r"(?:\s+(?:(?:last\s+)?(?:updated|published|posted|modified)\b.*|on|stand|vor|"
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|"
-    r"fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?)+$",
-    re.IGNORECASE,
-)
-# markup or code that leaked into an author field
-_CODE = re.compile(r"[{}\[\]=<>;\\\"]|:\S|\.\w+\(")
-# a number that starts a word ends the name ("Jane Doe 3 min read"); one glued to letters is
-# part of a user name ("Pippin06", "paulb203")
-_AUTHOR_JUNK = re.compile(r"\S+@\S+|@\w+|https?://\S+|\(.*?\)|(?<!\w)\d.*$")
-# placeholders CMSs put where an author would be
-_NOT_AUTHORS = frozenset(
-    {
-        "admin",
-        "administrator",
-        "editor",
-        "editors",
-        "staff",
-        "user",
-        "guest",
-        "unknown",
-        "anonymous",
-        "autor",
-        "author",
-        "team",
-        "webmaster",
-        "none",
-        "null",
-        "no author",
-        "posted",
-        "publiziert",
-        "veröffentlicht",
-        "wordpressadmin",
-    }
-)
-
-
-# Words that open a job title after a name ("Keith Barry Senior Autos Reporter", "Jane Doe,
-# Staff Writer"): the name ends before them. Only read after two words of name, so "Bishop"
-# or "Editor" as a surname of a one-word field are left to the other checks.
-_ROLE_TEXT = """
-senior junior chief deputy managing associate assistant executive contributing staff reporter
-reporters editor editors correspondent correspondents writer writers columnist contributor
-contributors producer journalist photographer photojournalist analyst critic intern anchor host
-presenter editorial former founder cofounder co-founder ceo cto director manager president professor
-attorney lawyer consultant dietitian nutritionist specialist strategist expert coach engineer
-developer designer scientist researcher physician nurse therapist redakteur redakteurin
-illustration illustrations illustrator
-korrespondent korrespondentin autor autorin rédacteur rédactrice journaliste periodista redactor
-redactora
-"""
-_ROLE_WORDS = frozenset(_ROLE_TEXT.split())
-# Page furniture that byline markup sometimes holds instead of a name.
-_NOT_NAMES = frozenset(
-    {
-        "sign in", "log in", "login", "sign up", "register", "subscribe", "menu", "share",
-        "follow", "home", "search", "more", "read more", "contact", "about", "about us",
-        "newsletter", "profile", "view profile", "all posts", "view all posts", "comments",
-        "facebook", "twitter", "instagram", "linkedin", "email", "print", "x", "bio",
-        "staff writer", "staff reporter", "news desk", "newsdesk", "web desk", "desk",
-        "press release", "sponsored", "advertisement", "editorial team", "editorial staff",
-        "the author", "about the author", "written by", "posted by", "by",
-    }
-)  # fmt: skip
-
-
-# "Dylan Bailey, MS, RD, FAND": letters after a name, split off by its commas
-_CREDENTIAL = re.compile(
-    r"^(?:[A-Z]{1,5}|Ph\.?\s?D\.?|M\.?D\.?|M\.?S\.?|B\.?A\.?|Jr\.?|Sr\.?|[A-Z]-[A-Z]+ \d+)$"
-)
-
-
-# What forum software prints around a poster's name (XenForo, phpBB, vBulletin, NodeBB,
-# Discourse): an avatar's initial before it, a rank or status after it. The name ends there.
-_FORUM_TEXT = """
-member members moderator administrator joined messages posts offline online wrote discussion
-starter greenhorn veteran legend newbie registered
-"""
-_FORUM_WORDS = frozenset(_FORUM_TEXT.split())
-
-
-def _strip_forum(name: str) -> str:
-    words = name.split()
-    # "B boobaloobie": the letter of an avatar placeholder, then the name it stands for
-    if len(words) >= 2 and len(words[0]) == 1 and words[0].casefold() == words[1][:1].casefold():
-        words = words[1:]
-    for i, word in enumerate(words):
-        if i >= 1 and word.casefold().strip(".,:") in _FORUM_WORDS:
-            # "Well-known member", "Full Member", "New Head-Fier": the rank's first words go too
-            while i > 1 and words[i - 1][:1].isupper() and words[i - 1].casefold() in _RANK_LEAD:
-                i -= 1
-            return " ".join(words[:i])
-    return " ".join(words)
-
-
-_RANK_LEAD = frozenset({"full", "new", "senior", "junior", "well-known", "active", "big", "board", "super"})
-
-
-def _strip_role(name: str) -> str:
-    words = name.split()
-    for i, word in enumerate(words):
-        if i >= 2 and word.casefold().strip(".,") in _ROLE_WORDS:
-            return " ".join(words[:i])
-    return name
-
-
-# a user name standing for the person: "robert.stitz", "edilson.la.rosa" (lower case, dots or
-# underscores between the parts) reads as the name it spells
-_HANDLE = re.compile(r"^[a-zà-ÿ]{2,}(?:[._][a-zà-ÿ]{2,})+$")
-
-
-_TLDS = frozenset({"com", "net", "org", "de", "io", "co", "uk", "fr", "ch", "at", "info", "eu", "es", "it"})
-
-
-def _from_handle(name: str) -> str:
-    parts = re.split(r"[._]", name)
-    if _HANDLE.match(name) and parts[0] != "www" and parts[-1] not in _TLDS:
-        return " ".join(part.capitalize() for part in re.split(r"[._]", name))
-    return name
-
-
-def split_authors(value: str) -> list[str]:
-    """Person names from a byline or author field ('By A and B | Site' → ['A', 'B'])."""
-    value = clean(value)
-    if "&" in value and ";" in value:
-        value = clean(html_lib.unescape(value))  # "Redacci&oacute;n", escaped twice in the markup
-    if not value or value.lower().startswith(("http://", "https://", "www.")):
-        return []
-    value = _AUTHOR_PREFIX.sub("", value)
-    out: list[str] = []
-    for part in _AUTHOR_SPLIT.split(value):
-        name = _AUTHOR_JUNK.sub("", _AUTHOR_TAIL.sub("", _AUTHOR_PREFIX.sub("", part))).strip(
-            " \t-–—:·•|~\"'“”"
-        )
-        if _CODE.search(name):
-            continue
-        name = _strip_role(_strip_forum(_DATE_WORDS.sub("", " " + clean(name)).strip())).strip(" ,:»«›")
-        name = _from_handle(name)
-        folded = name.casefold()
-        if (
-            not name
-            or len(name) > 60
-            or len(name.split()) > 5
-            or folded in _NOT_AUTHORS
-            or folded in _NOT_NAMES
-        ):
-            continue
-        if not any(ch.isalpha() for ch in name) or _CREDENTIAL.match(name):
-            continue
-        if any(w.casefold().strip(".,") in _ROLE_WORDS for w in name.split()[:2]):
-            continue  # a job title standing alone ("Senior Reporter", "Trial Attorney")
-        if name not in out:
-            out.append(name)
-    # keep only the fullest form of each name ("Smith" inside "Jane Smith")
-    return [n for n in out if not any(n != m and n in m for m in out)]
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -266,14 +92,33 @@ def author_candidates(pm: PageMeta) -> list[tuple[str, list[str]]]:
     return out
 
 
-# Visible bylines. One XPath pass (contains() rather than EXSLT regex: it runs over every
-# element of the page), ranked in Python: specific author markup before generic bylines.
-_BYLINE_XPATH = XPath(
-    "//*[@rel='author' or contains(@itemprop, 'author') or contains(@class, 'uthor') or "
-    "contains(@class, 'yline') or @class='byl' or contains(@class, 'submitted-by') or "
-    "contains(@class, 'posted-by') or contains(@class, 'journalist') or contains(@class, 'writer') or "
-    "contains(@class, 'vcard') or contains(@id, 'uthor') or contains(@id, 'yline')]|//author"
-)
+# Visible bylines: the elements whose markup says "author" or "byline", ranked in Python
+# (specific author markup before generic bylines). One walk over the elements with plain
+# substring tests: an XPath of a dozen contains() per element, behind a regex pre-scan of the
+# source, cost ten times as much on the dev pages (about 12 ms a page).
+_BYLINE_CLASS_WORDS = ("uthor", "yline", "submitted-by", "posted-by", "journalist", "writer", "vcard")
+_AUTHOR_HREFS = ("/author/", "/authors/", "/autor/", "/autoren/", "/auteur/")
+
+
+def _byline_elements(tree: HtmlElement) -> list[HtmlElement]:
+    found = []
+    for el in tree.iter():
+        tag = el.tag
+        if not isinstance(tag, str) or tag not in _BYLINE_TAGS:
+            continue
+        cls, ident = el.get("class"), el.get("id")
+        if (
+            tag == "author"
+            or el.get("rel") == "author"
+            or "author" in (el.get("itemprop") or "")
+            or (cls and (cls == "byl" or any(w in cls for w in _BYLINE_CLASS_WORDS)))
+            or (ident and ("uthor" in ident or "yline" in ident))
+            or (tag == "a" and any(h in (el.get("href") or "") for h in _AUTHOR_HREFS))
+        ):
+            found.append(el)
+    return found
+
+
 _BYLINE_SPECIFIC = re.compile(r"^(?:author|author-?name|authorName|AuthorName|byline__author)$")
 _BYLINE_TAGS = frozenset(
     {"a", "div", "p", "span", "address", "strong", "h3", "h4", "author", "li", "em", "b"}
@@ -282,26 +127,56 @@ _BYLINE_TAGS = frozenset(
 _BYLINE_EXCLUDED_TOKEN = re.compile(
     r"^(?:comment|sidebar|widget|related|teaser|footer|quote|respond)", re.IGNORECASE
 )
+# ... of those, the ones that layouts also put on the page's main column: "content-area
+# sidebar" (a layout with a sidebar), Blogger's post list "widget Blog", "widgets-hidden"
+_LAYOUT_TOKEN = re.compile(r"^(?:sidebar|widget)", re.IGNORECASE)
 _BYLINE_EXCLUDED_TAGS = frozenset({"footer", "aside", "blockquote", "form"})
+#: share of the page's text above which a "sidebar"/"widget" container is the main column
+MAIN_COLUMN_SHARE = 0.5
 
 
-def _byline_excluded(el: HtmlElement, *, specific: bool = False) -> bool:
+def _text_length(el: HtmlElement) -> int:
+    return sum(len(t.strip()) for t in _VISIBLE_TEXT(el))
+
+
+def _byline_excluded(
+    el: HtmlElement, *, specific: bool = False, page_chars: Callable[[], int] | None = None
+) -> bool:
     for node in (el, *el.iterancestors()):
+        if node.tag in ("body", "html"):
+            break  # the whole page's classes ("widgets-hidden") say nothing about this element
         # an article's own <footer> often holds its author link; a site footer holds no rel=author
         if node.tag in _BYLINE_EXCLUDED_TAGS and not (specific and node.tag == "footer"):
             return True
         tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
-        if any(_BYLINE_EXCLUDED_TOKEN.match(t) for t in tokens):
-            return True
+        excluding = [t for t in tokens if _BYLINE_EXCLUDED_TOKEN.match(t)]
+        if not excluding:
+            continue
+        # a sidebar or widget holds a small part of the page; one holding most of it is the
+        # main column under a layout class
+        if (
+            page_chars is not None
+            and all(_LAYOUT_TOKEN.match(t) for t in excluding)
+            and _text_length(node) >= MAIN_COLUMN_SHARE * page_chars()
+        ):
+            continue
+        return True
     return False
 
 
-# Matching the XPath costs a millisecond or more on a large page; pages without such
-# markup are ruled out faster by a scan of the source text.
-_BYLINE_HINT = re.compile(
-    r"""(?:class|id|rel|itemprop)\s*=\s*["']?[^"'>]*(?:[Aa]uthor|[Bb]yline|byl\b|writer|journalist|vcard|"""
-    r"""submitted-by|posted-by)|<author\b"""
-)
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor|autoren|auteur)/+([^/?#]+)", re.IGNORECASE)
+
+
+def _author_page_slug(el: HtmlElement) -> str:
+    """The folded slug of the author page a link points to ('' when it points to none)."""
+    m = _AUTHOR_PAGE.search(el.get("href") or "") if el.tag == "a" else None
+    return fold(m.group(1)) if m else ""
+
+
+def _names_slug(name: str, slug: str) -> bool:
+    """Whether a link's text is the person its author-page address names ("/author/jane-doe")."""
+    f = fold(name)
+    return len(f) >= 4 and len(slug) >= 4 and (f in slug or slug in f)
 
 
 def _byline_rank(el: HtmlElement) -> int:
@@ -312,22 +187,43 @@ def _byline_rank(el: HtmlElement) -> int:
     return 1
 
 
-def byline_authors(tree: HtmlElement, html: str | None = None) -> list[str]:
+def byline_authors(tree: HtmlElement) -> list[str]:
     """Author names from the visible byline markup, when the metadata names none."""
-    if html is not None and not _BYLINE_HINT.search(html):
-        return []
-    found = [el for el in _BYLINE_XPATH(tree) if isinstance(el.tag, str) and el.tag in _BYLINE_TAGS]
+    found = _byline_elements(tree)
+    measured: list[int] = []
+
+    def page_chars() -> int:
+        # the page's text size, measured once and only when a layout class needs it
+        if not measured:
+            body = tree.find("body")
+            measured.append(_text_length(body if body is not None else tree) or 1)
+        return measured[0]
+
     for el in sorted(found, key=_byline_rank):  # stable: document order within a rank
         # text nodes joined with spaces, not text_content: "Author<b>Jane Doe</b>" must not glue
         # into one word; a <style> or <script> inside the byline is no text
         text = clean(" ".join(_VISIBLE_TEXT(el)))
-        if len(text) <= 2 or _byline_excluded(el, specific=_byline_rank(el) == 0):
+        if len(text) <= 2:
+            continue
+        if _byline_excluded(el, specific=_byline_rank(el) == 0, page_chars=page_chars):
             continue
         # a long text is an author box: the name, then the bio ("Jane Doe is a ...") in its own element
         names = _author_box_name(el) if len(text) >= 100 else split_authors(text)
+        if el.tag == "a" and not _BYLINE_CLASS_HINT.search(_attrs(el)):
+            slug = _author_page_slug(el)
+            # a bare link to an author page ("/author/jane-doe") counts when its text is the
+            # person the address names: not "All articles", not a menu of the site's authors
+            names = [n for n in names if _names_slug(n, slug)]
         if names:
             return names[:10]
     return []
+
+
+_BYLINE_CLASS_HINT = re.compile(r"uthor|yline|writer|journalist|vcard|submitted-by|posted-by|^byl$")
+
+
+def _attrs(el: HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('rel') or ''} {el.get('itemprop') or ''}"
 
 
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]")
@@ -348,7 +244,6 @@ def _author_box_name(el: HtmlElement) -> list[str]:
 def choose_authors(
     pm: PageMeta,
     tree: HtmlElement | None = None,
-    html: str | None = None,
     *,
     site_keys: list[str] | None = None,
 ) -> list[str]:
@@ -369,7 +264,7 @@ def choose_authors(
             return names[:10]
     if tree is None:
         return []
-    bylines = [_without_site(n, keys) for n in byline_authors(tree, html)]
+    bylines = [_without_site(n, keys) for n in byline_authors(tree)]
     found = [n for n in bylines if not _names_site(n, keys)]
     if not found:
         found = [n for n in text_byline(tree) if not _names_site(n, keys)]
@@ -438,9 +333,11 @@ _TEXT_NODES = XPath(
 )
 
 
-def _in_h1(node: Any) -> bool:
-    parent = node.getparent()
-    return parent is not None and (parent.tag == "h1" or next(parent.iterancestors("h1"), None) is not None)
+_AFTER_H1_NODES = XPath(
+    "(//body//h1[.//text()])[1]//text()[not(ancestor::script) and not(ancestor::style)] | "
+    "(//body//h1[.//text()])[1]/following::text()[not(ancestor::script) and not(ancestor::style) and "
+    "not(ancestor::noscript) and not(ancestor::template)]"
+)
 
 
 def text_byline(tree: HtmlElement) -> list[str]:
@@ -449,9 +346,10 @@ def text_byline(tree: HtmlElement) -> list[str]:
     Text nodes are joined with line breaks, so a name never runs on into the next element
     ("Jane Doe" + "Table of contents"); a name's words stay on one line.
     """
-    nodes = _TEXT_NODES(tree)
-    start = next((i for i, node in enumerate(nodes) if _in_h1(node)), 0)
-    text = "\n".join(n.strip() for n in nodes[start : start + 200] if n.strip())[:BYLINE_AFTER]
+    # the text from the first <h1> on (one XPath: finding it node by node costs more than the
+    # rest of the author search on pages without an <h1>)
+    nodes = _AFTER_H1_NODES(tree) or _TEXT_NODES(tree)
+    text = "\n".join(n.strip() for n in nodes[:200] if n.strip())[:BYLINE_AFTER]
     for m in _TEXT_BYLINE.finditer(text):
         before = text[max(0, m.start() - 25) : m.start() + 1].casefold()
         if _NOT_BYLINE_BEFORE.search(before):
@@ -461,7 +359,65 @@ def text_byline(tree: HtmlElement) -> list[str]:
         while len(words) > 2 and words[-1].casefold() in _NAME_STOP:
             words.pop()
         return split_authors(" ".join(words))[:3]
+    return labelled_byline(nodes)
+
+
+# Labels that say "the author is": unlike a bare "by", they name the author wherever they
+# stand (a "Posted by" line under the post, a "Written by" box after it) and may be followed
+# by a user name in lower case ("Gespeichert von rasos"). They open their line (or follow a
+# separator): "a library written by Jane Doe" in a sentence is no byline.
+_LABELS = (
+    r"(?:^|[|·•(—–-]\s*)((?:written|posted|article|words|text|story)\s+by|(?:verfasst|geschrieben|"
+    r"eingestellt|gespeichert|erstellt|veröffentlicht)\s+von|(?:écrit|rédigé|publié)\s+par|scritto\s+da|"
+    r"(?:escrito|publicado)\s+por|autor(?:in|en)?|authors?|auteur)"
+)
+# the label alone on its line (the name follows in the next element), or the label and the name
+_AUTHOR_LABEL = re.compile(
+    rf"{_LABELS}[ \t]*:?[ \t]*$|{_LABELS}[ \t]*:?[ \t]+(\S.*)$", re.IGNORECASE | re.MULTILINE
+)
+#: text nodes read after the headline for a labelled byline (the article and what follows it)
+LABELLED_NODES = 3000
+
+
+def labelled_byline(nodes: list[Any]) -> list[str]:
+    """The name after an explicit author label ("Posted by", "Verfasst von:", "Author:").
+
+    The name is the rest of the label's line or the next text (the label and the name often
+    sit in separate elements). Labels inside comments, sidebars and forms do not count.
+    """
+    kept = [(n, n.strip()) for n in nodes[:LABELLED_NODES]]
+    kept = [(n, t.replace("\n", " ")) for n, t in kept if t]
+    # one scan over all lines, then back to the line (and its node) each label is on
+    starts, at = [], 0
+    for _node, line in kept:
+        starts.append(at)
+        at += len(line) + 1
+    joined = "\n".join(line for _node, line in kept)
+    for m in _AUTHOR_LABEL.finditer(joined):
+        i = bisect_right(starts, m.start()) - 1
+        node, line = kept[i]
+        if len(line) > 120:
+            continue
+        parent = node.getparent()
+        if parent is not None and node.is_tail:
+            parent = parent.getparent()  # a tail's element is the one it follows, not its container
+        # a byline's element holds the label and the name; "... a library <a>x</a> written by
+        # <a>Jane Doe</a> in C" is a sentence of the text
+        if parent is None or len(clean(parent.text_content())) > 120 or _byline_excluded(parent):
+            continue
+        rest = m.group(3) if m.group(3) is not None else (kept[i + 1][1] if i + 1 < len(kept) else "")
+        if not rest or len(rest) > 80:
+            continue
+        names = [n for n in split_authors(rest) if _NAMEISH.match(n)]
+        if names:
+            return names[:3]
     return []
+
+
+# a person's name (capitalised words) or a user name (one token, letters first)
+_NAMEISH = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?(?: (?:[a-z]{1,3} )?[A-ZÀ-Ý][\w'’.-]*)*|[^\W\d][\w.-]{2,30})$"
+)
 
 
 _NOT_BYLINE_BEFORE = re.compile(

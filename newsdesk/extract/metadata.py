@@ -63,6 +63,8 @@ H1_MIN_OVERLAP = 0.4
 #: share of words (Dice) a page's only <h1> needs with the title its declared titles agree on
 #: (og:title, <title>, ... all the same once site names are cut) to be taken over it
 H1_AGREED_MIN = 0.3
+#: share of words (Dice) a declared title needs with an <h1> in capitals to give its spelling
+H1_CAPITALS_MIN = 0.8
 #: <h2>s read per page (the headline, when it is one, comes before sidebars and footers)
 MAX_H2 = 10
 
@@ -288,6 +290,8 @@ def read_h1(el: HtmlElement, base_url: str = "") -> H1:
 
 
 _TITLE_LABEL = re.compile(r"^(?:title|titel|titre|título|titolo)\s*:\s*", re.IGNORECASE)
+# a permalink anchor after a heading (Sphinx's "¶", "#", "§", an icon font's private-use glyph)
+_HEADING_ANCHOR = re.compile("[\\s\u00b6#\u00a7\ue000-\uf8ff]+$")
 
 
 def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
@@ -320,6 +324,7 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
             # '&#x26;' double-escaped in the markup, and a "Title:" label before the headline
             if "&" in h1.text or ":" in h1.text:
                 h1.text = _TITLE_LABEL.sub("", html.unescape(h1.text))
+            h1.text = _HEADING_ANCHOR.sub("", h1.text)
             if h1.text:
                 pm.h1.append(h1.text)
                 pm.h1_parts.append(h1.parts)
@@ -327,7 +332,7 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
                 pm.h1_logo.append(h1.logo)
         elif tag == "h2":
             if len(pm.h2) < MAX_H2:
-                text = clean(_text(el))
+                text = _HEADING_ANCHOR.sub("", clean(_text(el)))
                 if text:
                     pm.h2.append(text)
         elif tag == "img":
@@ -532,6 +537,17 @@ def choose_title(pm: PageMeta, site_names: list[str], host: str, domain: str) ->
             return confirmed[-1]
     for h, _parts, _hl in h1s:
         fh = fold(h)
+        if pm.title_tag and fh == fold(pm.title_tag):
+            # the <h1> repeats the document's <title>, site name and all: cut it the same way
+            stripped = strip_site(h, affix_keys)
+            if stripped and fold(stripped) != fh and not not_headline(stripped):
+                return stripped
+        if h.isupper() and fh not in ref_folds:
+            # an <h1> in capitals with a word or two more or less than a declared title: the
+            # declared spelling ("BEST DRIP COFFEE MAKER IN 2026" / "Best Drip Coffee Maker 2026")
+            close = [r for r in refs if _dice(_words(h), _words(r)) >= H1_CAPITALS_MIN]
+            if close:
+                return close[0]
         if fh in ref_folds:
             # the same words: an <h1> in capitals (CSS or shouting) reads better as declared
             return next((r for r in refs if fold(r) == fh), h) if h.isupper() else h

@@ -92,6 +92,50 @@ def test_names_past_the_model_lead_are_counted() -> None:
     assert extract_entities(text, "en")["people"]["Maria Ostrowska"] == 1
 
 
+def test_sentences_without_names_are_not_shown_to_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (
+        "The talks went on for hours and covered trade. Anna Kowalczyk met WHO staff in Geneva.\n"
+        "But they left without a deal, and nobody would say why! it ended there and then.\n"
+        'He said no. "We are done with this," she said. May said the deal was dead.\n'
+        "1. Olaf Ludwig (Germany) 4 hours\n2. Giovanni Lombardi (Italy) 5 seconds behind"
+    )
+    shown = ner.blank_nameless(text)
+    assert len(shown) == len(text)
+    assert " ".join(shown.split()) == " ".join(
+        [
+            "Anna Kowalczyk met WHO staff in Geneva.",
+            "He said no.",  # short pieces stay: context the model reads lists by
+            "May said the deal was dead.",  # a month or a name: never skipped
+            "1. Olaf Ludwig (Germany) 4 hours 2. Giovanni Lombardi (Italy) 5 seconds behind",
+        ]
+    )
+    # the model reads the blanked text: same names, same offsets as the whole text gives
+    seen: list[str] = []
+    pipe = ner.load("en").pipe
+
+    def spy(texts: list[str], **kw: object) -> object:
+        seen.extend(texts)
+        return pipe(texts, **kw)
+
+    monkeypatch.setattr(ner.load("en"), "pipe", spy)
+    spans = ner.recognise([text], "en")[0]
+    assert seen == [shown]
+    assert {(s.name, text[s.start : s.end]) for s in spans} >= {
+        ("Anna Kowalczyk", "Anna Kowalczyk"),
+        ("Geneva", "Geneva"),
+    }
+    assert ner.recognise(["The talks went on for hours and covered trade."], "en") == [[]]
+    # English only: the openers are English words
+    seen.clear()
+    french = "The end of it all came late. Il a parlé hier soir avec tout le monde."
+    fr_pipe = ner.load("fr").pipe
+    monkeypatch.setattr(
+        ner.load("fr"), "pipe", lambda texts, **kw: (seen.extend(texts), fr_pipe(texts, **kw))[1]
+    )
+    ner.recognise([french], "fr")
+    assert seen == [french]
+
+
 def test_french_names() -> None:
     ents = extract_entities(FRENCH, "fr")
     assert ents["people"] == {"Emmanuel Macron": 2, "Olaf Scholz": 1}

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import string
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from newsdesk.enrich.quality import (
     WEIGHTS,
+    _get_spelling,
     apply_quality,
     markup_fragments,
     misspellings,
@@ -155,3 +159,76 @@ def test_named_sources_are_read_from_the_text():
     reasons = []
     _depth("It came in 2021. " + "word " * 400, 404, reasons)
     assert "few concrete facts (1 number or date)" in reasons
+
+
+def _mojibake_alphabet() -> str:
+    """ASCII plus every character ftfy's badness patterns name (categories and literals)."""
+    import re as regex
+
+    from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+
+    chars = set(string.printable) | {c for c in BADNESS_RE.pattern if ord(c) > 127}
+    for spec in MOJIBAKE_CATEGORIES.values():
+        for a, b in regex.findall(r"(.)-(.)", spec):
+            chars |= {chr(i) for i in range(ord(a), ord(b) + 1)}
+        chars |= set(spec)
+    return "".join(sorted(chars | {"\ufffd", "é", "€"}))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.one_of(st.text(alphabet=_mojibake_alphabet(), max_size=6), st.text(max_size=30)), max_size=40)
+)
+@example(["ГўВЂВ.x and ", "la Ã ", "me.Â “ok"])  # ASCII at both ends of a match
+def test_mojibake_count_equals_ftfy_badness(pieces: list[str]) -> None:
+    """The windowed count is ftfy's badness (plus U+FFFD), whatever the mix of text."""
+    from ftfy.badness import badness
+
+    text = "".join(pieces)
+    if pieces and pieces[0].startswith("ГўВЂВ"):
+        assert mojibake_count(text) == 3
+    assert mojibake_count(text) == badness(text) + text.count("\ufffd")
+    padded = "x" * 20 + text + " plain ASCII filler " * 2
+    assert mojibake_count(padded) == badness(padded) + padded.count("\ufffd")
+
+
+def _edits1(w: str) -> set[str]:
+    """Every string one edit from ``w`` (the brute-force definition the index must match)."""
+    letters = string.ascii_lowercase
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters if c != b[0]}
+    out |= {a + c + b for a, b in splits for c in letters}
+    out.discard(w)
+    return out
+
+
+def _brute_correction(word: str) -> str:
+    spelling = _get_spelling()
+    w = word.lower()
+    if len(w) > spelling.longest or w in spelling.known:
+        return ""
+    found = [c for c in _edits1(w) if c in spelling.frequent]
+    return min(found, key=lambda c: (-spelling.freqs[c], c), default="")  # ties by spelling
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["government", "educational", "reporters", "minister", "harbour", "café", "naïve"]),
+    st.lists(
+        st.tuples(st.sampled_from("dit"), st.integers(0, 12), st.sampled_from("aeiouxzé-'")), max_size=2
+    ),
+)
+@example("government", [("i", 7, "a")])  # "governmaent"
+@example("educational", [("d", 0, "a"), ("i", 0, "E")])
+def test_spelling_index_finds_what_every_one_edit_finds(word: str, edits: list[tuple[str, int, str]]) -> None:
+    for op, at, ch in edits:
+        at = min(at, len(word))
+        if op == "d":
+            word = word[:at] + word[at + 1 :]
+        elif op == "i":
+            word = word[:at] + ch + word[at:]
+        elif at + 1 < len(word):
+            word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    assert _get_spelling().correction(word) == _brute_correction(word)

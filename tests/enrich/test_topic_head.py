@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from newsdesk.cli import app
+from newsdesk.enrich.taxonomy import load_taxonomy
 from newsdesk.enrich.topic_head import load_heads
 from newsdesk.enrich.topics import TopicClassifier
 from newsdesk.errors import ConfigError
 from newsdesk.settings import load_settings
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO.parent / "shared" / "seeds"
 
 ENGLISH = {
     "sport": "Arsenal beat Chelsea 2-1 at the Emirates on Saturday, with a late goal from Bukayo Saka "
@@ -55,14 +60,39 @@ def test_french_gets_topics_from_the_multilingual_head(product: TopicClassifier)
     assert topics and topics[0].name == "sport"
 
 
-def test_seed_004_is_politics(product: TopicClassifier) -> None:
+def test_seed_004_is_politics_through_the_cli(tmp_path: Path) -> None:
+    """Seed 004 (China and the Taliban) as a user classifies it: title line + body, `newsdesk classify`."""
     path = next(iter(sorted(SEEDS.glob("004_*.txt"))), None) if SEEDS.is_dir() else None
     if path is None:
         pytest.skip("shared/seeds/004 not present")
-    text = path.read_text(encoding="utf-8")
-    [topics] = product.classify([text[:3000]])
-    assert topics[0].name == "politics", topics
-    assert "international relations" in [t.name for t in topics]
+    title, _, body = path.read_text(encoding="utf-8").partition("\n")
+    lines = tmp_path / "seed.jsonl"
+    lines.write_text(json.dumps({"id": "seed-004", "title": title.strip(), "text": body}) + "\n")
+    result = CliRunner().invoke(app, ["classify", str(lines)])
+    assert result.exit_code == 0, result.output
+    [row] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    names = [t["name"] for t in row["topics"]]
+    assert names[0] == "politics", row
+    assert "international relations" in names, row
+
+
+def test_international_desks_teach_politics_and_domestic_ones_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The label map the shipped heads were trained with (benchmarks/topic_sets.py)."""
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    import topic_sets as ts
+
+    assert ts.AGNEWS["World"] == (ts.POLITICS, ts.HARD_NEWS)
+    assert ts.HUFFPOST["WORLD NEWS"] == (ts.POLITICS, ts.HARD_NEWS)
+    assert ts.HUFFPOST["U.S. NEWS"] == (None, ts.HARD_NEWS)
+    assert ts.HUFFPOST["BLACK VOICES"] == (None, ())
+    # every taught subject is accepted, and every name is a top-level subject of the taxonomy
+    tops = {t.name for t in load_taxonomy().top_level()}
+    for mapping in (ts.AGNEWS, ts.HUFFPOST, ts.MASAKHANE):
+        for train, accept in mapping.values():
+            assert train is None or train in accept
+            assert set(accept) <= tops
 
 
 def test_zero_shot_only_and_bad_head_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

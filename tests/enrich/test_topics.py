@@ -365,3 +365,25 @@ def test_adapt_settles_its_own_batch_over_the_neighbour_graph(minilm: CachingEmb
     small.adapt(texts[:10] * 3)
     small.top_level_probabilities(texts[:10], strong_for_all=True)
     assert small.last_escalated == 10
+
+
+def test_known_english_is_wordfreqs_zipf_test() -> None:
+    """The dictionary shortcut answers what wordfreq's zipf_frequency >= 2 answers, near the
+    threshold (where rounding decides) and away from it, ASCII or not."""
+    import random
+
+    from wordfreq import zipf_frequency
+
+    from newsdesk.enrich import topics as topics_mod
+    from newsdesk.wordfreqs import english_frequencies
+
+    freqs = english_frequencies()
+    near = sorted(w for w, f in freqs.items() if 0.95e-7 < f < 1.05e-7)[:400]
+    rng = random.Random(7)
+    words = near + rng.sample(sorted(freqs), 400) + ["qzxvbn", "kowalczyk", "zürich", "naïve", "東京", "the"]
+    topics_mod._known_english.cache_clear()
+    for word in words:
+        assert topics_mod._known_english(word) == (zipf_frequency(word, "en") >= 2.0), word
+    assert any(topics_mod._known_english(w) for w in near) and not all(
+        topics_mod._known_english(w) for w in near
+    )

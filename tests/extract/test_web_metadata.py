@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.extract.article import drop_repeated_headline, extract_article
-from newsdesk.extract.authors import split_authors
+from newsdesk.extract.author_names import split_authors
 from newsdesk.extract.html import extract_html
 from newsdesk.model import RawDocument
 from newsdesk.records import article_from_json, article_to_json
@@ -195,6 +195,10 @@ def test_drop_repeated_headline(text: str, expected: str | None) -> None:
         ("mara.quist", ["Mara Quist"]),
         ("www.harbourgazette.com", []),
         ("Interview: Mara Quist", ["Mara Quist"]),
+        # a German weekday abbreviation before the date, a field word before the job title
+        ("Mara Quist Do 9 Apr 2020", ["Mara Quist"]),
+        ("Mara Quist Content Marketing Coordinator", ["Mara Quist"]),
+        ("Marketing Team", ["Marketing Team"]),
     ],
 )
 def test_split_authors(value: str, names: list[str]) -> None:
@@ -344,6 +348,63 @@ def test_rel_author_in_the_articles_own_footer() -> None:
     assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
 
 
+def test_byline_in_a_main_column_with_a_layout_class() -> None:
+    # "widgets-hidden" on <body>, "content-area sidebar" on the main column (a layout with a
+    # sidebar), Blogger's post list "widget Blog": none of them is a sidebar holding the byline
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<div class='content-area sidebar'><div class='widget Blog'><article><h1>Ferry terminal opens</h1>"
+        "<span class='byline'><span class='author vcard'><a class='url fn n' href='/about/'>mquist</a>"
+        "</span></span>" + PARAS + "</article></div></div><div class='sidebar'><p>Archive</p></div>",
+    ).replace("<body>", "<body class='single widgets-hidden'>")
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["mquist"]
+
+
+def test_byline_in_a_real_sidebar_stays_out() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS + PARAS + "</article>"
+        "<div class='sidebar'><div class='widget'><span class='author vcard'>Lena Hart</span></div></div>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == []
+
+
+def test_link_to_the_authors_page_that_names_them() -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<nav><a href='/authors/'>Our authors</a></nav><article><h1>Ferry terminal opens</h1>"
+        "<p class='meta'><a href='/author/mara-quist/'>Mara Quist</a></p>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Mara Quist"]
+    # a link to an author page whose text is not the person the address names is no byline
+    other = html.replace(">Mara Quist</a>", ">Zur Artikelübersicht</a>")
+    assert extract_html(other, url="https://x.example/news/ferry").authors == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("<p>Posted by Konstantin @ 12:00 am</p>", ["Konstantin"]),
+        ("<div class='submitted'>Gespeichert von <span class='username'>rasos</span></div>", ["rasos"]),
+        ("<p>Autoren Jelko Marten und Jutta Klee</p>", ["Jelko Marten", "Jutta Klee"]),
+        ("<div>Article by</div><div>Mara Quist</div>", ["Mara Quist"]),
+        # a sentence of the text that says who wrote something is no byline
+        (
+            "<p>Python has a separate library <a href='#'>regex</a> written by <a href='#'>Lena Hart</a>"
+            " in C, which handles full case folding and the German sharp s correctly.</p>",
+            [],
+        ),
+        ("<div class='comment'><p>Posted by Lena Hart</p></div>", []),
+    ],
+)
+def test_labelled_byline_after_the_article(byline: str, names: list[str]) -> None:
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<article><h1>Ferry terminal opens</h1>" + PARAS * 4 + byline + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == names
+
+
 # ---------------------------------------------------------------- titles
 
 
@@ -380,6 +441,43 @@ def test_h1_in_capitals_takes_the_declared_spelling() -> None:
     )
     result = extract_html(html, url="https://x.example/news/ferry")
     assert result.title == "Ferry Terminal Opens"
+
+
+def test_h1_in_capitals_close_to_a_declared_title_takes_its_spelling() -> None:
+    html = page(
+        "<meta property='og:title' content='Ferry Terminal Opens 2026: What Changes for Passengers'>",
+        "<article><h1>FERRY TERMINAL OPENS IN 2026: WHAT CHANGES FOR PASSENGERS</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").title == (
+        "Ferry Terminal Opens 2026: What Changes for Passengers"
+    )
+    # a declared title that says something else does not replace the headline in capitals
+    other = html.replace("Ferry Terminal Opens 2026: What Changes for Passengers", "Harbour news this week")
+    assert extract_html(other, url="https://x.example/news/ferry").title == (
+        "FERRY TERMINAL OPENS IN 2026: WHAT CHANGES FOR PASSENGERS"
+    )
+
+
+def test_h1_repeating_the_document_title_loses_the_site_name() -> None:
+    html = page(
+        "<title>Ferry terminal opens | Harbour News | Harbour Gazette</title>",
+        "<article><h1>Ferry terminal opens | Harbour News | Harbour Gazette</h1>" + PARAS + "</article>",
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").title == "Ferry terminal opens"
+
+
+@pytest.mark.parametrize("anchor", ["\u00b6", "#", "\uf0c1"])
+def test_permalink_anchor_after_the_heading_is_not_title(anchor: str) -> None:
+    html = page(
+        "<title>Models | Harbour docs</title>",
+        f"<div class='section'><h1>Models<a class='headerlink' href='#models'>{anchor}</a></h1>"
+        + PARAS
+        + "</div>",
+    )
+    assert extract_html(html, url="https://x.example/docs/models").title == "Models"
+    # a "#" inside the headline stays
+    inside = html.replace("<h1>Models<", "<h1>C# models<")
+    assert extract_html(inside, url="https://x.example/docs/models").title == "C# models"
 
 
 def test_menu_h1_and_title_label_are_skipped() -> None:

@@ -79,3 +79,18 @@ def test_seed_000_ap_story_folds_into_one():
     assert len(ap) == 1
     assert "apnews.com" in ap[0].web_url
     assert any("newspressnow.com" in url for url in ap[0].copies)
+
+
+def test_minhash_with_shared_permutations_equals_a_fresh_one():
+    from datasketch import MinHash
+
+    from newsdesk.link.copies import shingles
+
+    index = CopyIndex()
+    for text in (WIRE, OTHER):
+        grams = shingles(text)
+        fresh = MinHash(num_perm=index.num_perm)
+        fresh.update_batch([g.encode("utf-8") for g in grams])
+        mine = index._minhash(grams)
+        assert (mine.hashvalues == fresh.hashvalues).all()  # type: ignore[attr-defined]
+        assert mine.jaccard(fresh) == 1.0  # type: ignore[attr-defined]
