@@ -78,6 +78,7 @@ from typing import Any
 import numpy as np
 
 from ..model import TopicScore
+from ..wordfreqs import zipf_en
 from .embed import Embedder
 from .taxonomy import Taxonomy, Topic, load_taxonomy, parse_user_topics
 from .topic_head import TopicHeads
@@ -335,31 +336,11 @@ def _smooth(probs: np.ndarray, neighbours: np.ndarray, keep: float, rounds: int 
     return np.asarray(spread)
 
 
-#: wordfreq frequency of Zipf 2.0, and how far from it wordfreq's rounding (3 significant
-#: digits, then Zipf to 2 decimals) can move a word: inside the band, ask wordfreq itself
-_KNOWN_FREQ = 10 ** (2.0 - 9)
-_ROUNDING_BAND = (0.98 * _KNOWN_FREQ, 1.02 * _KNOWN_FREQ)
-
-
-@functools.lru_cache(maxsize=1)
-def _english_frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict
-
-    return get_frequency_dict("en", wordlist="large")  # what zipf_frequency's "best" reads for English
-
-
 @functools.lru_cache(maxsize=200_000)
 def _known_english(word: str) -> bool:
-    """``zipf_frequency(word, "en") >= 2.0`` for a lower-case word, faster: an ASCII word is
-    its own single token, so its frequency is one dictionary lookup (wordfreq's own call
-    tokenises and costs ~100 us; _words_ok asks for 200 words an article)."""
-    if word.isascii() and word.isalpha():
-        freq = _english_frequencies().get(word, 0.0)
-        if not _ROUNDING_BAND[0] <= freq <= _ROUNDING_BAND[1]:
-            return freq > _KNOWN_FREQ
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") >= 2.0
+    """wordfreq knows ``word`` as English (Zipf >= 2); memoised and read from wordfreq's table
+    (:mod:`newsdesk.wordfreqs`): _words_ok asks for 200 words an article."""
+    return zipf_en(word) >= 2.0
 
 
 class TopicClassifier:

@@ -33,6 +33,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from ..wordfreqs import zipf_en
+
 
 @runtime_checkable
 class FeatureSource(Protocol):
@@ -124,7 +126,9 @@ def idf(word: str, language: str = "en") -> float:
     """
     from wordfreq import zipf_frequency
 
-    zipf = zipf_frequency(word, language) if len(word) > 1 else 7.5
+    if len(word) <= 1:
+        return 0.0  # a single letter weighs what "the" weighs
+    zipf = zipf_en(word) if language == "en" else zipf_frequency(word, language)
     return max(0.0, min(6.0, 7.5 - zipf)) if zipf > 0 else 6.0
 
 

@@ -375,8 +375,9 @@ def test_known_english_is_wordfreqs_zipf_test() -> None:
     from wordfreq import zipf_frequency
 
     from newsdesk.enrich import topics as topics_mod
+    from newsdesk.wordfreqs import english_frequencies
 
-    freqs = topics_mod._english_frequencies()
+    freqs = english_frequencies()
     near = sorted(w for w, f in freqs.items() if 0.95e-7 < f < 1.05e-7)[:400]
     rng = random.Random(7)
     words = near + rng.sample(sorted(freqs), 400) + ["qzxvbn", "kowalczyk", "zürich", "naïve", "東京", "the"]
