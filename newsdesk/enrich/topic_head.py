@@ -12,7 +12,7 @@ space:
             used for English articles at ingest.
 ``e5``      over multilingual-e5-small (``multilingual.py``), used for articles
             in the other languages e5 covers: it was trained mostly on English
-            labels and carries over through the shared space.
+            labels (a sample of every set) and carries over through the shared space.
 
 Probabilities are softmax(x W + b) / T with a temperature ``T`` fitted on
 held-out folds (calibration). Subjects no set covers (conflict, disaster,

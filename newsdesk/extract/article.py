@@ -17,9 +17,9 @@ from ..records import load_record
 from .captures import clean_capture
 from .decode import decode_bytes
 from .derived_title import derive_title
+from .headline_repeat import drop_repeated_headline
 from .html import extract_html, lead_excerpt, registered_domain
 from .limits import prescan_html
-from .metadata import drop_repeated_headline
 from .sanitise import normalise_url
 
 

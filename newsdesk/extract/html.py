@@ -27,12 +27,12 @@ from ..model import Image, Provider
 from .authors import choose_authors
 from .dates import published_date, updated_date
 from .decode import decode_bytes
+from .headline_repeat import drop_repeated_headline
 from .metadata import (
     PageMeta,
     choose_title,
     clean,
     collect,
-    drop_repeated_headline,
     fold,
     not_headline,
     site_keys,

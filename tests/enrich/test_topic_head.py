@@ -60,6 +60,26 @@ def test_french_gets_topics_from_the_multilingual_head(product: TopicClassifier)
     assert topics and topics[0].name == "sport"
 
 
+def test_french_politics_and_what_only_english_sets_teach(product: TopicClassifier) -> None:
+    """The e5 head learned from every set (a sample of AG News and HuffPost besides MasakhaNEWS)."""
+    heads = load_heads()
+    assert heads.trained_on == ["agnews", "huffpost", "masakhane-eng", "masakhane-fra"]
+    e5 = heads.get("e5")
+    assert e5 is not None and "lifestyle and leisure" in e5.classes  # taught by HuffPost only
+    [politics, travel] = product.classify_multilingual(
+        [
+            "Le président a nommé un nouveau Premier ministre après la démission du gouvernement, et "
+            "l'opposition réclame des élections législatives anticipées avant la fin de l'année.",
+            "Nos dix plus belles plages de Corse pour les vacances d'été, avec les meilleures adresses "
+            "pour dormir, manger une bonne pizza au feu de bois et louer un bateau.",
+        ]
+    )
+    assert politics and politics[0].name == "politics", politics
+    # before, the French head knew only MasakhaNEWS's six subjects; travel now gets lifestyle
+    # (second to health on this text: HuffPost's 500-item sample teaches lifestyle thinly)
+    assert "lifestyle and leisure" in [t.name for t in travel], travel
+
+
 def test_seed_004_is_politics_through_the_cli(tmp_path: Path) -> None:
     """Seed 004 (China and the Taliban) as a user classifies it: title line + body, `newsdesk classify`."""
     path = next(iter(sorted(SEEDS.glob("004_*.txt"))), None) if SEEDS.is_dir() else None

@@ -538,6 +538,23 @@ def test_real_wcxb_authors_must_and_must_not() -> None:
     assert not any("css" in a or "flex" in a or "(" in a for a in authors["wcxb-0037"])
 
 
+@pytest.mark.slow
+def test_real_wcxb_bylines_and_headings_third_pass() -> None:
+    ids = {"wcxb-0222", "wcxb-0233", "wcxb-0415", "wcxb-0431", "wcxb-0562", "wcxb-2871", "wcxb-4180"}
+    ids.add("wcxb-4475")
+    pages = _wcxb_pages(ids)
+    got = {pid: extract_html(o["html"], url=o["url"], source=pid) for pid, o in pages.items()}
+    assert got["wcxb-0222"].authors == ["John Crenshaw"]  # "Written by" box after the post
+    assert got["wcxb-0233"].authors == ["Moses Kim", "Kate Shokurova"]  # link to their author page
+    assert got["wcxb-0431"].authors == ["Matias Heikkilä"]  # "Article by" label, name in the next element
+    assert got["wcxb-0562"].authors == ["InsaneSnow45"]  # byline under a body class "…-hidden"
+    # "a library written by Matthew Barnett" in the text is no byline
+    assert "Matthew Barnett" not in got["wcxb-0415"].authors
+    assert got["wcxb-2871"].title == "Models"  # Sphinx "¶" after the heading
+    assert got["wcxb-4180"].title == "How to help babies, toddlers sleep through the night"
+    assert got["wcxb-4475"].title == "Best Drip Coffee Maker 2026: Buying Tips From Coffee Pros"
+
+
 def test_updated_in_the_api_and_on_the_article_page(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
