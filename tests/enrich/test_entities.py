@@ -144,8 +144,9 @@ def test_words_far_from_capitals_are_not_shown_to_the_model(monkeypatch: pytest.
     shown = ner.blank_far_words(text)
     assert len(shown) == len(text)
     kept = shown.split()
-    # five words either side of a capitalised word stay: all the context the model's layers read
-    assert kept[: 6 + 5] == text.split()[: 6 + 5] and kept[-6:] == text.split()[-6:]
+    # words near a capitalised word stay: all the context the model's layers read
+    near = ner.CONTEXT_WORDS
+    assert kept[: 7 + near] == text.split()[: 7 + near] and kept[-1 - near :] == text.split()[-1 - near :]
     assert "hours" not in kept and "energy" not in kept
     assert ner.blank_far_words("no capitals here at all, just words and words and words") == " " * 55
     # the same names at the same offsets as when the model reads every word
