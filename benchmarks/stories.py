@@ -329,9 +329,11 @@ def _bulk_base(
                     target = engine.event_of_row(r)
                     break
             if target < 0:
-                engine.ev_story[engine._new_event(row, vecs[j], day)] = engine._new_story()
+                target = engine._new_event(row, vecs[j], day)
+                engine.ev_story[target] = engine._new_story()
             else:
                 engine._join(target, row, vecs[j], day)
+            engine.st_sums.add(engine.story_of_event(target), vecs[j])
 
 
 SCALE_BASE = ROOT / "benchmarks" / ".cache" / "stories-scale-base.npz"
@@ -367,7 +369,8 @@ def _scale_base() -> tuple[_Sparse, list[np.ndarray]]:
 
 
 def decision_cost(n: int, measure: int = 1000) -> dict[str, float]:
-    """p50 placement with the event decision as shipped (learned) and as the threshold rule.
+    """p50 placement with the event and story decisions as shipped (learned, the story one with
+    its centroid features) and as the threshold rules.
 
     Two stores of ``n`` built alike from the same synthetic articles, the same ``measure``
     articles placed one by one into each, in alternating blocks (same machine state).
@@ -376,7 +379,8 @@ def decision_cost(n: int, measure: int = 1000) -> dict[str, float]:
     source = default_source()
     engines = {}
     for name, learned in (("learned", True), ("rule", False)):
-        eng = StoryEngine(None, replace(LinkParams(), learned_event=learned), dim=source.dim)
+        params = replace(LinkParams(), learned_event=learned, learned_story=learned)
+        eng = StoryEngine(None, params, dim=source.dim)
         _bulk_base(eng, base, keys, n, np.random.default_rng(7))
         engines[name] = eng
     vecs = _synthetic(base, np.arange(n, n + measure), np.random.default_rng(8))
@@ -618,7 +622,7 @@ def main() -> None:
     )
     ap.add_argument("--scale-worker", type=int, help="measure one store size and print its JSON line")
     ap.add_argument(
-        "--decision-cost", type=int, help="p50 placement, learned event decision vs threshold rule, at N"
+        "--decision-cost", type=int, help="p50 placement, learned decisions vs threshold rules, at N"
     )
     ap.add_argument("--scale-prepare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()

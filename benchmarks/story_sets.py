@@ -328,8 +328,9 @@ def table(results: list[Result]) -> list[str]:
         dev = r.curve[r.dev_th]
         oracle_th = max(r.curve, key=lambda t: r.curve[t][0][2])
         orc = r.curve[oracle_th]
+        groups = "stories" if r.ev.level == "story" else "events"
         lines.append(
-            f"| {r.ev.name} ({r.ev.level}s) | {r.n} / {r.n_gold} | {_f(r.ours_b)} | {_f(r.ours_p)} "
+            f"| {r.ev.name} ({groups}) | {r.n} / {r.n_gold} | {_f(r.ours_b)} | {_f(r.ours_p)} "
             f"| {r.n_pred} "
             f"| {dev[0][2]:.3f} / {dev[1][2]:.3f} (th {r.dev_th:.2f}) "
             f"| {orc[0][2]:.3f} / {orc[1][2]:.3f} (th {oracle_th:.2f}) |"

@@ -112,9 +112,11 @@ def gold_choice(
     gold: dict[str, str],
     xs: list[list[float]],
     ys: list[int],
+    sim: int = 1,
 ) -> int:
     """Record each candidate's features and label (most of its members share the article's gold
-    group) and return the gold decision: the most similar right candidate, -1 for a new one."""
+    group) and return the gold decision: the right candidate of highest feature ``sim`` (the
+    best cosine), -1 for a new one."""
     mine = gold.get(aid, aid)
     best, best_sim = -1, -1.0
     for c, x in feats.items():
@@ -122,8 +124,8 @@ def gold_choice(
         label = int(votes[mine] * 2 > sum(votes.values()))
         xs.append(x)
         ys.append(label)
-        if label and x[1] > best_sim:
-            best, best_sim = c, x[1]
+        if label and x[sim] > best_sim:
+            best, best_sim = c, x[sim]
     return best
 
 
@@ -143,7 +145,9 @@ def replay(
 
         def hook(aid: str, feats: dict[int, list[float]], cands: dict[int, list[StoryHit]]) -> int | None:
             ids = engine.table.ids
-            best = gold_choice(aid, feats, lambda s: (ids[h[4]] for h in cands[s]), gold, xs, ys)
+            best = gold_choice(
+                aid, feats, lambda s: (ids[h[4]] for h in cands[s]), gold, xs, ys, FEATURES.index("max_sim")
+            )
             # Teacher-forced: the gold decision. On-policy (``force`` off): the engine's own, so
             # the model also sees the merged stories a wrong join leads to.
             return best if force else None
@@ -182,14 +186,23 @@ def replay_events(
     return engine, np.array(xs, dtype=np.float64), np.array(ys, dtype=np.int64)
 
 
+def dev_set(unit: str) -> str:
+    """The dev set a training unit comes from (the crisis languages share one)."""
+    return "crisis" if unit.startswith("crisis-") else unit
+
+
 def fit(recorded: dict[str, tuple[np.ndarray, np.ndarray]], names: list[str]) -> StoryModel:
-    """Logistic regression on the named sets, each set weighing the same in all (GVC alone
+    """Logistic regression on the named units, each dev set weighing the same in all (GVC alone
     makes ten times the decisions of a crisis language; it must not set the prior)."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.vstack([recorded[u][0] for u in names])
     y = np.concatenate([recorded[u][1] for u in names])
-    w = np.concatenate([np.full(len(recorded[u][1]), 1.0 / max(1, len(recorded[u][1]))) for u in names])
+    # The three crisis languages are one dev set: together they weigh as much as each other set.
+    share = Counter(dev_set(u) for u in names)
+    w = np.concatenate(
+        [np.full(len(recorded[u][1]), 1.0 / max(1, len(recorded[u][1])) / share[dev_set(u)]) for u in names]
+    )
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     clf = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y, sample_weight=w * len(y))

@@ -33,12 +33,17 @@ they are calibrated for the default feature source, :func:`default_source`):
 * an event that grew by a merge, or reached 8, 16, 32, ... members, is
   re-clustered by average linkage and **split** when its members fall into
   separate groups of two or more (evidence changed).
-* story link: ``max`` over x's neighbours n outside x's event of
-  ``cos(x, n) + ENT * key overlap - STW * log1p(gap / STAU)`` (single linkage
-  with a gentle, logarithmic time term, so a 2025 development can join a 2021
-  thread when the content says so). A new event joins the best story over
-  ``story_threshold``; an article of an existing event whose story differs
-  from a story it links to over the threshold **merges** the two stories.
+* story level (:mod:`.story_level`): x's neighbours outside x's event, grouped
+  by story, are the candidate threads. The learned decision (:mod:`.story_model`,
+  ``learned_story``) weighs, per candidate, the best cosine, its share of the
+  neighbours, names, time, and the candidate's *centroid* (:mod:`.centroids`:
+  the thread's recurring vocabulary, how far the article stands above the other
+  candidates on it, and whether it is as close to the thread's articles as they
+  are to each other). The rule it replaced: ``max`` over the neighbours of
+  ``cos(x, n) + ENT * key overlap - STW * log1p(gap / STAU)`` against
+  ``story_threshold``. A new event joins the best story that clears the
+  decision; an article of an existing event whose story differs from one that
+  clears it **merges** the two stories.
 
 Articles without text are left unclustered with a reason; an article without
 a plausible date (none, before 1990, or far in the future) is placed by
@@ -62,6 +67,7 @@ import numpy as np
 
 from ..errors import StoreError
 from ..model import Article
+from .centroids import StoryCentroids
 from .dates import recent_past_share, yearless_mentions
 from .event_model import EventHit, event_features
 from .event_model import shipped_model as shipped_event_model
@@ -82,26 +88,15 @@ from .items import (
     default_source,
     plausible_days,
 )
-from .story_model import StoryHit, StoryModel, shipped_model, story_features
+from .story_level import StoryHook, StoryLevel, find_root
+from .story_model import StoryModel
 
-#: (aid, features by candidate story, the candidates' neighbour hits) -> forced story, -1 new, None
-StoryHook = Callable[[str, dict[int, list[float]], dict[int, list[StoryHit]]], int | None]
 #: (aid, features by candidate event) -> forced event, -1 new, None to decide (training only)
 EventHook = Callable[[str, dict[int, list[float]]], int | None]
 
 
 def _as_date(days: float) -> date:
     return (EPOCH + timedelta(days=days)).date()
-
-
-def _find_root(parent: list[int], x: int) -> int:
-    """Union-find root of ``x``, compressing the path walked (events and stories share it)."""
-    root = x
-    while parent[root] != root:
-        root = parent[root]
-    while parent[x] != root:
-        parent[x], x = root, parent[x]
-    return root
 
 
 def _gap_to_span(day: float, first: float, last: float) -> float:
@@ -112,7 +107,7 @@ def _gap_to_span(day: float, first: float, last: float) -> float:
     return max(0.0, day - last)
 
 
-class StoryEngine:
+class StoryEngine(StoryLevel):
     """Incremental event/story clustering over an :class:`ArticleTable` and :class:`VectorIndex`."""
 
     def __init__(
@@ -145,6 +140,8 @@ class StoryEngine:
         self.ev_val: list[np.ndarray | None] = []
         self.members: dict[int, list[int]] = {}
         self.st_parent: list[int] = []
+        #: each story's sum of article vectors (rebuilt on load, see .centroids)
+        self.st_sums = StoryCentroids(self.dim)
         self.unplaced: dict[str, str] = {}
         self.notes: dict[str, str] = {}
         #: training only (benchmarks/train_story_model.py): sees each placement's candidate
@@ -165,13 +162,7 @@ class StoryEngine:
         return self._find_event(int(self.art_event[row]))
 
     def _find_event(self, e: int) -> int:
-        return _find_root(self.ev_parent, e)
-
-    def _find_story(self, s: int) -> int:
-        return _find_root(self.st_parent, s)
-
-    def story_of_event(self, e: int) -> int:
-        return self._find_story(self.ev_story[self._find_event(e)])
+        return find_root(self.ev_parent, e)
 
     # ------------------------------------------------------------------ public API
 
@@ -248,11 +239,6 @@ class StoryEngine:
         self.members[e] = [row]
         self.art_event[row] = e
         return e
-
-    def _new_story(self) -> int:
-        s = len(self.st_parent)
-        self.st_parent.append(s)
-        return s
 
     def _event_span_update(self, e: int, day: float) -> None:
         if math.isnan(day):
@@ -349,36 +335,7 @@ class StoryEngine:
             placement.new_event = True
         e = self._find_event(e)
 
-        # Story level: the neighbours outside the article's own event, grouped by story.
-        candidates: dict[int, list[StoryHit]] = {}
-        for f, hits in by_event.items():
-            if self._find_event(f) == e:
-                continue
-            s = self.story_of_event(f)
-            for r, sim, overlap in hits:
-                gap = abs(day - self.table.days[r])
-                link = (
-                    sim
-                    + p.entity_weight * overlap
-                    - self._time_term(gap, p.story_time_weight, p.story_tau_days)
-                )
-                candidates.setdefault(s, []).append((link, sim, overlap, float(gap), r))
-        best_story, best = self._choose_story(aid, candidates)
-        own = self.ev_story[e]
-        if own < 0 and placement.new_event and self._rule_event >= 0:
-            # The learned decision opened a new event where the threshold rule would have
-            # joined one: a separate incident, but close enough to follow in the same story
-            # (the rule's event level was what chained long crisis threads together).
-            own = self.ev_story[e] = self.story_of_event(self._rule_event)
-        if own < 0:
-            if best_story >= 0 and best >= 0.0:
-                self.ev_story[e] = best_story
-            else:
-                self.ev_story[e] = self._new_story()
-                placement.new_story = True
-        elif best_story >= 0 and best >= 0.0 and self._find_story(own) != best_story:
-            self.st_parent[best_story] = self._find_story(own)
-            placement.merged_stories.append(best_story)
+        self._place_story(aid, e, vec, day, by_event, placement)
         if placement.merged_events or self.ev_count[e] in (8, 16, 32, 64, 128, 256):
             placement.split_events = self._maybe_split(e)
         placement.event_id = self.event_of_row(row)
@@ -423,26 +380,6 @@ class StoryEngine:
         if rule[best_rule] >= p.event_threshold:
             self._rule_event = best_rule
         return sorted(((model.logit(x), rule[e], e) for e, x in features.items()), reverse=True)
-
-    def _choose_story(self, aid: str, candidates: dict[int, list[StoryHit]]) -> tuple[int, float]:
-        """The candidate story to join and its decision score (joins when >= 0), or (-1, -inf).
-
-        With the learned model the score is its logit; without it (the default),
-        the best single link minus ``story_threshold``.
-        """
-        p = self.params
-        features = {s: story_features(hits, p.k) for s, hits in candidates.items()}
-        if self.story_hook is not None:
-            forced = self.story_hook(aid, features, candidates)
-            if forced is not None:
-                return (forced, 1.0) if forced >= 0 else (-1, -math.inf)
-        best_story, best = -1, -math.inf
-        model = (self.story_model or shipped_model()) if p.learned_story else None
-        for s, x in features.items():
-            score = model.logit(x) if model is not None else x[0] - p.story_threshold
-            if score > best:
-                best, best_story = score, s
-        return best_story, best
 
     def _join(self, e: int, row: int, vec: np.ndarray, day: float) -> None:
         self._set_sum(e, self._sum(e) + vec)
@@ -511,7 +448,7 @@ class StoryEngine:
         if se < 0:
             self.ev_story[e] = sf
         elif sf >= 0 and self._find_story(se) != self._find_story(sf):
-            self.st_parent[self._find_story(sf)] = self._find_story(se)
+            self._union_stories(self._find_story(se), self._find_story(sf))
         return e
 
     def _maybe_split(self, e: int) -> list[int]:
@@ -602,6 +539,9 @@ class StoryEngine:
         engine.notes = dict(meta["notes"])
         for row in range(len(engine.table)):
             engine.members.setdefault(engine.event_of_row(row), []).append(row)
+        if engine.params.learned_story:
+            for e, rows in engine.members.items():
+                engine.st_sums.add(engine.story_of_event(e), engine._sum(e), len(rows))
         return engine
 
     def _centroid_state(self, n_ev: int) -> dict[str, np.ndarray]:

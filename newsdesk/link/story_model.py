@@ -2,9 +2,12 @@
 
 A single hand-set threshold on the best single link chains neighbouring stories
 (the same region, the same season, different threads): one close pair is enough
-to merge two threads. The decision is instead a logistic regression over
-several signals of how the event's article relates to each candidate story
-among its nearest neighbours (:data:`FEATURES`), trained on the union of the
+to merge two threads; and it splits a thread followed over years into
+hundreds of pieces, because two of its reports a year apart share few words
+(crisis es/fr/it: same-story cosine median 0.04). The decision is instead a
+logistic regression over several signals of how the event's article relates to
+each candidate story among its nearest neighbours and to the story as a whole
+(its centroid, :mod:`.centroids`) (:data:`FEATURES`), trained on the union of the
 dev sets by ``benchmarks/train_story_model.py`` (leave-one-set-out figures in
 benchmarks/README.md) and shipped as ``data/story_model.json``: a few numbers,
 so the decision is as cheap as the threshold it replaces.
@@ -22,22 +25,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import ConfigError
 
 MODEL_PATH = Path(__file__).with_name("data") / "story_model.json"
 
 #: What the model sees of one (article, candidate story) pair.
 FEATURES = (
-    "max_link",  # the best single link: cosine + entity bonus - time term (the old rule's score)
     "max_sim",  # the best cosine to any of the story's articles among the neighbours
-    "mean_sim",  # the mean cosine to the story's articles among the neighbours
-    "second_sim",  # the second-best cosine (0 when only one): support beyond one close pair
     "share",  # the share of the k neighbours that belong to the story
     "max_overlap",  # the best entity-key overlap with one of them
     "log_gap",  # log1p(days to the nearest of them / 30); undated: the dev mean
     "undated",  # 1 when either side has no usable date
+    # The story as a whole (.centroids): its recurring vocabulary, not one close pair.
+    "centroid_sim",  # cosine of the article to the story's centroid (sum of its articles)
+    "centroid_margin",  # centroid_sim minus the best other candidate story's
+    "log_size",  # log1p(articles in the story): big centroids are smoother, so closer to anything
+    "coherence",  # the average cosine between two of the story's articles (0 under two)
+    "log_ratio",  # log of the article's average cosine to the story over its coherence (0 under two)
 )
 
 
@@ -110,17 +114,16 @@ UNDATED_LOG_GAP = 2.0
 StoryHit = tuple[float, float, float, float, int]
 
 
-def story_features(hits: Sequence[StoryHit], k: int) -> list[float]:
-    """Features of one candidate story from its neighbours (see :data:`StoryHit`)."""
+def story_features(hits: Sequence[StoryHit], k: int, centroid: Sequence[float] = (0.0,) * 5) -> list[float]:
+    """Features of one candidate story from its neighbours (see :data:`StoryHit`) and its
+    centroid (:func:`.centroids.centroid_features`)."""
     sims = sorted((h[1] for h in hits), reverse=True)
     gaps = [h[3] for h in hits if not math.isnan(h[3])]
     return [
-        max(h[0] for h in hits),
         sims[0],
-        float(np.mean(sims)),
-        sims[1] if len(sims) > 1 else 0.0,
         len(hits) / max(1, k),
         max(h[2] for h in hits),
         math.log1p(min(gaps) / 30.0) if gaps else UNDATED_LOG_GAP,
         0.0 if gaps else 1.0,
+        *centroid,
     ]

@@ -119,7 +119,7 @@ def test_sentences_without_names_are_not_shown_to_the_model(monkeypatch: pytest.
 
     monkeypatch.setattr(ner.load("en"), "pipe", spy)
     spans = ner.recognise([text], "en")[0]
-    assert seen == [shown]
+    assert seen == [ner.blank_far_words(shown)]
     assert {(s.name, text[s.start : s.end]) for s in spans} >= {
         ("Anna Kowalczyk", "Anna Kowalczyk"),
         ("Geneva", "Geneva"),
@@ -134,6 +134,26 @@ def test_sentences_without_names_are_not_shown_to_the_model(monkeypatch: pytest.
     )
     ner.recognise([french], "fr")
     assert seen == [french]
+
+
+def test_words_far_from_capitals_are_not_shown_to_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    filler = "the talks went on for hours and covered trade and energy and some security matters too"
+    text = (
+        f"Anna Kowalczyk of the World Health Organization met staff on {filler} before she flew to Nairobi."
+    )
+    shown = ner.blank_far_words(text)
+    assert len(shown) == len(text)
+    kept = shown.split()
+    # words near a capitalised word stay: all the context the model's layers read
+    near = ner.CONTEXT_WORDS
+    assert kept[: 7 + near] == text.split()[: 7 + near] and kept[-1 - near :] == text.split()[-1 - near :]
+    assert "hours" not in kept and "energy" not in kept
+    assert ner.blank_far_words("no capitals here at all, just words and words and words") == " " * 55
+    # the same names at the same offsets as when the model reads every word
+    found = ner.recognise([text], "en")[0]
+    monkeypatch.setattr(ner, "blank_far_words", lambda t: t)
+    assert ner.recognise([text], "en")[0] == found
+    assert {s.name for s in found} >= {"Anna Kowalczyk", "World Health Organization", "Nairobi"}
 
 
 def test_french_names() -> None:

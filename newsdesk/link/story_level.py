@@ -1,0 +1,155 @@
+"""The story level of :class:`~.cluster.StoryEngine`: which thread a placed article's event follows.
+
+Kept apart from the event level (``cluster.py``): after an article has joined or
+opened an event, its neighbours outside that event, grouped by story, are the
+candidate threads; the decision (the best single link against
+``story_threshold``, or the learned model of :mod:`.story_model` over those
+links and the candidates' centroids, :mod:`.centroids`) either puts a new event
+in a story, opens a new one, or merges the article's story with the one it
+links to. Story identity is a union-find over story ids, as events' is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from .centroids import CENTROID_FEATURES, StoryCentroids, centroid_features
+from .event_model import EventHit
+from .index import ArticleTable
+from .items import LinkParams, Placement
+from .story_model import StoryHit, StoryModel, shipped_model, story_features
+
+#: (aid, features by candidate story, the candidates' neighbour hits) -> forced story, -1 new, None
+StoryHook = Callable[[str, dict[int, list[float]], dict[int, list[StoryHit]]], int | None]
+
+
+def find_root(parent: list[int], x: int) -> int:
+    """Union-find root of ``x``, compressing the path walked (events and stories share it)."""
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        parent[x], x = root, parent[x]
+    return root
+
+
+class StoryLevel:
+    """Story state and decisions; mixed into the engine, which owns the event level."""
+
+    params: LinkParams
+    table: ArticleTable
+    ev_story: list[int]
+    st_parent: list[int]
+    #: each story's sum of article vectors (rebuilt on load, see .centroids)
+    st_sums: StoryCentroids
+    #: training only (benchmarks/train_story_model.py): sees each placement's candidate
+    #: stories' features and may force the decision (a story id, -1 for new, None to decide)
+    story_hook: StoryHook | None
+    #: the learned story decision; None: the shipped one (leave-one-set-out runs set their own)
+    story_model: StoryModel | None
+    #: the event the threshold rule would have joined in the current placement (-1: none)
+    _rule_event: int
+
+    def _find_event(self, e: int) -> int:
+        raise NotImplementedError
+
+    def _time_term(self, gap: float, weight: float, tau: float) -> float:
+        raise NotImplementedError
+
+    def _find_story(self, s: int) -> int:
+        return find_root(self.st_parent, s)
+
+    def story_of_event(self, e: int) -> int:
+        return self._find_story(self.ev_story[self._find_event(e)])
+
+    def _new_story(self) -> int:
+        s = len(self.st_parent)
+        self.st_parent.append(s)
+        return s
+
+    def _keeps_centroids(self) -> bool:
+        """Only the learned decision (and its training hook) reads the story centroids:
+        the threshold rule pays nothing for them."""
+        return self.params.learned_story or self.story_hook is not None
+
+    def _union_stories(self, keep: int, other: int) -> None:
+        """Story root ``other`` merges into root ``keep`` (its centroid sum with it)."""
+        self.st_parent[other] = keep
+        if self._keeps_centroids():
+            self.st_sums.absorb(keep, other)
+
+    def _place_story(
+        self,
+        aid: str,
+        e: int,
+        vec: np.ndarray,
+        day: float,
+        by_event: dict[int, list[EventHit]],
+        placement: Placement,
+    ) -> None:
+        """Put event ``e`` (which the article ``aid`` just joined or opened) in a story."""
+        p = self.params
+        # The neighbours outside the article's own event, grouped by story.
+        candidates: dict[int, list[StoryHit]] = {}
+        for f, hits in by_event.items():
+            if self._find_event(f) == e:
+                continue
+            s = self.story_of_event(f)
+            for r, sim, overlap in hits:
+                gap = abs(day - self.table.days[r])
+                link = (
+                    sim
+                    + p.entity_weight * overlap
+                    - self._time_term(gap, p.story_time_weight, p.story_tau_days)
+                )
+                candidates.setdefault(s, []).append((link, sim, overlap, float(gap), r))
+        best_story, best = self._choose_story(aid, candidates, vec)
+        own = self.ev_story[e]
+        if own < 0 and placement.new_event and self._rule_event >= 0:
+            # The learned decision opened a new event where the threshold rule would have
+            # joined one: a separate incident, but close enough to follow in the same story
+            # (the rule's event level was what chained long crisis threads together).
+            own = self.ev_story[e] = self.story_of_event(self._rule_event)
+        if own < 0:
+            if best_story >= 0 and best >= 0.0:
+                self.ev_story[e] = best_story
+            else:
+                self.ev_story[e] = self._new_story()
+                placement.new_story = True
+        elif best_story >= 0 and best >= 0.0 and self._find_story(own) != best_story:
+            self._union_stories(self._find_story(own), best_story)
+            placement.merged_stories.append(best_story)
+        if self._keeps_centroids():
+            self.st_sums.add(self.story_of_event(e), vec)
+
+    def _choose_story(
+        self, aid: str, candidates: dict[int, list[StoryHit]], vec: np.ndarray
+    ) -> tuple[int, float]:
+        """The candidate story to join and its decision score (joins when >= 0), or (-1, -inf).
+
+        With the learned model the score is its logit; without it, the best
+        single link minus ``story_threshold``.
+        """
+        p = self.params
+        if self._keeps_centroids():
+            cents = centroid_features(self.st_sums, list(candidates), vec)
+        else:
+            cents = {s: (0.0,) * CENTROID_FEATURES for s in candidates}
+        features = {s: story_features(hits, p.k, cents[s]) for s, hits in candidates.items()}
+        if self.story_hook is not None:
+            forced = self.story_hook(aid, features, candidates)
+            if forced is not None:
+                return (forced, 1.0) if forced >= 0 else (-1, -math.inf)
+        best_story, best = -1, -math.inf
+        model = (self.story_model or shipped_model()) if p.learned_story else None
+        for s, x in features.items():
+            if model is not None:
+                score = model.logit(x) if x[0] >= p.story_min_sim else -math.inf
+            else:
+                score = max(h[0] for h in candidates[s]) - p.story_threshold
+            if score > best:
+                best, best_story = score, s
+        return best_story, best
