@@ -97,6 +97,9 @@ class Linker:
         self.engine = engine
         self.heat_params = heat or HeatParams()
         self.copies = CopyIndex()
+        #: whether ``copies`` holds the stored last week this state already knew: read once
+        #: per state, not on every batch (at a million articles a day, a week is 7M texts)
+        self.copies_warm = False
         self.changed = False
         #: the store generation this state was loaded from or saved as (0: none)
         self.generation = 0
@@ -146,6 +149,7 @@ class Linker:
             return False
         fresh = Linker.open(store, heat=self.heat_params)
         self.engine, self.copies, self.generation = fresh.engine, fresh.copies, fresh.generation
+        self.copies_warm = False  # a new state: its week of copies is read again
         self.changed = self.changed or fresh.changed
         return True
 
@@ -167,11 +171,15 @@ class Linker:
         if not missing:
             # Nothing to place: readers (export, stories) skip re-hashing the last week's texts.
             return 0
-        newest = store.newest_published()
-        if newest is not None:
-            for a in store.published_since(newest - timedelta(days=COPY_WINDOW_DAYS)):
-                if a.id in known:
-                    self.copies.add(a.id, a.text, a.published)
+        if not self.copies_warm:
+            # What this linker places from here on enters ``copies`` as it is linked; only
+            # what the saved state knew before has to be read back.
+            newest = store.newest_published()
+            if newest is not None:
+                for a in store.published_since(newest - timedelta(days=COPY_WINDOW_DAYS)):
+                    if a.id in known:
+                        self.copies.add(a.id, a.text, a.published)
+            self.copies_warm = True
         # Date order, as live: events grow forwards in time and the earliest copy is the original.
         missing.sort(key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0))
         for article in missing:

@@ -92,6 +92,37 @@ def test_story_state_lives_in_the_store(store_url: str) -> None:
         assert store.link_generation() == 2  # nothing new to save: no generation written
 
 
+def test_the_week_of_copies_is_read_once_per_state(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with open_target(store_url, create=True) as store:
+        for a in coverage():
+            save(store, a)
+        link_new(store, Linker.open(store))
+        reads: list[object] = []
+        week = store.published_since
+
+        def counted(since):  # type: ignore[no-untyped-def]
+            reads.append(since)
+            return week(since)
+
+        monkeypatch.setattr(store, "published_since", counted)
+        linker = Linker.open(store)
+        copy = article(5, BRIDGE, 5, "copier.example")  # the first article's text, a wire copy
+        save(store, copy)
+        assert link_new(store, linker) == 1 and len(reads) == 1
+        # the copy was found against the stored week read back once
+        assert linker.original_of(copy.id) == f"{1:016x}"
+        save(store, article(6, BRIDGE.replace("two years", "three years"), 6, "other.example"))
+        assert link_new(store, linker) == 1 and len(reads) == 1  # this linker's own links suffice
+        assert linker.original_of(f"{6:016x}") is not None
+        other = Linker.open(store)
+        save(store, article(7, "A council votes on parking fees in the old town. " * 8, 7, "x.example"))
+        assert link_new(store, other) == 1 and len(reads) == 2
+        assert link_new(store, linker) == 0 and len(reads) == 2  # nothing missing: nothing read
+        save(store, article(8, BRIDGE, 8, "late.example"))
+        assert link_new(store, linker) == 1 and len(reads) == 3  # took a newer state over: read again
+        assert linker.original_of(f"{8:016x}") == f"{1:016x}"
+
+
 def test_a_state_that_does_not_open_is_rebuilt_from_the_store(store_url: str) -> None:
     with open_target(store_url, create=True) as store:
         for a in coverage():
