@@ -30,6 +30,7 @@ the others' URLs listed in ``copies``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -73,6 +74,17 @@ def shingles(text: str, n: int = SHINGLE) -> set[str]:
     return {" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)}
 
 
+@functools.cache
+def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's own (bands, rows) for this threshold, chosen once a process: choosing
+    them integrates the false-positive and false-negative curves (about 80 ms), and every
+    index a process opens (each state taken over from another writer) would pay it again."""
+    from datasketch import MinHashLSH
+
+    chosen = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(chosen.b), int(chosen.r)
+
+
 class CopyIndex:
     """Incremental near-duplicate index; ``add`` returns what the new text copies."""
 
@@ -97,7 +109,11 @@ class CopyIndex:
         if self._lsh_index is None:
             from datasketch import MinHashLSH
 
-            self._lsh_index = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+            self._lsh_index = MinHashLSH(
+                threshold=self.threshold,
+                num_perm=self.num_perm,
+                params=lsh_bands(self.threshold, self.num_perm),
+            )
         return self._lsh_index
 
     def _minhash(self, grams: set[str]) -> object:

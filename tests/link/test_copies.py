@@ -94,3 +94,24 @@ def test_minhash_with_shared_permutations_equals_a_fresh_one():
         mine = index._minhash(grams)
         assert (mine.hashvalues == fresh.hashvalues).all()  # type: ignore[attr-defined]
         assert mine.jaccard(fresh) == 1.0  # type: ignore[attr-defined]
+
+
+def test_every_index_of_a_process_uses_datasketchs_bands_chosen_once() -> None:
+    from datasketch import MinHashLSH
+
+    from newsdesk.link.copies import LSH_THRESHOLD, NUM_PERM, lsh_bands
+
+    own = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    first, second = CopyIndex(), CopyIndex()
+    first.add("a", TEXT_FOR_BANDS)
+    misses = lsh_bands.cache_info().misses
+    second.add("b", TEXT_FOR_BANDS)
+    assert lsh_bands.cache_info().misses == misses  # chosen once, not again for the second index
+    assert (first._lsh.b, first._lsh.r) == (second._lsh.b, second._lsh.r) == (own.b, own.r)
+    assert second.add("c", TEXT_FOR_BANDS) is not None  # the banded index still finds the copy
+
+
+TEXT_FOR_BANDS = (
+    "The regional water board said on Monday that the reservoir above the valley had reached its "
+    "lowest level in forty years and that farmers downstream would get a third less water this summer."
+)
