@@ -347,7 +347,7 @@ def main(argv: list[str]) -> int:
     ratio_b = b.articles / b.total / rate_a
     detail += [
         "",
-        f"Target B >= 0.7x A: **{'met' if ratio_b >= 0.7 else 'not met'}** ({ratio_b:.2f}x); "
+        f"Target B >= 0.7x A: **{'met' if ratio_b >= 0.7 else 'not met'}** ({ratio_b:.3f}x); "
         "where B's time goes beyond extraction is in the stage table.",
     ]
     detail += clock.table(b)
