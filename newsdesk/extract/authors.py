@@ -97,7 +97,9 @@ def author_candidates(pm: PageMeta) -> list[tuple[str, list[str]]]:
 # substring tests: an XPath of a dozen contains() per element, behind a regex pre-scan of the
 # source, cost ten times as much on the dev pages (about 12 ms a page).
 _BYLINE_CLASS_WORDS = ("uthor", "yline", "submitted-by", "posted-by", "journalist", "writer", "vcard")
-_AUTHOR_HREFS = ("/author/", "/authors/", "/autor/", "/autoren/", "/auteur/")
+#: the folders sites keep their author pages in ("/author/jane-doe")
+_AUTHOR_FOLDERS = ("author", "authors", "autor", "autoren", "auteur")
+_AUTHOR_HREFS = tuple(f"/{folder}/" for folder in _AUTHOR_FOLDERS)
 
 
 def _byline_elements(tree: HtmlElement) -> list[HtmlElement]:
@@ -164,7 +166,7 @@ def _byline_excluded(
     return False
 
 
-_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor|autoren|auteur)/+([^/?#]+)", re.IGNORECASE)
+_AUTHOR_PAGE = re.compile(rf"/(?:{'|'.join(_AUTHOR_FOLDERS)})/+([^/?#]+)", re.IGNORECASE)
 
 
 def _author_page_slug(el: HtmlElement) -> str:
@@ -219,7 +221,8 @@ def byline_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
-_BYLINE_CLASS_HINT = re.compile(r"uthor|yline|writer|journalist|vcard|submitted-by|posted-by|^byl$")
+#: the byline words of :func:`_byline_elements`, searched in all of a link's markup attributes
+_BYLINE_CLASS_HINT = re.compile("|".join(map(re.escape, _BYLINE_CLASS_WORDS)) + "|^byl$")
 
 
 def _attrs(el: HtmlElement) -> str:
