@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..model import Article
+from ..wordfreqs import english_frequencies
 from .provenance import Provenance, detect_provenance
 
 WEIGHTS = {"depth": 25.0, "sourcing": 25.0, "originality": 20.0, "cleanliness": 15.0, "metadata": 15.0}
@@ -109,9 +110,7 @@ class _Spelling:
     """English word frequencies from ``wordfreq``, loaded once."""
 
     def __init__(self) -> None:
-        import wordfreq
-
-        freqs = wordfreq.get_frequency_dict("en", wordlist="large")
+        freqs = english_frequencies()
         self.freqs = freqs
         self.known = freqs.keys()
         floor = 10 ** (CORRECTION_ZIPF - 9)
