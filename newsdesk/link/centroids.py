@@ -12,8 +12,8 @@ neighbouring ones).
 
 Sums are kept as (positions, float32 values) of their non-zero dimensions: a
 million articles' stories would not fit as dense 4,096-d rows, and most stories
-hold one or two articles. They are not persisted: :meth:`StoryCentroids.rebuild`
-recomputes them from the events' centroids when a saved engine is loaded. They are
+hold one or two articles. They are not persisted: loading a saved engine
+(:meth:`.cluster.StoryEngine.load`) recomputes them from the events' sums. They are
 kept only while the learned story decision is on (``LinkParams.learned_story``): the
 threshold rule never reads them, so it pays nothing for them.
 """
@@ -23,6 +23,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+
+def sparse(total: np.ndarray, dtype: type[np.floating]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions (16-bit where they fit) and values of a dense sum's non-zero dimensions:
+    how event sums (:mod:`.cluster`) and story sums are both kept."""
+    pos = np.flatnonzero(total)
+    return pos.astype(np.uint16 if total.shape[0] <= 65_536 else np.int64), total[pos].astype(dtype)
 
 
 class StoryCentroids:
@@ -51,9 +58,7 @@ class StoryCentroids:
         return out
 
     def _set(self, s: int, total: np.ndarray, count: int) -> None:
-        pos = np.flatnonzero(total)
-        self.pos[s] = pos.astype(np.uint16 if self.dim <= 65_536 else np.int64)
-        val = total[pos].astype(np.float32)
+        self.pos[s], val = sparse(total, np.float32)
         self.val[s] = val
         self.count[s] = count
         self.norm[s] = float(np.linalg.norm(val))

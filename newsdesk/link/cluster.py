@@ -67,7 +67,7 @@ import numpy as np
 
 from ..errors import StoreError
 from ..model import Article
-from .centroids import StoryCentroids
+from .centroids import StoryCentroids, sparse
 from .dates import recent_past_share, yearless_mentions
 from .event_model import EventHit, event_features
 from .event_model import shipped_model as shipped_event_model
@@ -398,9 +398,8 @@ class StoryEngine(StoryLevel):
         return out
 
     def _set_sum(self, e: int, total: np.ndarray) -> None:
-        pos = np.flatnonzero(total)
-        self.ev_pos[e] = pos.astype(np.uint16 if self.dim <= 65_536 else np.int64)
-        self.ev_val[e] = total[pos].astype(np.float16)  # sums stay < 300: float16 keeps ~3 digits
+        # sums stay < 300: float16 keeps ~3 digits
+        self.ev_pos[e], self.ev_val[e] = sparse(total, np.float16)
 
     def _mean_dot(self, e: int, vec: np.ndarray) -> float:
         """``mean(E) · vec``: the average cosine of ``vec`` to event ``e``'s members."""
