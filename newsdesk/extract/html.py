@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import py3langid
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 from tld import get_fld
 from trafilatura.metadata import extract_title
@@ -34,6 +35,7 @@ from .metadata import (
     choose_title,
     clean,
     collect,
+    drop_invisible,
     fold,
     not_headline,
     site_keys,
@@ -210,7 +212,6 @@ RECALL_RETRY_SHARE = 0.5
 #: balanced extraction sometimes keeps one section of a long guide whose sections are
 #: sibling blocks; the retry runs on about one page in eight.
 RECALL_RETRY_GAIN = 1.5
-_UNRENDERED = frozenset(["script", "style", "noscript", "template"])
 
 
 def _recall_retry(tree: HtmlElement, base: str, text: str) -> str:
@@ -226,38 +227,40 @@ def _recall_retry(tree: HtmlElement, base: str, text: str) -> str:
 
 def _main_area_words(tree: HtmlElement) -> int:
     """Words in the largest element the page marks as its main content (0: none marked)."""
-    best = 0
-    for area in tree.iterfind(".//article"), tree.iterfind(".//main"), tree.iterfind(".//*[@role='main']"):
-        for el in area:
-            best = max(best, _visible_words(el))
-    return best
+    areas = _MAIN_AREAS(tree)
+    if not areas:
+        return 0
+    marked = set(areas)
+    # an area inside another one has fewer words than it
+    outer = [a for a in areas if not any(up in marked for up in a.iterancestors())]
+    return max(sum(len(t.split()) for t in _VISIBLE_TEXT(a)) for a in outer)
 
 
-def _visible_words(root: HtmlElement) -> int:
-    n = 0
-    for el in root.iter():
-        if el is not root and el.tail:
-            n += len(el.tail.split())
-        if isinstance(el.tag, str) and el.tag not in _UNRENDERED and el.text:
-            n += len(el.text.split())
-    return n
+_MAIN_AREAS = etree.XPath("//article|//main|//*[@role='main']")
+_VISIBLE_TEXT = etree.XPath(
+    ".//text()[not(parent::script|parent::style|parent::noscript|parent::template)]", smart_strings=False
+)
 
 
 #: A paragraph this long that repeats an earlier one word for word is a second copy of page
 #: furniture (a mobile and a desktop version of a contact box, a date shown twice); shorter
-#: repeats ("Pros", "Cons", "Step 1") are the text's own headings. benchmarks/README.md.
+#: repeats ("Pros", "Cons", "Step 1") are the text's own headings, and a repeated list item
+#: ("- Warm up: 10 minutes easy jogging" in each workout of a plan) is the list's own.
+#: benchmarks/README.md, issue #15 fourth pass.
 REPEAT_MIN_CHARS = 40
+_LIST_ITEM = re.compile(r"^(?:[-•*▪◦]\s|\d+[.)]\s)")
 
 
 def _paragraphs(text: str) -> str:
-    lines = (clean(line) for line in text.splitlines())
+    # clean() line by line, with its invisible-character pass done once for the whole text
+    lines = (" ".join(line.split()) for line in drop_invisible(text).splitlines())
     # trafilatura writes a table as Markdown rows, one per line: they stay one block
     blocks = join_row_lines([line for line in lines if line and not _is_boilerplate(line)])
     seen: set[str] = set()
     kept: list[str] = []
     for block in blocks:
         key = " ".join(block.split()).casefold()
-        if len(block) >= REPEAT_MIN_CHARS and key in seen:
+        if len(block) >= REPEAT_MIN_CHARS and key in seen and not _LIST_ITEM.match(block):
             continue
         seen.add(key)
         kept.append(block)

@@ -65,6 +65,10 @@ def test_a_repeated_paragraph_is_kept_once_but_short_headings_repeat() -> None:
     paragraphs = [STORY[0], "Pros", STORY[1], contact, "Pros", STORY[2], contact, contact]
     text = extract_html(_page(paragraphs), url="https://puerto.example/noticias/transbordador").text
     assert text.count(contact) == 1  # the mobile and desktop copies of one box
+    plan = [STORY[0], "Lunes", "- Warm up: ten minutes of easy jogging and some strides", STORY[1]]
+    plan += ["Miércoles", "- Warm up: ten minutes of easy jogging and some strides", STORY[2]]
+    plan_text = extract_html(_page(plan), url="https://puerto.example/noticias/plan").text
+    assert plan_text.count("Warm up: ten minutes") == 2  # a list item of each day's plan
     assert text.split("\n\n").count("Pros") == 2  # a heading of each section
     assert all(p in text for p in STORY[:3])
 
