@@ -271,3 +271,15 @@ def test_the_pipeline_is_reloaded_now_and_then(monkeypatch: pytest.MonkeyPatch) 
     find_entities_batch([PARAGRAPH], ["en"])
     again = ner.load("en")
     assert again is not first and extract_entities(PARAGRAPH, "en")["places"]["Geneva"] == 2
+
+
+def test_a_defined_acronym_counts_for_its_organisation_past_the_lead() -> None:
+    # made up: no such party
+    text = (
+        "Officials of the Northern Valley Unity Party (NVUP) met in the capital on Monday.\n"
+        + "The meeting was long and nothing was decided by the members present that day. " * 9
+        + "\nLater the NVUP said it would meet again."
+    )
+    found = find_entities(text, "en").entities
+    assert found["organisations"].get("Northern Valley Unity Party") == 2
+    assert "NVUP" not in found["organisations"]
