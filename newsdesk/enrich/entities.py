@@ -184,8 +184,8 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
         surface = text[span.start : span.end]
         known.setdefault(" ".join(surface.split()), (span.kind, span.name))
     # a defined acronym counts for its organisation wherever it stands ("the KDP said")
-    for acronym, full in acronyms.items():
-        known.setdefault(acronym, ("organisations", full))
+    for acronym, long_form in acronyms.items():
+        known.setdefault(acronym, ("organisations", long_form))
     surnames: set[str] = set()
     for part, who in owners.items():
         everyday = lex is not None and (part in lex.places or lex.is_common(part))
