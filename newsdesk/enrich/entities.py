@@ -20,6 +20,9 @@ skipped with a reason). Around the model, per article:
    continents, US states, large cities) names places the model missed, gives a
    country its place kind when the model called it an organisation or a person,
    and folds aliases ("U.S.", "Britain") into one name.
+5. English only: teams named in sports results lines (standings rows, scores,
+   fixtures) are organisations, though the model and the gazetteer read
+   "Chicago" as a place (:mod:`newsdesk.enrich.results_lines`).
 
 ``method="rules"`` runs the old rule tagger instead (the baseline that
 ``benchmarks/entities.py`` reports beside this path).
