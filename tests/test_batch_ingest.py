@@ -103,3 +103,48 @@ def test_long_lived_objects_are_frozen_once_after_the_first_batch(
         assert report.added == 3 and calls == [0]  # two batches, one freeze
         ingest_paths(paths, store, enricher=Enricher(), batch_size=2)
     assert calls == [0] and gc.isenabled()
+
+
+def test_ingest_runs_blas_on_one_thread_unless_the_environment_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import newsdesk.pipeline as pipeline
+
+    def blas_threads() -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    assert blas_threads(), "numpy's BLAS is loaded"
+    with threadpool_limits(limits=2, user_api="blas"):  # restored on the way out
+        for name in pipeline.BLAS_THREAD_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setattr(pipeline, "_blas_limited", False)
+        paths = [p for p in write_inputs(tmp_path / "in") if p.suffix == ".jsonl"]
+        with SQLiteStore(tmp_path / "b.db") as store:
+            ingest_paths(paths, store, enricher=Enricher(), batch_size=2)
+        assert set(blas_threads()) == {1}
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")  # the user's choice stands
+        monkeypatch.setattr(pipeline, "_blas_limited", False)
+        pipeline.one_blas_thread()
+        assert set(blas_threads()) == {2}
+
+
+def test_an_inputs_identity_keys_are_taken_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdesk.pipeline as pipeline
+
+    seen: list[str] = []
+    real = pipeline.keys_for
+
+    def counting(article: Any) -> Any:
+        seen.append(article.title)
+        return real(article)
+
+    monkeypatch.setattr(pipeline, "keys_for", counting)
+    paths = [p for p in write_inputs(tmp_path / "in") if p.suffix == ".jsonl"]
+    with SQLiteStore(tmp_path / "k.db") as store:
+        report = ingest_paths(paths, store, enricher=Enricher(), batch_size=2)
+    # each new article: its input's keys when extracted, the stored article's when saved
+    assert report.added == 3 and report.updated == 1 and len(seen) == 2 * (report.added + report.updated)

@@ -156,9 +156,10 @@ _SPAN_RE = re.compile(
     rf"(?:[ \t]+(?:(?:of|for|the|and|de|del|da|van|von|der|bin|al|&)[ \t]+)*(?:{_WORD}))*"
 )
 _SENTENCE_END_RE = re.compile(r"[.!?:;\"“”‘’(\[\n\u2014\u2013•*|]\s*$")
+_SENTENCE_END_CHARS = frozenset('.!?:;"“”‘’([\n\u2014\u2013•*|')
 _ACRONYM_DEF_RE = re.compile(r"\s*\(([A-Z][A-Z.&/]{1,9})\)")
 _AGE_RE = re.compile(r",\s*\d{1,3},")
-_POSSESSIVE_RE = re.compile(r"(?:’s|'s|’|')$")
+_POSSESSIVE_ENDS = ("’s", "'s", "’", "'")
 
 
 class Span(NamedTuple):
@@ -219,6 +220,9 @@ class _Lexicon:
     def is_demonym(self, word: str) -> bool:
         if word in _IRREGULAR_DEMONYMS:
             return True
+        if word[:4] not in self.place_prefixes:
+            # every stem below is 4+ characters, so its first four are a prefix too
+            return False
         for suffix in ("ese", "ian", "ish", "an", "i", "n"):
             if (
                 word.endswith(suffix)
@@ -243,6 +247,8 @@ def get_lexicon() -> _Lexicon:
 
 
 def _is_acronym(token: str) -> bool:
+    if not token.isupper():  # dropping ".", "&", "/" below cannot change this: cheap test first
+        return False
     letters = token.replace(".", "").replace("&", "").replace("/", "")
     return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalnum() and letters[0].isalpha()
 
@@ -269,6 +275,21 @@ class _Mention:
 _TRIMMED = _CONNECTORS | {"and"}
 
 
+def _after_sentence_end(before: str) -> bool:
+    """``_SENTENCE_END_RE.search(before)`` without a regex scan of every position: a closing
+    character followed by nothing but white space (a line break is both)."""
+    core = before.rstrip()
+    return bool(core and core[-1] in _SENTENCE_END_CHARS) or "\n" in before[len(core) :]
+
+
+def _strip_possessive(token: str) -> str:
+    """``token`` less a final "’s", "'s", "’" or "'" (the first that ends it, in that order)."""
+    for end in _POSSESSIVE_ENDS:
+        if token.endswith(end):
+            return token[: -len(end)]
+    return token
+
+
 def _mentions(text: str) -> list[_Mention]:
     out: list[_Mention] = []
 
@@ -278,6 +299,17 @@ def _mentions(text: str) -> list[_Mention]:
         while current and current[0][0].lower() in _TRIMMED:
             current.pop(0)
         if not current:
+            return
+        if len(current) == 1:
+            # one word (most mentions): one group, which starts where the word does (trimming
+            # only ever cuts a word's end), as the general path below finds it
+            word, s, e = current[0]
+            out.append(
+                _Mention(
+                    [word], text[max(0, s - 40) : s], text[e : e + 40], starts_sentence, s, s + len(word)
+                )
+            )
+            current.clear()
             return
         words = [t for t, _, _ in current]
         s, e = current[0][1], current[-1][2]
@@ -322,9 +354,7 @@ def _mentions(text: str) -> list[_Mention]:
             at = text.index(tok, pos)
             pos = at + len(tok)
             pieces.append((tok, at, pos))
-        at_sentence_start = m.start() == 0 or bool(
-            _SENTENCE_END_RE.search(text[max(0, m.start() - 40) : m.start()])
-        )
+        at_sentence_start = m.start() == 0 or _after_sentence_end(text[max(0, m.start() - 40) : m.start()])
         current: list[tuple[str, int, int]] = []
 
         for tok, s, e in pieces:
@@ -333,7 +363,7 @@ def _mentions(text: str) -> list[_Mention]:
                 flush(current, at_sentence_start)
                 at_sentence_start = False
                 continue
-            stripped = _POSSESSIVE_RE.sub("", tok)
+            stripped = _strip_possessive(tok)
             sentence_end = _ends_sentence(stripped)
             if sentence_end:
                 stripped = stripped[:-1]

@@ -63,13 +63,22 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])")
 
 
+#: what squeezing ``[ \t]+`` to one space changes: runs of two or more, and lone tabs (a lone
+#: space, most of a text's blanks, is left alone instead of being replaced by itself)
+_BLANK_RUN = re.compile(r"[ \t]{2,}|\t")
+
+
+@lru_cache(maxsize=8)
 def clean_text(text: str) -> str:
-    """Undo PTB tokenisation and squeeze blank runs; plain text passes unchanged."""
+    """Undo PTB tokenisation and squeeze blank runs; plain text passes unchanged.
+
+    Cached for the last few texts: linking one article cleans its text for the copy
+    shingles and again for its vector's lead."""
     if "-LRB-" in text or "``" in text or " ," in text or " ." in text:
         text = _PTB_RE.sub(lambda m: _PTB[m.group(0)], text)
         text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
         text = text.replace("( ", "(").replace(" \n", "\n")
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _BLANK_RUN.sub(" ", text).strip()
 
 
 def sentences(text: str, limit: int = 0) -> list[str]:

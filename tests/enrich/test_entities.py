@@ -14,7 +14,7 @@ from newsdesk.enrich.entities import (
     find_entities,
     find_entities_batch,
 )
-from newsdesk.enrich.entity_rules import get_lexicon
+from newsdesk.enrich.entity_rules import Span, get_lexicon
 from newsdesk.errors import NewsdeskError
 from newsdesk.extract.article import capture_article
 from newsdesk.model import Article
@@ -271,3 +271,33 @@ def test_the_pipeline_is_reloaded_now_and_then(monkeypatch: pytest.MonkeyPatch) 
     find_entities_batch([PARAGRAPH], ["en"])
     again = ner.load("en")
     assert again is not first and extract_entities(PARAGRAPH, "en")["places"]["Geneva"] == 2
+
+
+def test_a_defined_acronym_counts_for_its_organisation_past_the_lead() -> None:
+    # made up: no such party
+    text = (
+        "Officials of the Northern Valley Unity Party (NVUP) met in the capital on Monday.\n"
+        + "The meeting was long and nothing was decided by the members present that day. " * 9
+        + "\nLater the NVUP said it would meet again."
+    )
+    found = find_entities(text, "en").entities
+    assert found["organisations"].get("Northern Valley Unity Party") == 2
+    assert "NVUP" not in found["organisations"]
+
+
+def test_a_lone_word_person_belonging_to_no_full_name_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the small model calls a county side a person; made-up text and spans
+    text = "Surrey closed on 429 for seven after Mark Pellow made 70.\nPellow was out soon after."
+
+    def fake(texts, lang, **_):  # type: ignore[no-untyped-def]
+        def span(word: str, name: str) -> Span:
+            at = text.index(word)
+            return Span(at, at + len(word), "people", name)
+
+        return [[span("Surrey", "Surrey"), span("Mark Pellow", "Mark Pellow")] for _ in texts]
+
+    monkeypatch.setattr(ner, "recognise", fake)
+    people = find_entities(text, "en").entities["people"]
+    assert people == {"Mark Pellow": 2}
+    monkeypatch.setattr(entities_mod, "DROP_LONE_PEOPLE", False)
+    assert "Surrey" in find_entities(text, "en").entities["people"]

@@ -96,6 +96,26 @@ def test_minhash_with_shared_permutations_equals_a_fresh_one():
         assert mine.jaccard(fresh) == 1.0  # type: ignore[attr-defined]
 
 
+def test_minhash_of_non_ascii_grams_equals_datasketchs() -> None:
+    """The hashes are taken in one pass (not datasketch's sha1_hash32 per gram): the same values."""
+    from datasketch import MinHash
+
+    index = CopyIndex()
+    grams = {"élan vital für alle", "北京 的 新闻 报道", "o’neill’s last word here", "a b c d"}
+    fresh = MinHash(num_perm=index.num_perm)
+    fresh.update_batch([g.encode("utf-8") for g in grams])
+    assert (index._minhash(grams).hashvalues == fresh.hashvalues).all()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 4, 5, 9])
+def test_shingles_are_every_run_of_four_words(count: int) -> None:
+    from newsdesk.link.copies import shingles
+
+    toks = [f"w{i % 7}" for i in range(count)]
+    want = {" ".join(toks[i : i + 4]) for i in range(len(toks) - 3)} if count >= 4 else {" ".join(toks)}
+    assert shingles(" ".join(toks)) == (want if toks else set())
+
+
 def test_every_index_of_a_process_uses_datasketchs_bands_chosen_once() -> None:
     from datasketch import MinHashLSH
 

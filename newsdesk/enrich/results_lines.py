@@ -1,0 +1,74 @@
+"""Teams named in sports results lines: organisations, though their names are places.
+
+Sports pages print results as lines of their own: a standings row ("Luton 4 1 0 3
+4 10 3", "TEXAS 75 58 .564 -"), a score ("Grimsby 2 Walsall 1"), a fixture
+("Walsall v Wrexham", "August 16-18 v Kent (three days)", "KANSAS CITY AT
+DETROIT"). The name in such a slot is a club or a county side, an organisation,
+while the NER model and the gazetteer read "Chicago" or "Leicestershire" as a
+place (or, for a rare word, a person). In an "X AT Y" fixture the second name is
+the venue, which stays a place. Countries stay places (a national side is named
+by its country; the rest of newsdesk files countries as places). A name the
+article already names as a person is left alone (golf and athletics tables list
+players, not teams).
+
+These are hand-written patterns: no NER model or library reads table layout, and
+the lines are plain text by the time entities run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+
+_MAX_LINE = 80
+_WORD = r"[A-Z][\w'&.-]*"
+#: a team name: one to four capitalised words, and a short parenthesised tag ("Mladost (BJ)")
+_NAME = rf"{_WORD}(?: {_WORD}){{0,3}}(?: \([A-Z]{{1,3}}\))?"
+#: whole numbers, a baseball percentage (".564"), a dash, "1/2"; no decimals ("Sales 9.06 9.31"
+#: is a financial table, "10.05" an athlete's time)
+_CELL = r"(?:\d+|\.\d+|-|\d+/\d+)"
+_TAIL = r"(?: \([^()\n]{1,40}\))?\.?"
+#: a standings row: the name, then two or more number cells and nothing else
+_ROW = re.compile(rf"({_NAME})(?: {_CELL}){{2,}}")
+#: a score: two names, each with its goals or points
+_SCORE = re.compile(rf"({_NAME}) \d+,? ({_NAME}) \d+{_TAIL}")
+#: a fixture: "Walsall v Wrexham", after a label or a date ("Postponed: ...", "August 16-18 v Kent")
+_VERSUS = re.compile(rf"(?:[^:\n]{{1,30}}: |[A-Z][a-z]+ [\d-]+ )?(?:({_NAME}) )?vs?\.? ({_NAME}){_TAIL}")
+#: an ALL CAPS fixture "KANSAS CITY AT DETROIT": the visitors, then the venue
+_AT = re.compile(rf"({_NAME}) AT ({_NAME})")
+
+
+def results_spans(
+    text: str,
+    countries: Collection[str],
+    people: Collection[str] = (),
+    is_common: Callable[[str], bool] | None = None,
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, kind) of each team ("organisations") in ``text``'s results lines,
+    and of each venue of an "X AT Y" fixture ("places"); the name in title case when the
+    line is ALL CAPS ("KANSAS CITY" -> "Kansas City"). ``people``: the article's
+    people's names and surnames (never teams); ``is_common``: a lone everyday word that is no
+    known place ("Total") is not taken for a team."""
+    out: list[tuple[int, int, str, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.rstrip()
+        groups: list[tuple[int, int]] = []
+        venue = -1
+        # results lines are short; prose paragraphs skip the patterns (ingest cost)
+        for pattern in (_ROW, _SCORE, _AT, _VERSUS) if len(stripped) <= _MAX_LINE else ():
+            m = pattern.fullmatch(stripped)
+            if m:
+                groups = [m.span(g) for g in range(1, (m.lastindex or 0) + 1) if m.group(g)]
+                venue = m.start(2) if pattern is _AT else -1
+                break
+        for a, b in groups:
+            surface = line[a:b]
+            name = surface.title() if surface.isupper() and len(surface) > 3 else surface
+            if name in countries or name in people or name.split()[-1] in people:
+                continue
+            if is_common is not None and " " not in name and is_common(name):
+                continue
+            out.append((pos + a, pos + b, name, "places" if a == venue else "organisations"))
+        pos += len(line) + 1
+    return out

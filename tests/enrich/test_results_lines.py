@@ -1,0 +1,82 @@
+"""Teams in sports results lines are organisations (made-up results; no real fixtures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.enrich import entities as entities_mod
+from newsdesk.enrich.entities import find_entities
+from newsdesk.enrich.results_lines import results_spans
+
+COUNTRIES = {"Pakistan", "England"}
+
+
+def names(text: str, people: set[str] | None = None) -> list[str]:
+    return [n for _, _, n, kind in results_spans(text, COUNTRIES, people or set()) if kind == "organisations"]
+
+
+def test_standings_rows_scores_and_fixtures_name_teams() -> None:
+    text = (
+        "SOCCER - ENGLISH LEAGUE STANDINGS.\n"
+        "Luton 4 1 0 3 4 10 3\n"
+        "Sheffield United 2 0 1 1 4 5 1\n"
+        "Mladost (BJ) 4 0 1 3 2 10 1\n"
+        "TEXAS 75 58 .564 -\n"
+        "ST LOUIS 70 62 .530 6 1/2\n"
+        "Doncaster 3 Darlington 2\n"
+        "Postponed: Walsall v Wrexham\n"
+        "August 16-18 v Kent (three days)\n"
+        "KANSAS CITY AT DETROIT\n"
+    )
+    assert names(text) == [
+        "Luton",
+        "Sheffield United",
+        "Mladost (BJ)",
+        "Texas",
+        "St Louis",
+        "Doncaster",
+        "Darlington",
+        "Walsall",
+        "Wrexham",
+        "Kent",
+        "Kansas City",  # the visitors
+    ]
+    venues = [n for _, _, n, kind in results_spans(text, COUNTRIES) if kind == "places"]
+    assert venues == ["Detroit"]
+
+
+def test_prose_tables_of_figures_countries_and_players_are_not_teams() -> None:
+    text = (
+        "Grimsby beat Walsall 2-1 on Saturday in front of 4,000 fans.\n"  # prose: the model's business
+        "Sales 9.06 9.31 8.42\n"  # a financial table: decimals
+        "1. Carl Lewis (U.S.) 10.05\n"  # a race result: a person and a time
+        "Pakistan 339 England 250\n"  # national sides are their countries: places
+        "Tiger Woods 68 70 69\n"  # a player the article names as a person
+        "The ruling in Roe v Wade was cited.\n"
+    )
+    assert names(text, {"Tiger Woods", "Woods"}) == []
+
+
+def test_through_the_entity_path_teams_are_organisations_not_places() -> None:
+    text = (
+        "BASEBALL - MAJOR LEAGUE STANDINGS.\n"
+        "NEW YORK 1996-08-30\n"
+        "Standings of the major league teams after games played on Thursday.\n"
+        "EAST DIVISION\n"
+        "W L PCT GB\n"
+        "BOSTON 69 66 .511 -\n"
+        "TORONTO 63 72 .467 6\n"
+        "FRIDAY'S GAMES\n"
+        "BOSTON AT SEATTLE\n"
+    )
+    found = find_entities(text, "en").entities
+    assert found["organisations"].get("Boston") == 2
+    assert found["organisations"].get("Toronto") == 1
+    assert "Boston" not in found["places"] and "Toronto" not in found["places"]
+    assert "Seattle" in found["places"]  # the venue
+
+
+def test_the_rule_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(entities_mod, "RESULTS_TEAMS", False)
+    found = find_entities("SOCCER RESULTS.\nDoncaster 3 Darlington 2\n", "en").entities
+    assert "Doncaster" not in found["organisations"]
