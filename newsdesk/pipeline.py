@@ -38,7 +38,7 @@ from .ingest.merge import merge_inputs
 from .link.linker import Linker
 from .model import Article, RawDocument
 from .settings import Settings
-from .store.base import Store, StoredInput
+from .store.base import IdentityKeys, Store, StoredInput
 from .store.desk import DeskStore
 
 #: seconds one input may take to be parsed, decoded and normalised (settings: input_time_budget)
@@ -183,6 +183,8 @@ class Prepared:
     extracted: Article | None = None
     article: Article | None = None
     error: str = ""
+    #: the identity keys of ``extracted``, taken once when it is made (commit needs them again)
+    keys: IdentityKeys | None = None
 
 
 def one_line(message: str) -> str:
@@ -211,7 +213,8 @@ def extract_input(raw: RawDocument, *, time_budget_s: float = INPUT_TIME_BUDGET)
     with time_budget(time_budget_s, source=raw.source):
         extracted = extract_article(raw)
         sanitise_article(extracted)
-    extracted.id = article_id(keys_for(extracted), fallback=item.digest)
+    item.keys = keys_for(extracted)
+    extracted.id = article_id(item.keys, fallback=item.digest)
     merged = merge_inputs([extracted])
     merged.id = extracted.id
     item.extracted, item.article = extracted, merged
@@ -262,7 +265,7 @@ def commit(item: Prepared, store: Store, enricher: Enricher) -> tuple[str, str]:
     if item.error or item.extracted is None or item.article is None:
         raise PreparedError(item.error or f"{item.source}: not extracted")
     extracted, merged = item.extracted, item.article
-    keys = keys_for(extracted)
+    keys = item.keys or keys_for(extracted)
     existing = store.find_article(keys)
     if existing is not None and not same_article(existing, extracted):
         existing = None

@@ -130,3 +130,21 @@ def test_ingest_runs_blas_on_one_thread_unless_the_environment_says(
         monkeypatch.setattr(pipeline, "_blas_limited", False)
         pipeline.one_blas_thread()
         assert set(blas_threads()) == {2}
+
+
+def test_an_inputs_identity_keys_are_taken_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdesk.pipeline as pipeline
+
+    seen: list[str] = []
+    real = pipeline.keys_for
+
+    def counting(article: Any) -> Any:
+        seen.append(article.title)
+        return real(article)
+
+    monkeypatch.setattr(pipeline, "keys_for", counting)
+    paths = [p for p in write_inputs(tmp_path / "in") if p.suffix == ".jsonl"]
+    with SQLiteStore(tmp_path / "k.db") as store:
+        report = ingest_paths(paths, store, enricher=Enricher(), batch_size=2)
+    # each new article: its input's keys when extracted, the stored article's when saved
+    assert report.added == 3 and report.updated == 1 and len(seen) == 2 * (report.added + report.updated)
