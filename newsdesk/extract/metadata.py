@@ -76,6 +76,11 @@ def clean(value: Any) -> str:
     return _WS.sub(" ", _INVISIBLE.sub("", value)).strip()
 
 
+def drop_invisible(text: str) -> str:
+    """``text`` without soft hyphens and zero-width characters (whitespace left as it is)."""
+    return _INVISIBLE.sub("", text)
+
+
 def fold(value: str) -> str:
     """A comparison key: NFKC, casefold, letters and digits only."""
     value = unicodedata.normalize("NFKC", value).casefold()

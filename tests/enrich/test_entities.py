@@ -285,19 +285,25 @@ def test_a_defined_acronym_counts_for_its_organisation_past_the_lead() -> None:
     assert "NVUP" not in found["organisations"]
 
 
-def test_a_lone_word_person_belonging_to_no_full_name_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the small model calls a county side a person; made-up text and spans
-    text = "Surrey closed on 429 for seven after Mark Pellow made 70.\nPellow was out soon after."
+def test_a_lone_word_person_belonging_to_no_full_name_is_no_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the small model calls companies and everyday words persons; made-up text and spans
+    text = (
+        "Qorvanta shares rose after Mark Pellow, its chief, spoke of Snow in the north.\n"
+        "Pellow said Qorvanta would grow."
+    )
 
     def fake(texts, lang, **_):  # type: ignore[no-untyped-def]
-        def span(word: str, name: str) -> Span:
+        def span(word: str) -> Span:
             at = text.index(word)
-            return Span(at, at + len(word), "people", name)
+            return Span(at, at + len(word), "people", word)
 
-        return [[span("Surrey", "Surrey"), span("Mark Pellow", "Mark Pellow")] for _ in texts]
+        return [[span("Qorvanta"), span("Mark Pellow"), span("Snow")] for _ in texts]
 
     monkeypatch.setattr(ner, "recognise", fake)
+    found = find_entities(text, "en").entities
+    assert found["people"] == {"Mark Pellow": 2}
+    assert found["organisations"].get("Qorvanta") == 2  # a rare word: an organisation
+    assert "Snow" not in found["organisations"]  # an everyday word: left out
+    monkeypatch.setattr(entities_mod, "LONE_PEOPLE_RULE", False)
     people = find_entities(text, "en").entities["people"]
-    assert people == {"Mark Pellow": 2}
-    monkeypatch.setattr(entities_mod, "DROP_LONE_PEOPLE", False)
-    assert "Surrey" in find_entities(text, "en").entities["people"]
+    assert "Qorvanta" in people and "Snow" in people
