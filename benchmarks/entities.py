@@ -346,7 +346,8 @@ def halves(texts: list[str], golds: list[Gold]) -> list[str]:
     return [
         "",
         "Fitting check for the two rules written on this file: the results-line rule (teams in standings"
-        ' rows, scores and fixtures are organisations; an "X AT Y" venue a place) and the lone-person rule'
+        ' rows, scores and fixtures are organisations; an "X AT Y" venue a place; a ranked athlete,'
+        ' "2. Name (Country) 20.02", a person) and the lone-person rule'
         " (a one-word person that belongs to no full name in the article is an organisation if the word is"
         " rare, else left out). Both were written"
         " and chosen looking only at the even-numbered documents (half A, 108); the odd ones (half B, 108)"

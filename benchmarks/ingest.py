@@ -198,6 +198,8 @@ class Round:
     a_count: int
     b: Desk
     c: Desk | None
+    #: the machine's 1-minute load average when the round ended (2 cores: above 2, others' jobs wait too)
+    load: float = 0.0
 
     def ratio(self, desk: Desk) -> float:
         """Articles per second of ``desk`` over those of pass A in the same round."""
@@ -213,6 +215,7 @@ class Round:
         ]
         if self.c is not None:
             cells += [f"{1000 * self.c.total / self.c.articles:.1f}", f"{self.ratio(self.c):.3f}x"]
+        cells.append(f"{self.load:.1f}")
         return (" | " if table else ", ").join(cells)
 
 
@@ -385,7 +388,9 @@ def main(argv: list[str]) -> int:
                 else:
                     desk.run(chunk, clock)
             print(f"round {r + 1}, chunk {n + 1}/{len(chunks)}", file=sys.stderr)
-        rounds.append(Round(a_time, a_count, desks[0], desks[1] if len(desks) > 1 else None))
+        rounds.append(
+            Round(a_time, a_count, desks[0], desks[1] if len(desks) > 1 else None, os.getloadavg()[0])
+        )
         print(f"round {r + 1}: {rounds[-1].line()}", file=sys.stderr)
     if ray_engine is not None:
         ray_engine.close()
@@ -415,8 +420,9 @@ def main(argv: list[str]) -> int:
         "Each round (A, B and C interleaved chunk by chunk; B and C into fresh stores):",
         "",
         "| round | A ms/article | B ms/article | B / A | B beyond A, ms/article |"
-        + (" C ms/article | C / A |" if c is not None else ""),
-        "|---:|---:|---:|---:|---:|" + ("---:|---:|" if c is not None else ""),
+        + (" C ms/article | C / A |" if c is not None else "")
+        + " load average |",
+        "|---:|---:|---:|---:|---:|" + ("---:|---:|" if c is not None else "") + "---:|",
     ]
     rows_out += [f"| {i + 1} | {r.line(table=True)} |" for i, r in enumerate(rounds)]
     n = b.articles

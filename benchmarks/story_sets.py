@@ -82,6 +82,35 @@ def pairwise(gold: Sequence[object], pred: Sequence[object]) -> PRF:
     return prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0
 
 
+def pair_losses(
+    gold: Sequence[object], pred: Sequence[object], top: int = 5
+) -> tuple[list[tuple[int, object, list[int]]], list[tuple[int, object, list[tuple[object, int]]]]]:
+    """Where pairwise F1 loses its pairs: the gold groups that were split most (missed pairs,
+    label, the sizes of its pieces) and the predicted clusters that mix most (wrong pairs,
+    cluster, its gold labels with counts), ``top`` of each, worst first. Pairwise counts a
+    split of a group of n into halves as ~n^2/4 lost pairs, so a few big groups can dominate
+    it while B-cubed barely moves: this says which."""
+
+    def c2(x: int) -> int:
+        return x * (x - 1) // 2
+
+    by_gold: dict[object, Counter[object]] = {}
+    by_pred: dict[object, Counter[object]] = {}
+    for g, p in zip(gold, pred, strict=True):
+        by_gold.setdefault(g, Counter())[p] += 1
+        by_pred.setdefault(p, Counter())[g] += 1
+    splits = [
+        (c2(sum(c.values())) - sum(c2(n) for n in c.values()), g, sorted(c.values(), reverse=True))
+        for g, c in by_gold.items()
+    ]
+    merges = [
+        (c2(sum(c.values())) - sum(c2(n) for n in c.values()), p, c.most_common()) for p, c in by_pred.items()
+    ]
+    worst_splits = sorted((x for x in splits if x[0] > 0), key=lambda x: -x[0])[:top]
+    worst_merges = sorted((x for x in merges if x[0] > 0), key=lambda x: -x[0])[:top]
+    return worst_splits, worst_merges
+
+
 # --------------------------------------------------------------------------- the sets
 
 
@@ -269,6 +298,8 @@ class Result:
     merged_inputs: int
     curve: dict[float, tuple[PRF, PRF]]
     dev_th: float = 0.0
+    gold: list[str] = field(default_factory=list)
+    pred: list[object] = field(default_factory=list)
 
 
 def score(ev: Eval, db: Path, shown: dict[str, tuple[int | None, int | None]]) -> Result:
@@ -302,6 +333,8 @@ def score(ev: Eval, db: Path, shown: dict[str, tuple[int | None, int | None]]) -
         len(set(pred)),
         merged,
         baseline_curve(docs, gold),
+        gold=gold,
+        pred=pred,
     )
 
 
@@ -372,11 +405,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--keep", action="store_true", help="reuse stores a previous run built")
     ap.add_argument("--only", nargs="*", help="store names (g5 gvc bp+g5 crisis-es ... crisis-mixed)")
     ap.add_argument("--write-readme", action="store_true")
+    ap.add_argument(
+        "--losses",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N gold groups split most and "
+        "the N clusters mixed most per set (where the pairwise pairs are lost)",
+    )
     args = ap.parse_args(argv)
     results, notes = run(args.work, args.keep, set(args.only) if args.only else None)
     lines = table(results)
     print("\n".join(lines))
     print("\n".join(f"- {n}" for n in notes))
+    for r in results if args.losses else []:
+        splits, merges = pair_losses(r.gold, r.pred, args.losses)
+        print(f"{r.ev.name}: pairs lost by splits (missed, gold, piece sizes): {splits}")
+        print(f"{r.ev.name}: pairs lost by merges (wrong, cluster, gold counts): {merges}")
     if args.write_readme:
         sys.path.insert(0, str(ROOT / "benchmarks"))
         from readme import replace_block

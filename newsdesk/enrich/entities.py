@@ -22,7 +22,8 @@ skipped with a reason). Around the model, per article:
    and folds aliases ("U.S.", "Britain") into one name.
 5. English only: teams named in sports results lines (standings rows, scores,
    fixtures) are organisations, though the model and the gazetteer read
-   "Chicago" as a place (:mod:`newsdesk.enrich.results_lines`).
+   "Chicago" as a place, and ranked athletes ("2. Michael Johnson (U.S.) 20.02")
+   are people (:mod:`newsdesk.enrich.results_lines`).
 
 ``method="rules"`` runs the old rule tagger instead (the baseline that
 ``benchmarks/entities.py`` reports beside this path).
@@ -60,8 +61,9 @@ NER_CHARS = 600
 RULES_AFTER_LEAD = True
 #: ... and in their strict form (a person needs a title, role or speech verb beside the name)
 RULES_STRICT = False
-#: English: teams in sports results lines are organisations (results_lines.py). Their other
-#: mentions were tried too: no better on the half of CoNLL dev the rule was written on
+#: English: teams in sports results lines are organisations, ranked athletes people
+#: (results_lines.py). Teams' other mentions were tried too: no better on the half of CoNLL
+#: dev the rule was written on
 RESULTS_TEAMS = True
 #: English: a lone word called a person with no full name in the article to belong to is no
 #: person. News introduces a person by full name; the small model calls companies, teams and
@@ -255,8 +257,8 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
 
 
 def _results_teams(text: str, spans: list[Span], lex: _Lexicon) -> list[Span]:
-    """Teams in results lines become organisations (and venues places), replacing what
-    overlaps them."""
+    """Teams in results lines become organisations (venues places, athletes people),
+    replacing what overlaps them."""
     people: set[str] = set()
     for span in spans:
         if span.kind == "people":
@@ -266,7 +268,7 @@ def _results_teams(text: str, spans: list[Span], lex: _Lexicon) -> list[Span]:
     def everyday(word: str) -> bool:
         return lex.is_common(word) and word not in lex.places
 
-    found = results_spans(text, lex.countries, people, everyday)
+    found = results_spans(text, lex.countries, people, everyday, lex.places)
     teams = [Span(a, b, kind, name) for a, b, name, kind in found]
     if not teams:
         return spans

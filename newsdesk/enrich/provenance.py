@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from ..model import Article
@@ -103,6 +104,13 @@ _ABSTRACT_ENDINGS = tuple(
     e + s for e in ("tion", "sion", "ment", "ity", "ness", "ance", "ence", "ism", "ship") for s in ("", "s")
 )
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z’'\-]*")
+
+
+@lru_cache(maxsize=8)
+def latin_words(text: str) -> tuple[str, ...]:
+    """The text's words (Latin letters, apostrophes, hyphens), cached for the last few texts:
+    provenance reads them once and quality twice for each article (the same list each time)."""
+    return tuple(_WORD_RE.findall(text))
 _ATTRIBUTION_RE = re.compile(  # lower-cased text
     r"\b(?:said|says|told|according to|stated|added|asked|wrote|tweeted|announced|confirmed)\b"
 )
@@ -128,7 +136,7 @@ class Provenance:
 
 def spun_signals(text: str, *, removed: list[str] | None = None) -> dict[str, float]:
     """Each spun-filler signal scaled to 0..1 (see the table in the module docstring)."""
-    words = _WORD_RE.findall(text)
+    words = latin_words(text)
     n = max(len(words), 1)
     lower = text.lower()
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()] or [text]

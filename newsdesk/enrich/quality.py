@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 from ..model import Article
 from ..wordfreqs import english_frequencies
-from .provenance import Provenance, detect_provenance
+from .provenance import Provenance, detect_provenance, latin_words
 
 WEIGHTS = {"depth": 25.0, "sourcing": 25.0, "originality": 20.0, "cleanliness": 15.0, "metadata": 15.0}
 #: Points per unit of (outlet prior - 50): a prior of 100 adds 10, a prior of 0 takes 10 away.
@@ -57,7 +57,6 @@ MIN_SPELLCHECK_LEN = 5
 #: Zipf frequency from which a word is everyday English ("educational" 3.9 is not, "education" 4.9 is).
 COMMON_ZIPF = 3.5
 
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z’'\-]*")
 _PARA_SPLIT_RE = re.compile(r"\n\s*\n|\n(?=\s*[•*\-–] )")
 _FACT_RE = re.compile(  # amounts, percentages, counts, years, dates' day numbers
     r"(?=[$€£¥\d])(?:[$€£¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m))?|"
@@ -196,7 +195,7 @@ def misspellings(text: str, *, limit: int = 60) -> list[tuple[str, str]]:
     lower = text.lower()
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for word in _WORD_RE.findall(text):
+    for word in latin_words(text):
         if len(word) < MIN_SPELLCHECK_LEN or not word.isalpha() or not word[1:].islower() or word in seen:
             continue
         seen.add(word)
@@ -375,7 +374,7 @@ def score_quality(
 ) -> QualityScore:
     """Score an article 0-100; ``parts`` are points per part and add up to the score."""
     text = article.text or ""
-    words = len(_WORD_RE.findall(text))
+    words = len(latin_words(text))
     prov = provenance or detect_provenance(article)
     reasons: list[str] = []
     measures = {

@@ -1,4 +1,4 @@
-"""Teams named in sports results lines: organisations, though their names are places.
+"""Names in sports results lines: teams are organisations, though their names are places.
 
 Sports pages print results as lines of their own: a standings row ("Luton 4 1 0 3
 4 10 3", "TEXAS 75 58 .564 -"), a score ("Grimsby 2 Walsall 1"), a fixture
@@ -9,7 +9,9 @@ place (or, for a rare word, a person). In an "X AT Y" fixture the second name is
 the venue, which stays a place. Countries stay places (a national side is named
 by its country; the rest of newsdesk files countries as places). A name the
 article already names as a person is left alone (golf and athletics tables list
-players, not teams).
+players, not teams). A ranked athlete ("2. Michael Johnson (U.S.) 20.02") is a
+person: past the NER model's reach the rule tagger wants a title or a speech verb
+beside a name made of everyday words.
 
 These are hand-written patterns: no NER model or library reads table layout, and
 the lines are plain text by the time entities run.
@@ -36,6 +38,11 @@ _SCORE = re.compile(rf"({_NAME}) \d+,? ({_NAME}) \d+{_TAIL}")
 _VERSUS = re.compile(rf"(?:[^:\n]{{1,30}}: |[A-Z][a-z]+ [\d-]+ )?(?:({_NAME}) )?vs?\.? ({_NAME}){_TAIL}")
 #: an ALL CAPS fixture "KANSAS CITY AT DETROIT": the visitors, then the venue
 _AT = re.compile(rf"({_NAME}) AT ({_NAME})")
+#: a ranked athlete: "2. Michael Johnson (U.S.) 20.02", "Ernie Els (South Africa) 68 70": a full
+#: name, its country or club in brackets, with a rank before or a result after
+_PARTICLE = r"(?:van|von|de|der|den|da|del|di|du|la|le)"
+_PERSON = rf"({_WORD}(?: (?:{_WORD}|{_PARTICLE})){{1,3}}) \([^()\n]{{2,30}}\)"
+_ATHLETE = re.compile(rf"=?\d+\. ?{_PERSON}(?:,| \d| [A-Z]|$).*|{_PERSON} \d.*")
 
 
 def results_spans(
@@ -43,12 +50,14 @@ def results_spans(
     countries: Collection[str],
     people: Collection[str] = (),
     is_common: Callable[[str], bool] | None = None,
+    places: Collection[str] = (),
 ) -> list[tuple[int, int, str, str]]:
-    """(start, end, name, kind) of each team ("organisations") in ``text``'s results lines,
-    and of each venue of an "X AT Y" fixture ("places"); the name in title case when the
-    line is ALL CAPS ("KANSAS CITY" -> "Kansas City"). ``people``: the article's
-    people's names and surnames (never teams); ``is_common``: a lone everyday word that is no
-    known place ("Total") is not taken for a team."""
+    """(start, end, name, kind) of each team ("organisations") in ``text``'s results lines, of
+    each venue of an "X AT Y" fixture ("places") and of each ranked athlete ("people"); the name
+    in title case when the line is ALL CAPS ("KANSAS CITY" -> "Kansas City"). ``people``: the
+    article's people's names and surnames (never teams); ``is_common``: a lone everyday word
+    that is no known place ("Total") is not taken for a team; ``places``: known place names (a
+    club named by its city, "Manchester United (England) 2", is no athlete)."""
     out: list[tuple[int, int, str, str]] = []
     pos = 0
     for line in text.split("\n"):
@@ -56,12 +65,22 @@ def results_spans(
         groups: list[tuple[int, int]] = []
         venue = -1
         # results lines are short; prose paragraphs skip the patterns (ingest cost)
-        for pattern in (_ROW, _SCORE, _AT, _VERSUS) if len(stripped) <= _MAX_LINE else ():
+        athlete = False
+        for pattern in (_ROW, _SCORE, _AT, _VERSUS, _ATHLETE) if len(stripped) <= _MAX_LINE else ():
             m = pattern.fullmatch(stripped)
             if m:
                 groups = [m.span(g) for g in range(1, (m.lastindex or 0) + 1) if m.group(g)]
                 venue = m.start(2) if pattern is _AT else -1
+                athlete = pattern is _ATHLETE
                 break
+        if athlete:
+            a, b = groups[-1]
+            first = line[a:b].split()[0]
+            if first not in places and first not in countries:
+                surface = line[a:b]
+                out.append((pos + a, pos + b, surface.title() if surface.isupper() else surface, "people"))
+            pos += len(line) + 1
+            continue
         for a, b in groups:
             surface = line[a:b]
             name = surface.title() if surface.isupper() and len(surface) > 3 else surface

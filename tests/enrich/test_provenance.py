@@ -144,3 +144,23 @@ def test_seed_reporting_is_original(prefix: str) -> None:
     prov = detect_provenance(_seed(prefix))
     assert prov.kind == "original"
     assert prov.spun_score < SPUN_THRESHOLD
+
+
+def test_words_are_read_once_per_text_for_provenance_and_quality() -> None:
+    from newsdesk.enrich import provenance
+    from newsdesk.enrich.quality import score_quality
+    from newsdesk.model import Article
+
+    text = "Officials said the bridge reopened on Monday after repairs. " * 20 + "A unique closing line."
+    provenance.latin_words.cache_clear()
+    score_quality(Article(title="Bridge reopens", text=text, language="en"))
+    info = provenance.latin_words.cache_info()
+    assert info.misses == 1 and info.hits >= 2  # spun signals, word count and spelling: one read
+    assert provenance.latin_words("It's a well-known U.S. fact") == (
+        "It's",
+        "a",
+        "well-known",
+        "U",
+        "S",
+        "fact",
+    )

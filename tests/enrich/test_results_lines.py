@@ -80,3 +80,21 @@ def test_the_rule_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(entities_mod, "RESULTS_TEAMS", False)
     found = find_entities("SOCCER RESULTS.\nDoncaster 3 Darlington 2\n", "en").entities
     assert "Doncaster" not in found["organisations"]
+
+
+def test_ranked_athletes_are_people_and_clubs_or_companies_are_not() -> None:
+    text = (
+        "2. Tomas Varga (Slovakia) 20.02\n"
+        "=5. Joost van der Berg (Netherlands), 3:31.674\n"
+        "Lars Odegaard (Norway) 68 70 71\n"
+        "Northam United (England) 2 Vesta (Italy) 1\n"  # a club named by its city
+        "Quelta Inc (QLT.O), the chip maker, said sales rose.\n"  # a company with its ticker
+    )
+    found = results_spans(text, COUNTRIES, places={"Northam"})
+    assert [(n, k) for _, _, n, k in found] == [
+        ("Tomas Varga", "people"),
+        ("Joost van der Berg", "people"),
+        ("Lars Odegaard", "people"),
+    ]
+    people = find_entities("ATHLETICS - RESULTS.\n" + text, "en").entities["people"]
+    assert {"Tomas Varga", "Joost van der Berg", "Lars Odegaard"} <= set(people)
