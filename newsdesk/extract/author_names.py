@@ -17,9 +17,9 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|/|\||&|\+|\s(?:and|und|et|y|e|og|och)\s)\
 _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|post|published|text|story|words|photos?|reported|geschrieben|verfasst|"
     r"veröffentlicht|publiziert|erstellt|eingestellt|gespeichert|(?:ein )?beitrag|artikel|"
-    r"publié|publicado|pubblicato|"
+    r"publié|publicado|pubblicato|recipe|insights|"
     r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?|interview)\s*:?\s+",
+    r"(?:by|von|vom|par|por|di|da|door|av|from|via|autor(?:in)?|author|text|fotos?|interview)\s*:?\s+",
     re.IGNORECASE,
 )
 # a date or place after the name: "Jane Doe am 3. Mai", "Jane Doe on May 3", "Jane Doe | 3 min"

@@ -204,6 +204,11 @@ def test_drop_repeated_headline(text: str, expected: str | None) -> None:
         ("Beitrag von quist77", ["quist77"]),
         ("Ein Beitrag von Mara Quist", ["Mara Quist"]),
         ("Artikel von Mara Quist", ["Mara Quist"]),
+        # a credit line's own label: "Recipe by", "Insights from", a "via" handle
+        ("Recipe by Mara Quist", ["Mara Quist"]),
+        ("Insights from Mara Quist", ["Mara Quist"]),
+        ("via quist77", ["quist77"]),
+        ("Vianne Quist", ["Vianne Quist"]),
     ],
 )
 def test_split_authors(value: str, names: list[str]) -> None:
