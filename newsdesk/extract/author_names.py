@@ -16,7 +16,8 @@ from .metadata import clean
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|/|\||&|\+|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
 _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|post|published|text|story|words|photos?|reported|geschrieben|verfasst|"
-    r"veröffentlicht|publiziert|erstellt|ein beitrag|publié|publicado|pubblicato|"
+    r"veröffentlicht|publiziert|erstellt|eingestellt|gespeichert|(?:ein )?beitrag|artikel|"
+    r"publié|publicado|pubblicato|"
     r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|from|autor(?:in)?|author|text|fotos?|interview)\s*:?\s+",
     re.IGNORECASE,

@@ -199,6 +199,11 @@ def test_drop_repeated_headline(text: str, expected: str | None) -> None:
         ("Mara Quist Do 9 Apr 2020", ["Mara Quist"]),
         ("Mara Quist Content Marketing Coordinator", ["Mara Quist"]),
         ("Marketing Team", ["Marketing Team"]),
+        # German blog and forum labels before the name (Blogger's "Eingestellt von", "Beitrag von")
+        ("Eingestellt von Mara Quist", ["Mara Quist"]),
+        ("Beitrag von quist77", ["quist77"]),
+        ("Ein Beitrag von Mara Quist", ["Mara Quist"]),
+        ("Artikel von Mara Quist", ["Mara Quist"]),
     ],
 )
 def test_split_authors(value: str, names: list[str]) -> None:
