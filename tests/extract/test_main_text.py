@@ -6,17 +6,11 @@ Hand-made pages with must / must-not checks, plus real wcxb dev pages (slow) rea
 
 from __future__ import annotations
 
-import json
-import lzma
-from pathlib import Path
-
 import pytest
 from trafilatura.utils import load_html
+from wcxb_pages import wcxb_pages
 
 from newsdesk.extract.html import _main_area_words, extract_html
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-WCXB = SHARED / "data" / "extraction-dev-wcxb.jsonl.xz"
 
 STORY = [
     "El puerto de la ciudad recibió el martes el primer barco de la nueva línea regular con las islas, "
@@ -83,26 +77,9 @@ def test_main_area_counts_what_a_reader_sees() -> None:
     assert _main_area_words(load_html("<html><body><div><p>No area marked here</p></div></body></html>")) == 0
 
 
-def _wcxb_pages(ids: set[str]) -> dict[str, dict]:
-    if not WCXB.exists():
-        pytest.skip("../shared/data/extraction-dev-wcxb.jsonl.xz not present")
-    found: dict[str, dict] = {}
-    with lzma.open(WCXB, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            # each line starts with its id: parse only the lines asked for
-            if not any(f'"{i}"' in line[:80] for i in ids):
-                continue
-            obj = json.loads(line)
-            if obj["id"] in ids:
-                found[obj["id"]] = obj
-                if len(found) == len(ids):
-                    break
-    return found
-
-
 @pytest.mark.slow
 def test_real_wcxb_pages_recall_retry_and_repeats() -> None:
-    pages = _wcxb_pages({"wcxb-0355", "wcxb-4267"})
+    pages = wcxb_pages({"wcxb-0355", "wcxb-4267"})
     text = {k: extract_html(v["html"], url=v["url"]).text for k, v in pages.items()}
     # a long guide whose sections are sibling blocks: the balanced extraction kept only the
     # end (3,600 of 20,000 characters); the recall retry has the steps

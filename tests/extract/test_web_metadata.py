@@ -8,20 +8,17 @@ people's names; issue #14: bodies do not begin by repeating the headline).
 from __future__ import annotations
 
 import json
-import lzma
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from wcxb_pages import wcxb_pages
 
 from newsdesk.extract.article import drop_repeated_headline, extract_article
 from newsdesk.extract.author_names import split_authors
 from newsdesk.extract.html import extract_html
 from newsdesk.model import RawDocument
 from newsdesk.records import article_from_json, article_to_json
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-WCXB = SHARED / "data" / "extraction-dev-wcxb.jsonl.xz"
 
 PARAS = "".join(
     f"<p>{s}</p>"
@@ -313,20 +310,6 @@ def test_twitter_card_written_by() -> None:
 # ---------------------------------------------------------------- real pages (must / must not)
 
 
-def _wcxb_pages(ids: set[str]) -> dict[str, dict]:
-    if not WCXB.exists():
-        pytest.skip("../shared/data/extraction-dev-wcxb.jsonl.xz not present")
-    found: dict[str, dict] = {}
-    with lzma.open(WCXB, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            obj = json.loads(line)
-            if obj["id"] in ids:
-                found[obj["id"]] = obj
-                if len(found) == len(ids):
-                    break
-    return found
-
-
 def test_json_ld_author_given_by_reference() -> None:
     ld = (
         '{"@context": "https://schema.org", "@graph": ['
@@ -517,7 +500,7 @@ def test_product_page_slogan_h1_gives_way_to_agreeing_declared_titles() -> None:
 
 @pytest.mark.slow
 def test_real_wcxb_pages_must_and_must_not() -> None:
-    pages = _wcxb_pages({"wcxb-0007", "wcxb-0058", "wcxb-0277", "wcxb-0341"})
+    pages = wcxb_pages({"wcxb-0007", "wcxb-0058", "wcxb-0277", "wcxb-0341"})
     by_id = {
         pid: extract_article(
             RawDocument(source=pid, kind="jsonl", content=b"{}", fields={"url": o["url"], "html": o["html"]})
@@ -537,7 +520,7 @@ def test_real_wcxb_pages_must_and_must_not() -> None:
 @pytest.mark.slow
 def test_real_wcxb_authors_must_and_must_not() -> None:
     ids = {"wcxb-0037", "wcxb-0049", "wcxb-0100", "wcxb-0306", "wcxb-0520", "wcxb-0536"}
-    pages = _wcxb_pages(ids)
+    pages = wcxb_pages(ids)
     authors = {pid: extract_html(o["html"], url=o["url"], source=pid).authors for pid, o in pages.items()}
     assert authors["wcxb-0049"] == ["Swoogo"]  # the organisation the page declares, no person named
     assert authors["wcxb-0100"] == ["Camphouse Team"]
@@ -552,7 +535,7 @@ def test_real_wcxb_authors_must_and_must_not() -> None:
 def test_real_wcxb_bylines_and_headings_third_pass() -> None:
     ids = {"wcxb-0222", "wcxb-0233", "wcxb-0415", "wcxb-0431", "wcxb-0562", "wcxb-2871", "wcxb-4180"}
     ids.add("wcxb-4475")
-    pages = _wcxb_pages(ids)
+    pages = wcxb_pages(ids)
     got = {pid: extract_html(o["html"], url=o["url"], source=pid) for pid, o in pages.items()}
     assert got["wcxb-0222"].authors == ["John Crenshaw"]  # "Written by" box after the post
     assert got["wcxb-0233"].authors == ["Moses Kim", "Kate Shokurova"]  # link to their author page
