@@ -73,7 +73,7 @@ def clean(value: Any) -> str:
     """Whitespace-collapsed text without soft hyphens; '' for anything but a non-empty string."""
     if not isinstance(value, str):
         return ""
-    return _WS.sub(" ", _INVISIBLE.sub("", value)).strip()
+    return _WS.sub(" ", drop_invisible(value)).strip()
 
 
 def drop_invisible(text: str) -> str:
