@@ -262,10 +262,10 @@ def commit(item: Prepared, store: Store, enricher: Enricher) -> tuple[str, str]:
     """
     if store.has_input(item.digest):
         return "", "unchanged"  # an earlier input of the same run, or of an earlier run
-    if item.error or item.extracted is None or item.article is None:
+    if item.error or item.extracted is None or item.article is None or item.keys is None:
         raise PreparedError(item.error or f"{item.source}: not extracted")
-    extracted, merged = item.extracted, item.article
-    keys = item.keys or keys_for(extracted)
+    # the keys were taken when the input was extracted (extract_input), with the article
+    extracted, merged, keys = item.extracted, item.article, item.keys
     existing = store.find_article(keys)
     if existing is not None and not same_article(existing, extracted):
         existing = None
