@@ -104,10 +104,9 @@ _AUTHOR_HREFS = tuple(f"/{folder}/" for folder in _AUTHOR_FOLDERS)
 
 def _byline_elements(tree: HtmlElement) -> list[HtmlElement]:
     found = []
-    for el in tree.iter():
+    # the tag filter runs in lxml: no Python object for the other elements (scripts, images, ...)
+    for el in tree.iter(*_BYLINE_TAGS):
         tag = el.tag
-        if not isinstance(tag, str) or tag not in _BYLINE_TAGS:
-            continue
         cls, ident = el.get("class"), el.get("id")
         if (
             tag == "author"
@@ -331,15 +330,14 @@ BYLINE_AFTER = 1500
 
 
 _TEXT_NODES = XPath(
-    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript) "
-    "and not(ancestor::template)]"
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 )
 
 
 _AFTER_H1_NODES = XPath(
-    "(//body//h1[.//text()])[1]//text()[not(ancestor::script) and not(ancestor::style)] | "
-    "(//body//h1[.//text()])[1]/following::text()[not(ancestor::script) and not(ancestor::style) and "
-    "not(ancestor::noscript) and not(ancestor::template)]"
+    "(//body//h1[.//text()])[1]//text()[not(ancestor::script or ancestor::style)] | "
+    "(//body//h1[.//text()])[1]/following::text()[not(ancestor::script or ancestor::style or "
+    "ancestor::noscript or ancestor::template)]"
 )
 
 

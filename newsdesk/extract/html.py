@@ -147,7 +147,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, source: str = "<h
     text = decode_bytes(html, source=source) if isinstance(html, bytes) else html
     # some pages store decomposed accents ("u" + U+0308); readers and search expect NFC
     text = unicodedata.normalize("NFC", text)
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): that copies the whole page
         raise MalformedInput("empty document", source=source)
     if not _HTML_HINT.search(text[:100_000]):
         raise MalformedInput("not HTML: no HTML elements found", source=source)
@@ -230,10 +230,15 @@ def _main_area_words(tree: HtmlElement) -> int:
     areas = _MAIN_AREAS(tree)
     if not areas:
         return 0
-    marked = set(areas)
-    # an area inside another one has fewer words than it
-    outer = [a for a in areas if not any(up in marked for up in a.iterancestors())]
-    return max(sum(len(t.split()) for t in _VISIBLE_TEXT(a)) for a in outer)
+    if len(areas) == 1:
+        outer = areas
+    else:
+        marked = set(areas)
+        # an area inside another one has fewer words than it
+        outer = [a for a in areas if not any(up in marked for up in a.iterancestors())]
+    # the text nodes joined by a space split into the words each node splits into, without a
+    # Python step per node (this runs on every page)
+    return max(len(" ".join(_VISIBLE_TEXT(a)).split()) for a in outer)
 
 
 _MAIN_AREAS = etree.XPath("//article|//main|//*[@role='main']")
@@ -455,7 +460,7 @@ def _int(value: Any) -> int:
         value = value.get("value")
     try:
         return max(0, int(float(str(value).strip().removesuffix("px"))))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "inf" is no size
         return 0
 
 
@@ -486,7 +491,7 @@ def _images(pm: PageMeta, base: str) -> list[Image]:
         if not absolute:
             continue
         if not (w and h):
-            w, h = pm.img_sizes.get(absolute, (w, h))
+            w, h = pm.img_sizes().get(absolute, (w, h))
         if absolute in seen:
             # a later source may know the size the first one did not declare
             i = seen[absolute]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 #: schema.org types whose fields describe the article itself (not the site or a list)
@@ -110,8 +111,26 @@ class PageMeta:
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     #: microdata outside <meta>: itemprop -> values (datetime/content attribute, else text)
     itemprops: dict[str, list[str]] = field(default_factory=dict)
-    #: <img> width/height declared in the markup, by absolute src
-    img_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: <img> src, width and height attributes as the markup gives them (see :meth:`img_sizes`)
+    img_declared: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    #: the URL relative addresses on the page resolve against
+    base_url: str = ""
+    _img_sizes: dict[str, tuple[int, int]] | None = None
+
+    def img_sizes(self) -> dict[str, tuple[int, int]]:
+        """<img> width/height declared in the markup, by absolute src (the first <img> wins).
+
+        Resolved on first use: only a lead image without a declared size asks, and pages
+        carry hundreds of <img> whose addresses would otherwise all be joined.
+        """
+        if self._img_sizes is None:
+            sizes: dict[str, tuple[int, int]] = {}
+            for src, width, height in self.img_declared:
+                w, h = _int(width), _int(height)
+                if w or h:
+                    sizes.setdefault(urljoin(self.base_url, src.strip()), (w, h))
+            self._img_sizes = sizes
+        return self._img_sizes
 
     def first(self, *keys: str) -> str:
         """The first non-empty value of the first of ``keys`` the meta tags have."""
@@ -191,7 +210,7 @@ def _parse_ld(text: str) -> Any:
 def _int(value: Any) -> int:
     try:
         return max(0, int(float(str(value).strip().removesuffix("px"))))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "inf" is no size
         return 0
 
 
@@ -299,9 +318,12 @@ _TITLE_LABEL = re.compile(r"^(?:title|titel|titre|título|titolo)\s*:\s*", re.IG
 _HEADING_ANCHOR = re.compile("[\\s\u00b6#\u00a7\ue000-\uf8ff]+$")
 
 
+_ITEMPROP_ELEMENTS = XPath("//body//*[@itemprop]")
+
+
 def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
     """Read the page's metadata in one walk over the elements that carry it."""
-    pm = PageMeta()
+    pm = PageMeta(base_url=base_url)
     pm.lang = clean(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
     for el in tree.iter("meta", "link", "script", "title", "h1", "h2", "img"):
         tag = el.tag
@@ -341,11 +363,10 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
                 if text:
                     pm.h2.append(text)
         elif tag == "img":
-            src = el.get("src")
-            w, h = _int(el.get("width")), _int(el.get("height"))
-            if src and (w or h):
-                pm.img_sizes.setdefault(urljoin(base_url, src.strip()), (w, h))
-    for el in tree.xpath("//body//*[@itemprop]"):
+            src, width, height = el.get("src"), el.get("width"), el.get("height")
+            if src and (width is not None or height is not None):
+                pm.img_declared.append((src, width, height))
+    for el in _ITEMPROP_ELEMENTS(tree):
         if el.tag == "meta":
             continue
         # <abbr title="2017-09-09T10:52:00+02:00">10:52</abbr>: the abbr design pattern of
