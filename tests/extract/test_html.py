@@ -563,3 +563,20 @@ def test_a_table_stays_one_block_of_rows() -> None:
     blocks = out.text.split("\n\n")
     assert "| Town | Rain (mm) |\n|---|---|\n| Lowford | 112 |\n| Eastmere | 87 |" in blocks, blocks
     assert out.excerpt.startswith("Heavy rain flooded")
+
+
+def test_lead_image_size_from_the_img_that_shows_it_and_absurd_sizes_ignored() -> None:
+    # og:image without a size takes the first <img> of the same address that declares one
+    # (relative src resolved against the page); "inf" or "NaN" is no size and raises nothing
+    page = f"""<html><head><title>Flood closes the coast road</title>
+    <meta property="og:image" content="https://news.example.org/img/flood.jpg">
+    <meta property="og:image:width" content="inf">
+    <meta property="twitter:image" content="https://news.example.org/img/road.jpg">
+    </head><body><article><h1>Flood closes the coast road</h1>
+    <img src="/img/flood.jpg" width="800" height="450">
+    <img src="/img/flood.jpg" width="10" height="10">
+    <img src="/img/road.jpg" width="inf" height="NaN">
+    {BODY}</article></body></html>"""
+    page_ = extract_html(page, url="https://news.example.org/2024/flood.html")
+    assert page_.images[0] == Image(url="https://news.example.org/img/flood.jpg", width=800, height=450)
+    assert page_.images[1] == Image(url="https://news.example.org/img/road.jpg", width=0, height=0)
