@@ -360,3 +360,18 @@ def test_initialled_names_are_people(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not any(name.endswith(("Open", "African", "Korea", "Bank")) for name in found["people"]), found
     monkeypatch.setattr(entities_mod, "INITIALLED_PEOPLE", False)
     assert "M. Hollowby" not in _people_past_the_lead("M. Hollowby c Quennell b Droogen 7")
+
+
+def test_news_agencies_and_bodies_named_alone_are_organisations(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _PAST_LEAD + (
+        "The minister told Reuters on Friday that the U.N. envoy would come. Xinhua said the Fed "
+        "would wait. He played in the Fed Cup and watched Reuters Television. UN-backed talks ended."
+    )
+    orgs = find_entities(text, "en").entities["organisations"]
+    assert orgs.get("Reuters") == 1  # "Reuters Television" is another name
+    assert orgs.get("United Nations") == 1  # "UN-backed" is an adjective
+    assert orgs.get("Xinhua") == 1
+    assert orgs.get("Federal Reserve") == 1  # not the "Fed Cup"
+    monkeypatch.setattr(entities_mod, "KNOWN_ORGS", False)
+    orgs = find_entities(text, "en").entities["organisations"]
+    assert "Xinhua" not in orgs and "Federal Reserve" not in orgs
