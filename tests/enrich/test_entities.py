@@ -375,3 +375,12 @@ def test_news_agencies_and_bodies_named_alone_are_organisations(monkeypatch: pyt
     monkeypatch.setattr(entities_mod, "KNOWN_ORGS", False)
     orgs = find_entities(text, "en").entities["organisations"]
     assert "Xinhua" not in orgs and "Federal Reserve" not in orgs
+
+
+def test_a_place_in_an_all_caps_dateline_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Talks end without a deal.\nBELGRADE 1996-08-30\nBREAKING NEWS\nThe talks ended on Friday."
+    found = find_entities(text, "en").entities
+    assert found["places"] == {"Belgrade": 1}
+    assert not found["people"] and not found["organisations"]  # "BREAKING NEWS" is no name
+    monkeypatch.setattr(entities_mod, "ALL_CAPS_DATELINES", False)
+    assert "Belgrade" not in find_entities(text, "en").entities["places"]
