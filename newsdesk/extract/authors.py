@@ -16,7 +16,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from .author_names import _AUTHOR_PREFIX, _CODE, _NOT_AUTHORS, _NOT_NAMES, split_authors
-from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold
+from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold, in_comment_item
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -149,6 +149,8 @@ def _byline_excluded(
         # an article's own <footer> often holds its author link; a site footer holds no rel=author
         if node.tag in _BYLINE_EXCLUDED_TAGS and not (specific and node.tag == "footer"):
             return True
+        if node.get("itemscope") is not None and in_comment_item(el):
+            return True  # inside a microdata Comment/Answer: a reply's author (forum posts)
         tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
         excluding = [t for t in tokens if _BYLINE_EXCLUDED_TOKEN.match(t)]
         if not excluding:
@@ -272,7 +274,9 @@ def choose_authors(
         found = [n for n in text_byline(tree) if not _names_site(n, keys)]
     # no person named anywhere: the organisation the page declares as author, or the byline
     # markup naming the site itself (a personal blog called after its author)
-    return found or declared_organisations(pm) or bylines
+    # nor a byline outside the replies: a thread page whose posts are all microdata Comments
+    # (vBulletin, XenForo) is by the author of its first post
+    return found or declared_organisations(pm) or bylines or pm.reply_authors[:1]
 
 
 def _ld_org_names(value: Any) -> list[str]:
@@ -368,7 +372,7 @@ def text_byline(tree: HtmlElement) -> list[str]:
 # by a user name in lower case ("Gespeichert von rasos"). They open their line (or follow a
 # separator): "a library written by Jane Doe" in a sentence is no byline.
 _LABELS = (
-    r"(?:^|[|·•(—–-]\s*)((?:written|posted|article|words|text|story)\s+by|(?:verfasst|geschrieben|"
+    r"(?:^|[|·•(—–-]\s*)((?:written|posted|article|words|text|story|started)\s+by|thread\s+starter|(?:verfasst|geschrieben|"
     r"eingestellt|gespeichert|erstellt|veröffentlicht)\s+von|(?:écrit|rédigé|publié)\s+par|scritto\s+da|"
     r"(?:escrito|publicado)\s+por|autor(?:in|en)?|authors?|auteur)"
 )
@@ -407,8 +411,8 @@ def labelled_byline(nodes: list[Any]) -> list[str]:
         if parent is None or len(clean(parent.text_content())) > 120 or _byline_excluded(parent):
             continue
         rest = m.group(3) if m.group(3) is not None else (kept[i + 1][1] if i + 1 < len(kept) else "")
-        if not rest or len(rest) > 80:
-            continue
+        if not rest or len(rest) > 80 or (m.group(3) is None and _AUTHOR_LABEL.match(rest)):
+            continue  # the next line another label: an icon's title before the visible one
         names = [n for n in split_authors(rest) if _NAMEISH.match(n)]
         if names:
             return names[:3]

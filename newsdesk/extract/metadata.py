@@ -111,6 +111,8 @@ class PageMeta:
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     #: microdata outside <meta>: itemprop -> values (datetime/content attribute, else text)
     itemprops: dict[str, list[str]] = field(default_factory=dict)
+    #: microdata authors of Comment/Answer items (forum posts, replies), in document order
+    reply_authors: list[str] = field(default_factory=list)
     #: <img> src, width and height attributes as the markup gives them (see :meth:`img_sizes`)
     img_declared: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     #: the URL relative addresses on the page resolve against
@@ -375,16 +377,35 @@ def collect(tree: HtmlElement, base_url: str = "") -> PageMeta:
         if el.get("itemscope") is not None:
             # an item (itemprop="author" itemscope itemtype=Person) is worth its own "name",
             # as schema.org reads it: its whole text is the name run into the bio beside it
+            # (a <meta itemprop="name" content=...> inside it holds the name in its content)
             named = el.xpath(".//*[@itemprop='name']")
-            value = clean(_text(named[0])) if named else ""
+            value = clean(named[0].get("content") or _text(named[0])) if named else ""
         else:
             # _text: a <style> or <script> inside the element (CSS-in-JS bylines) is no value
             value = el.get("datetime") or el.get("content") or title or clean(_text(el))
-        if value:
-            pm.itemprops.setdefault(el.get("itemprop", "").strip(), []).append(clean(value))
+        prop = el.get("itemprop", "").strip()
+        if value and prop == "author" and in_comment_item(el):
+            # a reply's author, not the page's: kept apart (a thread's first post is its starter)
+            pm.reply_authors.append(clean(value))
+        elif value:
+            pm.itemprops.setdefault(prop, []).append(clean(value))
     if not pm.lang:
         pm.lang = pm.first("content-language", "og:locale", "language", "dc.language", "inlanguage")
     return pm
+
+
+#: schema.org item types whose author wrote a reply on the page, not the page itself
+_REPLY_ITEMS = frozenset({"comment", "answer"})
+
+
+def in_comment_item(el: HtmlElement) -> bool:
+    """Whether the element belongs to a microdata Comment or Answer item (a forum post, a reply)."""
+    for node in el.iterancestors():
+        if node.get("itemscope") is not None:
+            kind = (node.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1]
+            if kind.casefold() in _REPLY_ITEMS:
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- title

@@ -388,6 +388,9 @@ def test_link_to_the_authors_page_that_names_them() -> None:
             [],
         ),
         ("<div class='comment'><p>Posted by Lena Hart</p></div>", []),
+        ("<p>Started by Konstantin</p>", ["Konstantin"]),
+        # a label's text twice (an icon's title, then the visible label): the name after the second
+        ("<div><span>Written by</span><span>Written by</span><a>Mara Quist</a></div>", ["Mara Quist"]),
     ],
 )
 def test_labelled_byline_after_the_article(byline: str, names: list[str]) -> None:
@@ -396,6 +399,65 @@ def test_labelled_byline_after_the_article(byline: str, names: list[str]) -> Non
         "<article><h1>Ferry terminal opens</h1>" + PARAS * 4 + byline + "</article>",
     )
     assert extract_html(html, url="https://x.example/news/ferry").authors == names
+
+
+def _post(user: str, text: str, kind: str = "Comment") -> str:
+    return (
+        f"<article class='message' itemscope itemtype='https://schema.org/{kind}'>"
+        f"<section class='message-user' itemprop='author' itemscope itemtype='https://schema.org/Person'>"
+        f"<meta itemprop='name' content='{user}'><a href='/members/{user}.1/'>{user}</a></section>"
+        f"<div itemprop='text'><p>{text}</p></div></article>"
+    )
+
+
+FERRY_REPLIES = _post("lenahart", "Good news, the old hall was falling apart anyway.") + _post(
+    "quayside77", "Will the tram run on Sundays as well?"
+)
+
+
+def test_thread_starter_label_names_the_forum_thread_author() -> None:
+    # every post a microdata Comment: the replies' authors are not the thread's; the header's
+    # "Thread starter" (an icon's <title> and a visually hidden label, then the name) is
+    head = (
+        "<div class='p-description'><ul><li><i><svg role='img'><title>Thread starter</title></svg></i>"
+        "<span class='u-srOnly'>Thread starter</span> <a href='/members/maraquist.9/' class='username'>"
+        "maraquist</a></li><li>Start date <time>Mar 10, 2023</time></li></ul></div>"
+    )
+    html = page(
+        "<title>Ferry terminal opens | Harbour Forum</title>",
+        "<h1>Ferry terminal opens</h1>" + head + PARAS + FERRY_REPLIES,
+    )
+    assert extract_html(html, url="https://forum.example/threads/ferry.1/").authors == ["maraquist"]
+
+
+def test_forum_replies_alone_give_the_first_posts_author() -> None:
+    # no label, no byline outside the posts: the first post of the thread page is its starter's
+    html = page(
+        "<title>Ferry terminal opens</title>",
+        "<h1>Ferry terminal opens</h1>" + _post("maraquist", PARAS) + FERRY_REPLIES,
+    )
+    assert extract_html(html, url="https://forum.example/threads/ferry.1/").authors == ["maraquist"]
+
+
+def test_question_author_not_the_commenters() -> None:
+    # a Q&A page: the Question's own author (its name in a <meta itemprop=name>), not the authors
+    # of the comments and answers nested in it
+    question = (
+        "<div itemprop='mainEntity' itemscope itemtype='https://schema.org/Question'>"
+        "<h1 itemprop='name'>Why does the ferry terminal need two piers?</h1><div itemprop='text'>"
+        + PARAS
+        + "</div>"
+        + _post("lenahart", "Because of the tides.")
+        + "<div itemprop='author' itemscope itemtype='http://schema.org/Person'>"
+        "<a href='/users/7/mara'>Mara Q.</a><meta itemprop='name' content='Mara Quist'></div>"
+        + _post("quayside77", "Two piers, two ferries.", kind="Answer")
+        + "</div>"
+    )
+    html = page(
+        "<title>Why two piers?</title>",
+        "<div itemscope itemtype='https://schema.org/QAPage'>" + question + "</div>",
+    )
+    assert extract_html(html, url="https://qa.example/questions/1").authors == ["Mara Quist"]
 
 
 # ---------------------------------------------------------------- titles
@@ -573,3 +635,13 @@ def test_updated_in_the_api_and_on_the_article_page(tmp_path: Path) -> None:
         assert data["updated"] == "2023-05-02T16:30:00Z"
         text = client.get(f"/articles/{items[0]['id']}").text
         assert '<time class="updated" datetime="2023-05-02">' in text
+
+
+@pytest.mark.slow
+def test_real_wcxb_forum_thread_authors() -> None:
+    pages = wcxb_pages({"wcxb-0519", "wcxb-0533", "wcxb-0564", "wcxb-1350"})
+    authors = {pid: extract_html(o["html"], url=o["url"], source=pid).authors for pid, o in pages.items()}
+    assert authors["wcxb-0519"] == ["Chris Hall"]  # XenForo "Thread starter", not the first reply
+    assert authors["wcxb-1350"] == ["khixxx"]  # ... and not "Jeff Weissman Electric"'s post
+    assert authors["wcxb-0533"] == ["HOSTLAR"]  # vBulletin: the first post's author
+    assert authors["wcxb-0564"] == ["Vader"]  # Stack Overflow: the asker, not the commenters
