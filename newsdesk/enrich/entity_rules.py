@@ -487,6 +487,54 @@ def _given_name_first(tokens: list[str], given: frozenset[str], lex: _Lexicon) -
     return True
 
 
+def _split_person(text: str, mention: _Mention, lex: _Lexicon) -> list[_Mention]:
+    """A person and an organisation run together, split: "Lynn Reaser of Barnett Banks Inc",
+    "Federal Reserve Governor Lawrence Lindsey"; other mentions as they are."""
+    tokens = mention.tokens
+    if len(tokens) < 4:
+        return [mention]
+    given = lex.given_names
+    cut = -1
+    if "of" in tokens:
+        at = tokens.index("of")
+        # the person before "of": a first name and a surname (titles and roles before them go)
+        if at >= 2 and tokens[at - 2] in given and _given_name_first(tokens[at - 2 : at], given, lex):
+            cut = at
+    if cut < 0:
+        for i, t in enumerate(tokens[1:-2], 1):
+            # an institution, a title, then a person: the title goes with the person
+            if t in _TITLES and tokens[i + 1] in given and _given_name_first(tokens[i + 1 :], given, lex):
+                cut = i
+                break
+        if cut < 0 or not any(t in _ORG_HEADS or _is_acronym(t) for t in tokens[:cut]):
+            return [mention]
+    first, second = tokens[:cut], tokens[cut + 1 :] if tokens[cut] == "of" else tokens[cut:]
+    if not first or not second:
+        return [mention]
+    if tokens[cut] == "of":
+        while first and first[0] not in given:
+            first = first[1:]  # "Economist Joel Naroff of First Union"
+    parts = []
+    cursor = mention.start
+    for group in (first, second):
+        start = text.find(group[0], cursor, mention.end)
+        end = text.find(group[-1], start, mention.end) + len(group[-1])
+        if start < 0 or end < start:
+            return [mention]
+        cursor = end
+        parts.append(
+            _Mention(
+                list(group),
+                text[max(0, start - 40) : start],
+                text[end : end + 40],
+                False,
+                start,
+                end,
+            )
+        )
+    return parts
+
+
 def _classify(
     mention: _Mention,
     lex: _Lexicon,
@@ -591,6 +639,8 @@ def find_spans(text: str, *, strict: bool = False, given_names: bool = False) ->
     ``given_names``: see _classify."""
     lex = get_lexicon()
     mentions = _mentions(text)
+    if given_names:
+        mentions = [part for m in mentions for part in _split_person(text, m, lex)]
     acronyms: dict[str, str] = {}
     for mention in mentions:
         defined = _ACRONYM_DEF_RE.match(mention.after)

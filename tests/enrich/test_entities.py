@@ -384,3 +384,14 @@ def test_a_place_in_an_all_caps_dateline_is_found(monkeypatch: pytest.MonkeyPatc
     assert not found["people"] and not found["organisations"]  # "BREAKING NEWS" is no name
     monkeypatch.setattr(entities_mod, "ALL_CAPS_DATELINES", False)
     assert "Belgrade" not in find_entities(text, "en").entities["places"]
+
+
+def test_a_person_run_together_with_an_organisation_is_split() -> None:
+    text = _PAST_LEAD + (
+        "said economist Lynn Hollowby of Quennell Banks Inc. in Jacksonville. "
+        "Northern Reserve Governor Lawrence Droogen agreed. The Bank of England did not."
+    )
+    found = find_entities(text, "en").entities
+    assert {"Lynn Hollowby", "Lawrence Droogen"} <= set(found["people"])
+    assert {"Quennell Banks Inc", "Northern Reserve", "Bank of England"} <= set(found["organisations"])
+    assert not any(" of " in name and "Hollowby" in name for name in found["organisations"])
