@@ -395,3 +395,19 @@ def test_a_person_run_together_with_an_organisation_is_split() -> None:
     assert {"Lynn Hollowby", "Lawrence Droogen"} <= set(found["people"])
     assert {"Quennell Banks Inc", "Northern Reserve", "Bank of England"} <= set(found["organisations"])
     assert not any(" of " in name and "Hollowby" in name for name in found["organisations"])
+
+
+def test_a_first_name_and_a_surname_the_model_missed_in_its_lead_are_a_person(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = (
+        "Squash results on Friday:\n"
+        "3 - Tomasz Hollowby (Poland) beat 6 - Chris Quennell (England) 15-8 15-13 13-15 15-9\n"
+        "Lebed Droogen peace plan talks go on."
+    )
+    people = find_entities(text, "en").entities["people"]
+    assert {"Tomasz Hollowby", "Chris Quennell"} <= set(people)
+    # must not: rare words alone vouch for no person in the lead (a surname and a place)
+    assert "Lebed Droogen" not in people
+    monkeypatch.setattr(entities_mod, "LEAD_RULE_PEOPLE", False)
+    assert "Chris Quennell" not in find_entities(text, "en").entities["people"]
