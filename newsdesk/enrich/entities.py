@@ -209,11 +209,14 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
             words = name.split()
             if kind == "people":
                 # "American Dennis Mitchell": the demonym describes the person
-                while len(words) > 2 and lex.is_demonym(words[0]):
+                # ("Christian" is a first name as well as a demonym: it stays)
+                while len(words) > 2 and lex.is_demonym(words[0]) and words[0] not in lex.given_names:
                     words = words[1:]
                 if len(words) < len(name.split()):
-                    start = text.index(words[0], span.start, span.end)
-                    span = Span(start, span.end, kind, " ".join(words))
+                    # a span past the lead may carry the full name of the person its word belongs
+                    # to ("Bandemer" named "Christian Bandemer"): then the start stays where it is
+                    start = text.find(words[0], span.start, span.end)
+                    span = Span(start if start >= 0 else span.start, span.end, kind, " ".join(words))
                     name = span.name
             if name in lex.places and (kind != "people" or lex.places[name] in lex.countries):
                 kind, name = "places", lex.places[name]

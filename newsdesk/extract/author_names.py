@@ -9,7 +9,10 @@ finds the fields and bylines; this module reads the names out of them.
 from __future__ import annotations
 
 import html as html_lib
+import importlib
+import pkgutil
 import re
+from functools import cache
 
 from .metadata import clean
 
@@ -197,3 +200,21 @@ def split_authors(value: str) -> list[str]:
             out.append(name)
     # keep only the fullest form of each name ("Smith" inside "Jane Smith")
     return [n for n in out if not any(n != m and n in m for m in out)]
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """First names in any of faker's person providers (census and registry lists of some 80
+    locales; MIT), read at run time: no list is copied into this repo. Loaded on first use
+    (about 0.2 s), only by the rules that must tell a person from other capitalised words.
+    """
+    import faker.providers.person as person  # a dependency (pyproject.toml), as for entities
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            listed = provider.__dict__.get(attr)
+            if isinstance(listed, (list, tuple, dict)):
+                names.update(str(n) for n in listed)
+    return frozenset(names)

@@ -15,8 +15,9 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from .author_names import _AUTHOR_PREFIX, _CODE, _NOT_AUTHORS, _NOT_NAMES, split_authors
+from .author_names import _AUTHOR_PREFIX, _CODE, _NOT_AUTHORS, _NOT_NAMES, given_names, split_authors
 from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold, in_comment_item
+from .textdates import _TEXT_DATE
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -276,7 +277,13 @@ def choose_authors(
     # markup naming the site itself (a personal blog called after its author)
     # nor a byline outside the replies: a thread page whose posts are all microdata Comments
     # (vBulletin, XenForo) is by the author of its first post
-    return found or declared_organisations(pm) or bylines or pm.reply_authors[:1]
+    return (
+        found
+        or declared_organisations(pm)
+        or [n for n in header_byline(tree) if not _names_site(n, keys)]
+        or bylines
+        or pm.reply_authors[:1]
+    )
 
 
 def _ld_org_names(value: Any) -> list[str]:
@@ -416,6 +423,76 @@ def labelled_byline(nodes: list[Any]) -> list[str]:
         names = [n for n in split_authors(rest) if _NAMEISH.match(n)]
         if names:
             return names[:3]
+    return []
+
+
+#: lines after the headline where a name beside a date is its byline
+HEADER_BYLINE_LINES = 6
+_MONTH_OR_DAY = re.compile(
+    r"^(?:jan|feb|mär|mar|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|mon|tue|wed|thu|fri|sat|sun|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)",
+    re.IGNORECASE,
+)
+
+
+_CREDIT_LINE = re.compile(
+    r"^\W*(?:fotos?|photos?|bild|image|credits?|quelle|source)\b|©|\(c\)", re.IGNORECASE
+)
+
+
+def _header_name(text: str) -> str:
+    """The person a short header line names ('' when it is not a name alone)."""
+    if _CREDIT_LINE.search(text):
+        return ""  # a picture's credit under the headline
+    names = split_authors(text)
+    if len(names) != 1 or not _PERSON_NAME.match(names[0]):
+        return ""
+    words = names[0].split()
+    if any(w.casefold() in _NAME_STOP or _MONTH_OR_DAY.match(w) for w in words):
+        return ""
+    if words[0] not in given_names():
+        return ""
+    return names[0]
+
+
+def header_byline(tree: HtmlElement) -> list[str]:
+    """A name standing beside the publish date right under the headline, without a label.
+
+    "11.12.2019 - Amelie Loevenich", "Kathrin Führes am Mittwoch, 26.01.2022", or the name
+    and the date in neighbouring elements ("Heiko Sauer" + "Do 9 Apr 2020"): a header line
+    that is only a date and a person's name, whose first word is a first name (so "Getty
+    Images" or "Reset Password" beside a date are not read as people).
+    """
+    # the page's first lines are menus, not a header: this needs the headline
+    nodes = _AFTER_H1_NODES(tree)
+    h1 = nodes[0].getparent() if nodes and hasattr(nodes[0], "getparent") else None
+    while h1 is not None and h1.tag != "h1":
+        h1 = h1.getparent()
+    lines: list[str] = []
+    for node in nodes[:60]:
+        parent = node.getparent() if hasattr(node, "getparent") else None
+        if h1 is not None and parent is not None and (parent is h1 or h1 in parent.iterancestors()):
+            continue  # the headline itself
+        text = clean(str(node))
+        if text:
+            lines.append(text)
+        if len(lines) > HEADER_BYLINE_LINES:
+            break
+    dated = [_TEXT_DATE.search(line) for line in lines]
+    for i, line in enumerate(lines[:HEADER_BYLINE_LINES]):
+        if len(line) > 80:
+            continue
+        m = dated[i]
+        if m is not None:
+            name = _header_name(f"{line[: m.start()]} {line[m.end() :]}".strip(" -–—|·•,:"))
+        elif (i > 0 and dated[i - 1] is not None and len(lines[i - 1]) <= 40) or (
+            i + 1 < len(lines) and dated[i + 1] is not None and len(lines[i + 1]) <= 40
+        ):
+            name = _header_name(line)
+        else:
+            continue
+        if name:
+            return [name]
     return []
 
 

@@ -1,0 +1,64 @@
+"""Authors that pages show without markup or label: a name beside the date under the headline."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.extract.html import extract_html
+
+PARAS = (
+    "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The harbour authority opened the new ferry terminal on Friday after three years of"
+            " construction and a budget that grew by a third along the way.",
+            "Passengers will board from two covered piers, and the old waiting hall on the quay"
+            " will become a market for local fishermen from the spring onwards.",
+        )
+    )
+    * 3
+)
+
+
+def _page(header: str, head: str = "") -> str:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Ferry terminal opens</title>"
+        f"{head}</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Ferry terminal opens</h1>{header}{PARAS}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "names"),
+    [
+        ("<p>11.12.2019 - Amelie Loevenich</p>", ["Amelie Loevenich"]),
+        ("<p>Kathrin Bauer am Mittwoch, 26.01.2022 - 14:30</p>", ["Kathrin Bauer"]),
+        ("<div><span>Heiko Sauer</span><span>Do 9 Apr 2020</span></div>", ["Heiko Sauer"]),
+        ("<div><time>March 3, 2021</time><a>Elliot Raba</a></div>", ["Elliot Raba"]),
+        # capitalised words beside a date that are no person
+        ("<p>Getty Images, 11.12.2019</p>", []),
+        ("<div><span>Reset Password</span><span>Do 9 Apr 2020</span></div>", []),
+        # a picture credit under the headline is no byline
+        ("<div><span>Foto: Christof Stahl</span><span>11.12.2019</span></div>", []),
+        # a name with no date beside it is not a header byline
+        ("<p>Amelie Loevenich</p><p>Wie war das nochmal mit den Variablen?</p>", []),
+    ],
+)
+def test_name_beside_the_date_under_the_headline(header: str, names: list[str]) -> None:
+    assert extract_html(_page(header), url="https://x.example/news/ferry").authors == names
+
+
+def test_header_byline_needs_a_headline() -> None:
+    html = _page("<p>11.12.2019 - Amelie Loevenich</p>").replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    assert extract_html(html, url="https://x.example/news/ferry").authors == []
+
+
+def test_declared_organisation_wins_over_an_unlabelled_header_name() -> None:
+    header = "<div><span>Amelie Loevenich</span><span>11.12.2019</span></div>"
+    assert extract_html(_page(header), url="https://x.example/a").authors == ["Amelie Loevenich"]
+    head = (
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle",'
+        ' "headline": "Ferry terminal opens",'
+        ' "author": {"@type": "Organization", "name": "Harbour Gazette"}}</script>'
+    )
+    assert extract_html(_page(header, head), url="https://x.example/a").authors == ["Harbour Gazette"]
