@@ -200,6 +200,8 @@ class _Lexicon:
         country_names = [c["name"] for c in gc.get_countries().values()]
         for name in country_names:
             places[name] = name
+            if name.startswith("The "):
+                places[name[4:]] = name  # "the Netherlands" is written with a small "the"
         for cont in gc.get_continents().values():
             places[cont["name"]] = cont["name"]
         for state in gc.get_us_states().values():

@@ -397,6 +397,22 @@ def test_a_person_run_together_with_an_organisation_is_split() -> None:
     assert not any(" of " in name and "Hollowby" in name for name in found["organisations"])
 
 
+def test_a_first_name_and_a_surname_the_model_missed_in_its_lead_are_a_person(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = (
+        "Squash results on Friday:\n"
+        "3 - Tomasz Hollowby (Poland) beat 6 - Chris Quennell (England) 15-8 15-13 13-15 15-9\n"
+        "Lebed Droogen peace plan talks go on."
+    )
+    people = find_entities(text, "en").entities["people"]
+    assert {"Tomasz Hollowby", "Chris Quennell"} <= set(people)
+    # must not: rare words alone vouch for no person in the lead (a surname and a place)
+    assert "Lebed Droogen" not in people
+    monkeypatch.setattr(entities_mod, "LEAD_RULE_PEOPLE", False)
+    assert "Chris Quennell" not in find_entities(text, "en").entities["people"]
+
+
 def test_a_span_named_by_a_longer_name_than_its_text_does_not_crash() -> None:
     # past the lead a bare surname's span carries the full name it belongs to; a demonym in
     # front of that name used to be looked up inside the span's text (ValueError: one GVC report
