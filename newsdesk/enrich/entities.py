@@ -44,6 +44,7 @@ from typing import Literal
 
 from ..model import Article
 from . import ner
+from .datelines import DATELINES, dateline_places
 from .entity_rules import (
     KINDS,
     EntityResult,
@@ -362,8 +363,28 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
         resolved = _results_teams(text, resolved, lex)
     if lex is not None and SPORTS_TEAMS:
         resolved = _sports_teams(text, resolved, lex)
+    if lex is not None and DATELINES:
+        resolved = _datelines(text, resolved, lex)
     resolved.sort()
     return resolved
+
+
+def _datelines(text: str, spans: list[Span], lex: _Lexicon) -> list[Span]:
+    """Dateline places (datelines.py) replace what overlaps them; a one-word organisation or
+    person of the same name elsewhere is that place ("Longyear is a town in mourning")."""
+    found = dateline_places(text, lex.places)
+    if not found:
+        return spans
+    taken = sorted((a, b) for a, b, _ in found)
+    names = {name for _, _, name in found if " " not in name}
+    kept = [Span(a, b, "places", name) for a, b, name in found]
+    for s in spans:
+        if _overlaps(taken, s.start, s.end):
+            continue
+        if s.kind != "places" and s.name in names:
+            s = Span(s.start, s.end, "places", s.name)
+        kept.append(s)
+    return kept
 
 
 def _sports_teams(text: str, spans: list[Span], lex: _Lexicon) -> list[Span]:

@@ -383,6 +383,7 @@ def test_a_place_in_an_all_caps_dateline_is_found(monkeypatch: pytest.MonkeyPatc
     assert found["places"] == {"Belgrade": 1}
     assert not found["people"] and not found["organisations"]  # "BREAKING NEWS" is no name
     monkeypatch.setattr(entities_mod, "ALL_CAPS_DATELINES", False)
+    monkeypatch.setattr(entities_mod, "DATELINES", False)  # datelines.py finds this shape too
     assert "Belgrade" not in find_entities(text, "en").entities["places"]
 
 
