@@ -266,7 +266,7 @@ def choose_authors(
                 if n not in names and not _names_site(n, keys):
                     names.append(n)
         if names:
-            return names[:10]
+            return _full_names(names[:10], pm)
     if tree is None:
         return []
     bylines = [_without_site(n, keys) for n in byline_authors(tree)]
@@ -284,6 +284,42 @@ def choose_authors(
         or bylines
         or pm.reply_authors[:1]
     )
+
+
+def _full_names(names: list[str], pm: PageMeta) -> list[str]:
+    """Declared authors given by first name only ("Nils"), completed by their own description.
+
+    Blogs declare the display name; the JSON-LD Person of that name often describes the
+    author by full name ("Nils Pickert ist freier Autor ..."): the first name followed by one
+    or two capitalised words. (The visible text was tried too: it took other people's names.)
+    """
+    out = []
+    for name in names:
+        if _FIRST_NAME_ONLY.match(name):
+            texts = [
+                o["description"]
+                for o in pm.jsonld
+                if o.get("name") == name and "person" in _types(o) and isinstance(o.get("description"), str)
+            ]
+            name = _completed(name, texts) or name
+        out.append(name)
+    return out
+
+
+_FIRST_NAME_ONLY = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]{2,}$")
+
+
+def _completed(first: str, texts: list[str]) -> str:
+    pattern = re.compile(rf"\b{re.escape(first)}[ \u00a0]+([A-ZÀ-Ý][\w'’-]+(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]+)?)")
+    for text in texts:
+        for m in pattern.finditer(text):
+            words = m.group(1).split()
+            while words and (words[-1].casefold() in _NAME_STOP or _MONTH_OR_DAY.match(words[-1])):
+                words.pop()
+            full = " ".join([first, *words])
+            if words and split_authors(full) == [full]:
+                return full
+    return ""
 
 
 def _ld_org_names(value: Any) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newsdesk.extract.html import extract_html
@@ -62,3 +64,28 @@ def test_declared_organisation_wins_over_an_unlabelled_header_name() -> None:
         ' "author": {"@type": "Organization", "name": "Harbour Gazette"}}</script>'
     )
     assert extract_html(_page(header, head), url="https://x.example/a").authors == ["Harbour Gazette"]
+
+
+def _ld_page(person: dict[str, object]) -> str:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "BlogPosting", "headline": "Ferry terminal opens", "author": {"@id": "#p"}},
+            {"@id": "#p", **person},
+        ],
+    }
+    return _page("", f"<script type='application/ld+json'>{json.dumps(graph)}</script>")
+
+
+def test_first_name_only_author_completed_by_their_own_description() -> None:
+    described = {
+        "@type": "Person",
+        "name": "Nils",
+        "description": "Nils Pickert ist freier Autor und Journalist.",
+    }
+    assert extract_html(_ld_page(described), url="https://x.example/a").authors == ["Nils Pickert"]
+    # a description that does not go on with a surname, or no Person: the name as declared
+    plain = {"@type": "Person", "name": "Nils", "description": "Nils schreibt über Fahrräder."}
+    assert extract_html(_ld_page(plain), url="https://x.example/a").authors == ["Nils"]
+    full = {"@type": "Person", "name": "Nils Pickert", "description": "Nils Pickert Berlin"}
+    assert extract_html(_ld_page(full), url="https://x.example/a").authors == ["Nils Pickert"]
