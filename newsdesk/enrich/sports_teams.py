@@ -8,7 +8,7 @@ Sports reports name clubs the way the NER model and the gazetteer cannot type:
   "Dinamo Moscow"), then the pattern's own word alone ("Real", "Deportivo");
 - a county side in a cricket report ("Essex", "Leicestershire");
 - in a sports report, a place that plays: the subject or object of a result verb
-  ("Leeds beat Chelsea", "lost to Bristol", "homered for Cleveland").
+  ("Leeds beat Chelsea", "a victory over Bristol").
 
 Countries stay places (a national side is named by its country, as the rest of
 newsdesk files it). The word lists are short, hand-written naming conventions of
@@ -77,11 +77,12 @@ _CLUB_RE = re.compile(
     rf"(?<![\w.'-])(?:({_WORD}(?: {_WORD})?) ({'|'.join(sorted(_CLUB_SUFFIXES))})"
     rf"|({'|'.join(sorted(_CLUB_PREFIXES))})((?: {_WORD}){{1,2}}))(?![\w'-])"
 )
-#: a place that plays: "Leeds beat", "lost to Leeds", "for Cleveland."
+#: a place that plays: "Leeds beat", "victory over Leeds" ("with Leeds", "for Atlanta" are as often
+#: the city)
 _BEFORE_VERB = re.compile(
     r" (?:beat|beats|defeated|edged|blanked|drew|crushed|thrashed|routed|downed|won|lost)\b"
 )
-_AFTER_WORD = re.compile(r"(?:beat|defeated|edged|blanked|over|against|to|with|for|v|vs)\.? $")
+_AFTER_WORD = re.compile(r"(?:beat|defeated|edged|blanked|over|against|v|vs)\.? $")
 
 
 def sports_report(text: str, folded: str | None = None) -> bool:

@@ -383,6 +383,7 @@ def test_a_place_in_an_all_caps_dateline_is_found(monkeypatch: pytest.MonkeyPatc
     assert found["places"] == {"Belgrade": 1}
     assert not found["people"] and not found["organisations"]  # "BREAKING NEWS" is no name
     monkeypatch.setattr(entities_mod, "ALL_CAPS_DATELINES", False)
+    monkeypatch.setattr(entities_mod, "DATELINES", False)  # datelines.py finds this shape too
     assert "Belgrade" not in find_entities(text, "en").entities["places"]
 
 
@@ -447,3 +448,28 @@ def test_every_gvc_report_gets_entities() -> None:
     results = entities_mod.find_entities_batch(texts, ["en"] * len(texts))
     assert len(results) == len(texts)
     assert all(not r.reason for r in results)
+
+
+def test_a_person_named_by_title_and_surname_alone_is_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _PAST_LEAD + (
+        "President Hollowby's aides met Mr Quennell. Later Hollowby left, and Quennell said no. "
+        "President Zine al-Droogen spoke. Minister Poland was no name."
+    )
+    people = find_entities(text, "en").entities["people"]
+    assert people.get("Hollowby") == 2 and people.get("Quennell") == 2
+    # must not: the first of several names, a place after a title
+    assert "Zine" not in people and "Poland" not in people
+    monkeypatch.setattr(entities_mod, "TITLED_PEOPLE", False)
+    assert "Quennell" not in find_entities(text, "en").entities["people"]
+
+
+def test_first_names_in_a_line_listing_names_are_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    # surnames that are everyday words make the line read as headline case
+    line = "67 Billy Little, Tim Young, Steve Long, Brian Wood\n"
+    people = find_entities(_PAST_LEAD + "\n" + line, "en").entities["people"]
+    assert {"Billy Little", "Tim Young", "Steve Long", "Brian Wood"} <= set(people)
+    # must not: a headline-case line that lists no names
+    headline = "Talks Stall, Markets Fall, Prices Rise Again\n"
+    assert not find_entities(_PAST_LEAD + "\n" + headline, "en").entities["people"]
+    monkeypatch.setattr(entities_mod, "NAME_LISTS", False)
+    assert "Steve Long" not in find_entities(_PAST_LEAD + "\n" + line, "en").entities["people"]
