@@ -15,6 +15,7 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from ..wordfreqs import zipf_en
 from .author_names import _AUTHOR_PREFIX, _CODE, _NOT_AUTHORS, _NOT_NAMES, given_names, split_authors
 from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold, in_comment_item
 from .textdates import _TEXT_DATE
@@ -283,6 +284,44 @@ def choose_authors(
         or [n for n in header_byline(tree) if not _names_site(n, keys)]
         or bylines
         or pm.reply_authors[:1]
+        or _site_person(tree, keys)
+    )
+
+
+#: a capitalised run of two or three words: a person's name, as a personal site shows it
+_NAME_RUN = re.compile(r"[A-ZÀ-Ý][\w'’-]+(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]+){1,2}")
+
+
+def _site_person(tree: HtmlElement, keys: list[str]) -> list[str]:
+    """The person a personal site is named after: a name the page shows whose letters are the
+    domain's ("Gregory Szorc" on gregoryszorc.com, "Alexander Klier" on alexander-klier.net).
+
+    Only where no one else is named: a personal site's posts are its owner's.
+    """
+    long_keys = {k for k in keys if len(k) >= 8}
+    if not long_keys:
+        return []
+    title = tree.find(".//title")
+    texts = [title.text_content() if title is not None else "", *_TEXT_NODES(tree)[:3000]]
+    for text in texts:
+        for m in _NAME_RUN.finditer(text):
+            name = m.group(0).removesuffix("'s").removesuffix("’s")
+            if fold(name) in long_keys and _person_name(name):
+                return [name]
+    return []
+
+
+#: a surname is a rare word: "Arch Linux", "Denver Health", "Noble Desktop" are companies
+SURNAME_MAX_ZIPF = 3.5
+
+
+def _person_name(name: str) -> bool:
+    first, *rest = name.split()
+    return (
+        len(first) >= 3
+        and first in given_names()
+        and all(zipf_en(w.casefold()) < SURNAME_MAX_ZIPF for w in rest)
+        and split_authors(name) == [name]
     )
 
 
