@@ -42,6 +42,12 @@ _AT = re.compile(rf"({_NAME}) AT ({_NAME})")
 #: name, its country or club in brackets, with a rank before or a result after
 _PARTICLE = r"(?:van|von|de|der|den|da|del|di|du|la|le)"
 _PERSON = rf"({_WORD}(?: (?:{_WORD}|{_PARTICLE})){{1,3}}) \([^()\n]{{2,30}}\)"
+#: after a ranked athlete's country: a team or a car, then a result or "same time"
+_TEAM_AFTER = re.compile(
+    rf" \([^()\n]{{2,30}}\),? ({_WORD}(?: {_WORD}){{0,3}})(?:,? (?=\d)| (?=(?:all )?same time)|$)"
+)
+#: switch for the benchmark's fitting check (benchmarks/entities.py); chosen on half of CoNLL dev
+ATHLETE_TEAMS = True
 _ATHLETE = re.compile(rf"=?\d+\. ?{_PERSON}(?:,| \d| [A-Z]|$).*|{_PERSON} \d.*")
 
 
@@ -79,6 +85,14 @@ def results_spans(
             if first not in places and first not in countries:
                 surface = line[a:b]
                 out.append((pos + a, pos + b, surface.title() if surface.isupper() else surface, "people"))
+                # the athlete's team or car after the country: "(Germany) Telekom 4 hours",
+                # "(Italy), Reynard Honda, 53.980"
+                team = _TEAM_AFTER.match(line, b) if ATHLETE_TEAMS else None
+                name = team.group(1) if team else ""
+                # a lone everyday word is no team ("(Norway) Second 5")
+                everyday = " " not in name and is_common is not None and is_common(name)
+                if team and name not in countries and name not in places and not everyday:
+                    out.append((pos + team.start(1), pos + team.end(1), name, "organisations"))
             pos += len(line) + 1
             continue
         for a, b in groups:

@@ -473,3 +473,12 @@ def test_first_names_in_a_line_listing_names_are_people(monkeypatch: pytest.Monk
     assert not find_entities(_PAST_LEAD + "\n" + headline, "en").entities["people"]
     monkeypatch.setattr(entities_mod, "NAME_LISTS", False)
     assert "Steve Long" not in find_entities(_PAST_LEAD + "\n" + line, "en").entities["people"]
+
+
+def test_the_uk_nations_are_places_and_no_teams() -> None:
+    text = (
+        _PAST_LEAD + "He was dropped by England in the cricket; Scotland beat Wales 2-1 in the league match."
+    )
+    found = find_entities(text, "en").entities
+    assert {"England", "Scotland", "Wales"} <= set(found["places"])
+    assert not {"England", "Scotland", "Wales"} & set(found["organisations"])  # national sides

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.enrich import entities as entities_mod
+from newsdesk.enrich import results_lines
 from newsdesk.enrich.entities import find_entities
 from newsdesk.enrich.results_lines import results_spans
 
@@ -98,3 +99,21 @@ def test_ranked_athletes_are_people_and_clubs_or_companies_are_not() -> None:
     ]
     people = find_entities("ATHLETICS - RESULTS.\n" + text, "en").entities["people"]
     assert {"Tomas Varga", "Joost van der Berg", "Lars Odegaard"} <= set(people)
+
+
+def test_an_athletes_team_or_car_after_the_country_is_an_organisation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = (
+        "1. Tomas Varga (Slovakia) Quelta 4 hours 48 mins 2 seconds\n"
+        "2. Lars Odegaard (Norway) MX Vesta same time\n"
+        "3. Joost Berg (Netherlands), Reynold Honda, 53.980\n"
+        "4. Peter Hollowby (Norway) 5 seconds behind\n"  # no team: nothing taken
+        "5. Anna Quennell (Sweden) France 6\n"  # a country is no team
+    )
+    countries = COUNTRIES | {"France"}
+    found = results_spans(text, countries)
+    teams = [n for _, _, n, k in found if k == "organisations"]
+    assert teams == ["Quelta", "MX Vesta", "Reynold Honda"]
+    monkeypatch.setattr(results_lines, "ATHLETE_TEAMS", False)
+    assert not [n for _, _, n, k in results_spans(text, countries) if k == "organisations"]
