@@ -272,8 +272,11 @@ def choose_authors(
         return []
     bylines = [_without_site(n, keys) for n in byline_authors(tree)]
     found = [n for n in bylines if not _names_site(n, keys)]
+    after_h1: list[Any] = []
     if not found:
-        found = [n for n in text_byline(tree) if not _names_site(n, keys)]
+        # the text from the first <h1> on, read once for both text bylines below
+        after_h1 = _AFTER_H1_NODES(tree)
+        found = [n for n in text_byline(tree, after_h1) if not _names_site(n, keys)]
     # no person named anywhere: the organisation the page declares as author, or the byline
     # markup naming the site itself (a personal blog called after its author)
     # nor a byline outside the replies: a thread page whose posts are all microdata Comments
@@ -281,7 +284,7 @@ def choose_authors(
     return (
         found
         or declared_organisations(pm)
-        or [n for n in header_byline(tree) if not _names_site(n, keys)]
+        or [n for n in header_byline(after_h1) if not _names_site(n, keys)]
         or bylines
         or pm.reply_authors[:1]
         or _site_person(tree, keys)
@@ -427,7 +430,7 @@ _AFTER_H1_NODES = XPath(
 )
 
 
-def text_byline(tree: HtmlElement) -> list[str]:
+def text_byline(tree: HtmlElement, after_h1: list[Any] | None = None) -> list[str]:
     """Names after a "By" label in the visible text near the headline (or the page's start).
 
     Text nodes are joined with line breaks, so a name never runs on into the next element
@@ -435,7 +438,7 @@ def text_byline(tree: HtmlElement) -> list[str]:
     """
     # the text from the first <h1> on (one XPath: finding it node by node costs more than the
     # rest of the author search on pages without an <h1>)
-    nodes = _AFTER_H1_NODES(tree) or _TEXT_NODES(tree)
+    nodes = (_AFTER_H1_NODES(tree) if after_h1 is None else after_h1) or _TEXT_NODES(tree)
     text = "\n".join(n.strip() for n in nodes[:200] if n.strip())[:BYLINE_AFTER]
     for m in _TEXT_BYLINE.finditer(text):
         before = text[max(0, m.start() - 25) : m.start() + 1].casefold()
@@ -530,7 +533,7 @@ def _header_name(text: str) -> str:
     return names[0]
 
 
-def header_byline(tree: HtmlElement) -> list[str]:
+def header_byline(nodes: list[Any]) -> list[str]:
     """A name standing beside the publish date right under the headline, without a label.
 
     "11.12.2019 - Amelie Loevenich", "Kathrin Führes am Mittwoch, 26.01.2022", or the name
@@ -538,8 +541,8 @@ def header_byline(tree: HtmlElement) -> list[str]:
     that is only a date and a person's name, whose first word is a first name (so "Getty
     Images" or "Reset Password" beside a date are not read as people).
     """
-    # the page's first lines are menus, not a header: this needs the headline
-    nodes = _AFTER_H1_NODES(tree)
+    # ``nodes``: the text from the first <h1> on (none without one: a page's first lines
+    # are menus, not a header)
     h1 = nodes[0].getparent() if nodes and hasattr(nodes[0], "getparent") else None
     while h1 is not None and h1.tag != "h1":
         h1 = h1.getparent()
