@@ -15,6 +15,7 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from ..wordfreqs import zipf_en
 from .author_names import _AUTHOR_PREFIX, _CODE, _NOT_AUTHORS, _NOT_NAMES, given_names, split_authors
 from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold, in_comment_item
 from .textdates import _TEXT_DATE
@@ -266,13 +267,16 @@ def choose_authors(
                 if n not in names and not _names_site(n, keys):
                     names.append(n)
         if names:
-            return names[:10]
+            return _full_names(names[:10], pm)
     if tree is None:
         return []
     bylines = [_without_site(n, keys) for n in byline_authors(tree)]
     found = [n for n in bylines if not _names_site(n, keys)]
+    after_h1: list[Any] = []
     if not found:
-        found = [n for n in text_byline(tree) if not _names_site(n, keys)]
+        # the text from the first <h1> on, read once for both text bylines below
+        after_h1 = _AFTER_H1_NODES(tree)
+        found = [n for n in text_byline(tree, after_h1) if not _names_site(n, keys)]
     # no person named anywhere: the organisation the page declares as author, or the byline
     # markup naming the site itself (a personal blog called after its author)
     # nor a byline outside the replies: a thread page whose posts are all microdata Comments
@@ -280,10 +284,84 @@ def choose_authors(
     return (
         found
         or declared_organisations(pm)
-        or [n for n in header_byline(tree) if not _names_site(n, keys)]
+        or [n for n in header_byline(after_h1) if not _names_site(n, keys)]
         or bylines
         or pm.reply_authors[:1]
+        or _site_person(tree, keys)
     )
+
+
+#: a capitalised run of two or three words: a person's name, as a personal site shows it
+_NAME_RUN = re.compile(r"[A-ZÀ-Ý][\w'’-]+(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]+){1,2}")
+
+
+def _site_person(tree: HtmlElement, keys: list[str]) -> list[str]:
+    """The person a personal site is named after: a name the page shows whose letters are the
+    domain's ("Gregory Szorc" on gregoryszorc.com, "Alexander Klier" on alexander-klier.net).
+
+    Only where no one else is named: a personal site's posts are its owner's.
+    """
+    long_keys = {k for k in keys if len(k) >= 8}
+    if not long_keys:
+        return []
+    title = tree.find(".//title")
+    texts = [title.text_content() if title is not None else "", *_TEXT_NODES(tree)[:3000]]
+    for text in texts:
+        for m in _NAME_RUN.finditer(text):
+            name = m.group(0).removesuffix("'s").removesuffix("’s")
+            if fold(name) in long_keys and _person_name(name):
+                return [name]
+    return []
+
+
+#: a surname is a rare word: "Arch Linux", "Denver Health", "Noble Desktop" are companies
+SURNAME_MAX_ZIPF = 3.5
+
+
+def _person_name(name: str) -> bool:
+    first, *rest = name.split()
+    return (
+        len(first) >= 3
+        and first in given_names()
+        and all(zipf_en(w.casefold()) < SURNAME_MAX_ZIPF for w in rest)
+        and split_authors(name) == [name]
+    )
+
+
+def _full_names(names: list[str], pm: PageMeta) -> list[str]:
+    """Declared authors given by first name only ("Nils"), completed by their own description.
+
+    Blogs declare the display name; the JSON-LD Person of that name often describes the
+    author by full name ("Nils Pickert ist freier Autor ..."): the first name followed by one
+    or two capitalised words. (The visible text was tried too: it took other people's names.)
+    """
+    out = []
+    for name in names:
+        if _FIRST_NAME_ONLY.match(name):
+            texts = [
+                o["description"]
+                for o in pm.jsonld
+                if o.get("name") == name and "person" in _types(o) and isinstance(o.get("description"), str)
+            ]
+            name = _completed(name, texts) or name
+        out.append(name)
+    return out
+
+
+_FIRST_NAME_ONLY = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]{2,}$")
+
+
+def _completed(first: str, texts: list[str]) -> str:
+    pattern = re.compile(rf"\b{re.escape(first)}[ \u00a0]+([A-ZÀ-Ý][\w'’-]+(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]+)?)")
+    for text in texts:
+        for m in pattern.finditer(text):
+            words = m.group(1).split()
+            while words and (words[-1].casefold() in _NAME_STOP or _MONTH_OR_DAY.match(words[-1])):
+                words.pop()
+            full = " ".join([first, *words])
+            if words and split_authors(full) == [full]:
+                return full
+    return ""
 
 
 def _ld_org_names(value: Any) -> list[str]:
@@ -352,7 +430,7 @@ _AFTER_H1_NODES = XPath(
 )
 
 
-def text_byline(tree: HtmlElement) -> list[str]:
+def text_byline(tree: HtmlElement, after_h1: list[Any] | None = None) -> list[str]:
     """Names after a "By" label in the visible text near the headline (or the page's start).
 
     Text nodes are joined with line breaks, so a name never runs on into the next element
@@ -360,7 +438,7 @@ def text_byline(tree: HtmlElement) -> list[str]:
     """
     # the text from the first <h1> on (one XPath: finding it node by node costs more than the
     # rest of the author search on pages without an <h1>)
-    nodes = _AFTER_H1_NODES(tree) or _TEXT_NODES(tree)
+    nodes = (_AFTER_H1_NODES(tree) if after_h1 is None else after_h1) or _TEXT_NODES(tree)
     text = "\n".join(n.strip() for n in nodes[:200] if n.strip())[:BYLINE_AFTER]
     for m in _TEXT_BYLINE.finditer(text):
         before = text[max(0, m.start() - 25) : m.start() + 1].casefold()
@@ -455,7 +533,7 @@ def _header_name(text: str) -> str:
     return names[0]
 
 
-def header_byline(tree: HtmlElement) -> list[str]:
+def header_byline(nodes: list[Any]) -> list[str]:
     """A name standing beside the publish date right under the headline, without a label.
 
     "11.12.2019 - Amelie Loevenich", "Kathrin Führes am Mittwoch, 26.01.2022", or the name
@@ -463,8 +541,8 @@ def header_byline(tree: HtmlElement) -> list[str]:
     that is only a date and a person's name, whose first word is a first name (so "Getty
     Images" or "Reset Password" beside a date are not read as people).
     """
-    # the page's first lines are menus, not a header: this needs the headline
-    nodes = _AFTER_H1_NODES(tree)
+    # ``nodes``: the text from the first <h1> on (none without one: a page's first lines
+    # are menus, not a header)
     h1 = nodes[0].getparent() if nodes and hasattr(nodes[0], "getparent") else None
     while h1 is not None and h1.tag != "h1":
         h1 = h1.getparent()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newsdesk.extract.html import extract_html
@@ -62,3 +64,56 @@ def test_declared_organisation_wins_over_an_unlabelled_header_name() -> None:
         ' "author": {"@type": "Organization", "name": "Harbour Gazette"}}</script>'
     )
     assert extract_html(_page(header, head), url="https://x.example/a").authors == ["Harbour Gazette"]
+
+
+def _ld_page(person: dict[str, object]) -> str:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "BlogPosting", "headline": "Ferry terminal opens", "author": {"@id": "#p"}},
+            {"@id": "#p", **person},
+        ],
+    }
+    return _page("", f"<script type='application/ld+json'>{json.dumps(graph)}</script>")
+
+
+def test_first_name_only_author_completed_by_their_own_description() -> None:
+    described = {
+        "@type": "Person",
+        "name": "Nils",
+        "description": "Nils Pickert ist freier Autor und Journalist.",
+    }
+    assert extract_html(_ld_page(described), url="https://x.example/a").authors == ["Nils Pickert"]
+    # a description that does not go on with a surname, or no Person: the name as declared
+    plain = {"@type": "Person", "name": "Nils", "description": "Nils schreibt über Fahrräder."}
+    assert extract_html(_ld_page(plain), url="https://x.example/a").authors == ["Nils"]
+    full = {"@type": "Person", "name": "Nils Pickert", "description": "Nils Pickert Berlin"}
+    assert extract_html(_ld_page(full), url="https://x.example/a").authors == ["Nils Pickert"]
+
+
+def _site_page(domain: str, shown: str) -> tuple[str, str]:
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Ferry terminal opens | {shown}</title></head><body><header><a href='/'>{shown}</a></header>"
+        f"<article><h1>Ferry terminal opens</h1>{PARAS}</article>"
+        f"<footer>© 2020 {shown}</footer></body></html>"
+    )
+    return html, f"https://{domain}/2020/ferry"
+
+
+@pytest.mark.parametrize(
+    ("domain", "shown", "names"),
+    [
+        ("gregoryszorc.com", "Gregory Szorc", ["Gregory Szorc"]),
+        ("alexander-klier.net", "Dr. Alexander Klier", ["Alexander Klier"]),
+        # a company named like its domain is no person: common words, or no first name
+        ("archlinux.org", "Arch Linux", []),
+        ("denverhealth.org", "Denver Health", []),
+        ("journeytocollege.com", "Journey To College", []),
+        # a name that is not the domain's
+        ("harbour-news.example", "Gregory Szorc", []),
+    ],
+)
+def test_personal_site_named_after_its_owner(domain: str, shown: str, names: list[str]) -> None:
+    html, url = _site_page(domain, shown)
+    assert extract_html(html, url=url).authors == names
