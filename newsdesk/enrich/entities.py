@@ -121,8 +121,8 @@ TITLED_PEOPLE = True
 #: the line reads as headline case. Chosen on half of CoNLL dev
 NAME_LISTS = True
 _TITLED_RE = re.compile(
-    r"(?<![\w.])(?:President|Senator|Sen\.|Governor|Gov\.|Minister|Premier|Chancellor|Mayor|Judge|"
-    r"Ambassador|Pope|Mr|Mrs|Ms|Dr)\.? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+    r"(?<![\w.])(?:[Pp]resident|[Ss]enator|Sen\.|[Gg]overnor|Gov\.|[Mm]inister|[Pp]remier|[Cc]hancellor|"
+    r"[Mm]ayor|[Jj]udge|[Aa]mbassador|Pope|Mr|Mrs|Ms|Dr)\.? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
     # not the first of several names ("President Zine al-Abidine Ben Ali"); "Clinton's" is him
     r"(?![\w-]| [A-Z]|\.[A-Z]| (?:al|bin|de|van|von|da|di|le|la)\b)(?![’'](?![sS]\b))"
 )

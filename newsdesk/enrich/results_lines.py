@@ -51,6 +51,32 @@ ATHLETE_TEAMS = True
 _ATHLETE = re.compile(rf"=?\d+\. ?{_PERSON}(?:,| \d| [A-Z]|$).*|{_PERSON} \d.*")
 
 
+#: a goal scorer: "Marc Degryse (13th)", "Jan Allan Mueller (60th minute)", "Shearer (pen)"
+_SCORER = re.compile(
+    rf"(?<![\w.])({_WORD}(?: (?:{_WORD}|{_PARTICLE})){{0,3}})"
+    r" \((?:\d{1,3}(?:st|nd|rd|th)(?: minute)?|pen|penalty)[,)]"
+)
+#: a cricket batting line: "M. Waugh c and b Jayasuriya 50", "S. Law c Tillekeratne b Dharmasena 13":
+#: the fielder and the bowler
+_BATTING = re.compile(r"[A-Z]\. ?[A-Z][\w'-]+ (?:c|b|st|lbw|run out|not out)\b")
+_DISMISSED_BY = re.compile(rf"\b(?:c|st|b) ({_WORD}(?: {_WORD})?)(?= b | \d|$)")
+#: bowling figures, overs-maidens-runs-wickets: "Muralitharan 10-0-41-2"
+_BOWLER = re.compile(
+    r"(?<![\w.])((?:[A-Z]\. ?)?(?:de )?[A-Z][\w'-]+) \d{1,2}(?:\.\d)?-\d{1,2}-\d{1,3}-\d{1,2}\b"
+)
+#: switch for the benchmark's fitting check (benchmarks/entities.py); chosen on half of CoNLL dev
+SCORECARDS = True
+
+
+def _players(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of goal scorers, fielders and bowlers named in a scorecard line."""
+    out = [(m.start(1), m.end(1), m.group(1)) for m in _SCORER.finditer(line)]
+    if _BATTING.match(line):
+        out += [(m.start(1), m.end(1), m.group(1)) for m in _DISMISSED_BY.finditer(line, 4)]
+    out += [(m.start(1), m.end(1), m.group(1)) for m in _BOWLER.finditer(line)]
+    return out
+
+
 def results_spans(
     text: str,
     countries: Collection[str],
@@ -68,6 +94,13 @@ def results_spans(
     pos = 0
     for line in text.split("\n"):
         stripped = line.rstrip()
+        if SCORECARDS and len(stripped) <= 2 * _MAX_LINE:
+            out += [
+                (pos + a, pos + b, name, "people")
+                for a, b, name in _players(stripped)
+                # "Sales 10-0-41-2": an everyday word alone is no player
+                if " " in name or is_common is None or not is_common(name)
+            ]
         groups: list[tuple[int, int]] = []
         venue = -1
         # results lines are short; prose paragraphs skip the patterns (ingest cost)

@@ -240,7 +240,7 @@ def _attrs(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('rel') or ''} {el.get('itemprop') or ''}"
 
 
-_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]")
+_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]", smart_strings=False)
 
 
 def _author_box_name(el: HtmlElement) -> list[str]:

@@ -453,10 +453,11 @@ def test_every_gvc_report_gets_entities() -> None:
 def test_a_person_named_by_title_and_surname_alone_is_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
     text = _PAST_LEAD + (
         "President Hollowby's aides met Mr Quennell. Later Hollowby left, and Quennell said no. "
-        "President Zine al-Droogen spoke. Minister Poland was no name."
+        "President Zine al-Droogen spoke. Minister Poland was no name. The president Wrzesni left."
     )
     people = find_entities(text, "en").entities["people"]
     assert people.get("Hollowby") == 2 and people.get("Quennell") == 2
+    assert people.get("Wrzesni") == 1  # a title in lower case too
     # must not: the first of several names, a place after a title
     assert "Zine" not in people and "Poland" not in people
     monkeypatch.setattr(entities_mod, "TITLED_PEOPLE", False)

@@ -117,3 +117,20 @@ def test_an_athletes_team_or_car_after_the_country_is_an_organisation(
     assert teams == ["Quelta", "MX Vesta", "Reynold Honda"]
     monkeypatch.setattr(results_lines, "ATHLETE_TEAMS", False)
     assert not [n for _, _, n, k in results_spans(text, countries) if k == "organisations"]
+
+
+def test_scorers_fielders_and_bowlers_are_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (
+        "Scorers:\n"
+        "Norway - Tomas Varga (13th), Lars Odegaard (60th minute)\n"
+        "M. Hollowby c and b Quennell 50\n"
+        "S. Droogen c Tillek b Wrzesni 13\n"
+        "Bowling: S. Quennell 5-1-36-1, Wrzesni 9.5-0-44-1\n"
+        "The Budget (2nd reading) passed.\n"  # not a scorer: an everyday word before the bracket
+        "Sales 10-0-41-2 percent rose.\n"  # figures after an everyday word
+    )
+    everyday = {"Sales", "Budget", "The"}.__contains__
+    people = {n for _, _, n, k in results_spans(text, COUNTRIES, is_common=everyday) if k == "people"}
+    assert people == {"Tomas Varga", "Lars Odegaard", "Quennell", "Tillek", "Wrzesni", "S. Quennell"}
+    monkeypatch.setattr(results_lines, "SCORECARDS", False)
+    assert not {n for _, _, n, k in results_spans(text, COUNTRIES) if k == "people"}
