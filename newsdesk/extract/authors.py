@@ -232,7 +232,7 @@ def _attrs(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('rel') or ''} {el.get('itemprop') or ''}"
 
 
-_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]")
+_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]", smart_strings=False)
 _PERSON_NAME = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]+ ){1,3}[A-ZÀ-Ý][\w'’-]+$")
 
 
