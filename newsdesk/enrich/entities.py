@@ -120,6 +120,9 @@ TITLED_PEOPLE = True
 #: English: in a line listing three or more names, a first name and a surname is a person though
 #: the line reads as headline case. Chosen on half of CoNLL dev
 NAME_LISTS = True
+#: English and French: the acronym an organisation is defined by ("European Central Bank (ECB)")
+#: is a mention of it there too, as news readers (and CoNLL) count it. Chosen on half of CoNLL dev
+ACRONYM_MENTIONS = True
 _TITLED_RE = re.compile(
     r"(?<![\w.])(?:[Pp]resident|[Ss]enator|Sen\.|[Gg]overnor|Gov\.|[Mm]inister|[Pp]remier|[Cc]hancellor|"
     r"[Mm]ayor|[Jj]udge|[Aa]mbassador|Pope|Mr|Mrs|Ms|Dr)\.? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
@@ -295,13 +298,15 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
 
     # "European Central Bank (ECB)": the acronym names that organisation wherever it stands
     acronyms: dict[str, str] = {}
-    defining: set[int] = set()  # the "(ECB)" itself is part of the mention before it
+    # without ACRONYM_MENTIONS the "(ECB)" itself is part of the mention before it
+    defining: set[int] = set()
     for span in spans:
         if span.kind == "organisations" and " " in span.name:
             defined = _ACRONYM_AFTER_RE.match(text, span.end)
             if defined:
                 acronyms[defined.group(1)] = span.name
-                defining.add(defined.start(1))
+                if not ACRONYM_MENTIONS:
+                    defining.add(defined.start(1))
     spans = [
         Span(s.start, s.end, s.kind, acronyms[s.name])
         if s.kind == "organisations" and s.name in acronyms

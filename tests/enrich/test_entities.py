@@ -56,7 +56,8 @@ def test_counts_people_organisations_and_places() -> None:
     assert set(ents) == set(KINDS)
     assert ents["people"] == {"Anna Kowalczyk": 2, "Tomasz Wrzesniewski": 2}  # bare surnames count
     assert ents["organisations"]["World Health Organization"] == 1  # "the" is not part of the name
-    assert ents["organisations"]["European Central Bank"] == 2  # the acronym counts for the full name
+    # the acronym counts for the full name, where it is defined ("(ECB)") too
+    assert ents["organisations"]["European Central Bank"] == 3
     assert ents["places"]["Geneva"] == 2
     assert {"Nairobi", "Kenya", "Poland"} <= set(ents["places"])
     flat = {name for kind in KINDS for name in ents[kind]}
@@ -277,7 +278,7 @@ def test_the_pipeline_is_reloaded_now_and_then(monkeypatch: pytest.MonkeyPatch) 
     assert again is not first and extract_entities(PARAGRAPH, "en")["places"]["Geneva"] == 2
 
 
-def test_a_defined_acronym_counts_for_its_organisation_past_the_lead() -> None:
+def test_a_defined_acronym_counts_for_its_organisation_past_the_lead(monkeypatch: pytest.MonkeyPatch) -> None:
     # made up: no such party
     text = (
         "Officials of the Northern Valley Unity Party (NVUP) met in the capital on Monday.\n"
@@ -285,7 +286,9 @@ def test_a_defined_acronym_counts_for_its_organisation_past_the_lead() -> None:
         + "\nLater the NVUP said it would meet again."
     )
     found = find_entities(text, "en").entities
-    assert found["organisations"].get("Northern Valley Unity Party") == 2
+    assert found["organisations"].get("Northern Valley Unity Party") == 3  # "(NVUP)" is a mention
+    monkeypatch.setattr(entities_mod, "ACRONYM_MENTIONS", False)
+    assert find_entities(text, "en").entities["organisations"].get("Northern Valley Unity Party") == 2
     assert "NVUP" not in found["organisations"]
 
 
