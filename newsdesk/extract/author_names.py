@@ -202,6 +202,21 @@ def split_authors(value: str) -> list[str]:
     return [n for n in out if not any(n != m and n in m for m in out)]
 
 
+# a person's name as bylines show it: two to four capitalised words
+_PERSON_NAME = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]+ ){1,3}[A-ZÀ-Ý][\w'’-]+$")
+
+
+# a person's name (capitalised words) or a user name (one token, letters first)
+_NAMEISH = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?(?: (?:[a-z]{1,3} )?[A-ZÀ-Ý][\w'’.-]*)*|[^\W\d][\w.-]{2,30})$"
+)
+
+# words that end a name read from running text ("Jane Doe The harbour ...")
+_NAME_STOP_TEXT = """the a an this that these in on at for and or but if as it we i our you your
+updated published posted last reviewed share follow"""
+_NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
+
+
 @cache
 def given_names() -> frozenset[str]:
     """First names in any of faker's person providers (census and registry lists of some 80

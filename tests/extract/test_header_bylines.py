@@ -117,3 +117,26 @@ def _site_page(domain: str, shown: str) -> tuple[str, str]:
 def test_personal_site_named_after_its_owner(domain: str, shown: str, names: list[str]) -> None:
     html, url = _site_page(domain, shown)
     assert extract_html(html, url=url).authors == names
+
+
+def _thread(posts: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Ferry timetable question</title>"
+        "</head><body><form><a class='username'>Log in</a></form><h1>Ferry timetable question</h1>"
+        f"{posts}</body></html>"
+    )
+
+
+def test_forum_thread_by_its_first_posters_username() -> None:
+    post = "<div class='post'><a class='username' href='/members/{0}'>{0}</a>{1}</div>"
+    html = _thread(post.format("b.scherer", PARAS) + post.format("Lena Hart", PARAS))
+    assert extract_html(html, url="https://forum.x.example/t/1").authors == ["b.scherer"]
+    vbulletin = _thread(f"<div><a class='bigusername' href='member.php?u=2'>microfast</a></div>{PARAS}")
+    assert extract_html(vbulletin, url="https://forum.x.example/t/2").authors == ["microfast"]
+
+
+def test_commenter_under_an_article_is_not_its_author() -> None:
+    comments = (
+        "<div class='comments'><div class='comment'><a class='username'>Mayakoenigin</a> Schön!</div></div>"
+    )
+    assert extract_html(_page(comments), url="https://x.example/news/ferry").authors == []
