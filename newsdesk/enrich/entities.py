@@ -418,25 +418,25 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
     if lex is not None and SPORTS_TEAMS:
         resolved = _sports_teams(text, resolved, lex)
     if lex is not None and DATELINES:
-        resolved = _datelines(text, resolved, lex)
+        resolved = _override(resolved, dateline_places(text, lex.places), "places")
     resolved.sort()
     return resolved
 
 
-def _datelines(text: str, spans: list[Span], lex: _Lexicon) -> list[Span]:
-    """Dateline places (datelines.py) replace what overlaps them; a one-word organisation or
-    person of the same name elsewhere is that place ("Longyear is a town in mourning")."""
-    found = dateline_places(text, lex.places)
+def _override(spans: list[Span], found: list[tuple[int, int, str]], kind: str) -> list[Span]:
+    """``found`` (start, end, name) become spans of ``kind``, replacing what overlaps them; a
+    one-word span of another kind elsewhere with one of their names is of ``kind`` too
+    ("Longyear is a town in mourning" after the dateline "LONGYEAR")."""
     if not found:
         return spans
     taken = sorted((a, b) for a, b, _ in found)
     names = {name for _, _, name in found if " " not in name}
-    kept = [Span(a, b, "places", name) for a, b, name in found]
+    kept = [Span(a, b, kind, name) for a, b, name in found]
     for s in spans:
         if _overlaps(taken, s.start, s.end):
             continue
-        if s.kind != "places" and s.name in names:
-            s = Span(s.start, s.end, "places", s.name)
+        if s.kind != kind and s.name in names:
+            s = Span(s.start, s.end, kind, s.name)
         kept.append(s)
     return kept
 

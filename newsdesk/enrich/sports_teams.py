@@ -80,7 +80,10 @@ _CLUB_RE = re.compile(
 #: a place that plays: "Leeds beat", "victory over Leeds" ("with Leeds", "for Atlanta" are as often
 #: the city)
 _BEFORE_VERB = re.compile(
-    r" (?:beat|beats|defeated|edged|blanked|drew|crushed|thrashed|routed|downed|won|lost)\b"
+    r" (?:has |have |had )?(?:beat|beats|defeated|edged|blanked|drew|crushed|thrashed|routed|downed|won|"
+    r"lost|tied|rallied)\b"
+    # "Atlanta's Tom Glavine": a team's player
+    r"|'s [A-Z][a-z]+ [A-Z][a-z]+"
 )
 _AFTER_WORD = re.compile(r"(?:beat|defeated|edged|blanked|over|against|v|vs)\.? $")
 

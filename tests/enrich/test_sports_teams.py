@@ -32,6 +32,16 @@ def test_teams_in_a_sports_report_are_organisations() -> None:
     assert not {"Americans", "Democrats", "Netherlands", "France", "Florida"} & set(orgs)
 
 
+def test_a_place_that_plays_in_a_sports_report() -> None:
+    text = (
+        "Milwaukee has won 10 of its last 15 games in the league this season, the coach said.\n"
+        "Atlanta's Tom Quennell pitched the ninth inning. In Atlanta, fans cheered the victory.\n"
+    )
+    found = find_entities(text, "en").entities
+    assert found["organisations"].get("Milwaukee") == 1 and found["organisations"].get("Atlanta") == 1
+    assert found["places"].get("Atlanta") == 1  # "In Atlanta"
+
+
 def test_no_teams_outside_sports_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     text = (
         "Ministers from Leeds and Kent met in Essex to discuss roads. The Americans said Leeds beat "
