@@ -5,8 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from lxml import etree
 
-from newsdesk.extract.html import extract_html
+from newsdesk.extract.html import _visible_words, extract_html, load_html
 from newsdesk.extract.metadata import fold
 
 PARAS = "".join(
@@ -52,3 +53,22 @@ def test_first_poster_needs_the_username_class_token(cls: str, poster: list[str]
         "</body></html>"
     )
     assert extract_html(html, url="https://forum.x.example/t/2").authors == poster
+
+
+VISIBLE = etree.XPath(".//text()[not(parent::script|parent::style|parent::noscript|parent::template)]")
+AREAS = [
+    "<main><p>Four words of text</p><script>var a = 1; var b = 2;</script>tail words</main>",
+    "<article><style>p { color: red }</style><noscript><img src=x> no script</noscript>"
+    "<template><p>inside template</p></template><p>two words</p></article>",
+    "<div role='main'>  </div>",
+    "<script role='main'>var x = 'role main script';</script>",
+    "<main><article>nested <b>bold</b>text<script>x y z</script></article> after</main>",
+]
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_visible_words_count_the_text_outside_scripts_and_styles(area: str) -> None:
+    tree = load_html(f"<html><head></head><body>{area}<p>outside the area</p></body></html>")
+    assert tree is not None
+    el = tree.xpath("//main|//article|//*[@role='main']")[0]
+    assert _visible_words(el) == len(" ".join(VISIBLE(el)).split())
