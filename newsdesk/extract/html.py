@@ -41,6 +41,7 @@ from .metadata import (
     site_keys,
 )
 from .text_tables import is_table_block, join_row_lines
+from .title_tidy import tidy_title
 
 EXTRACTOR = f"trafilatura/{trafilatura.__version__}+newsdesk"
 
@@ -175,7 +176,9 @@ def extract_html(html: str | bytes, *, url: str | None = None, source: str = "<h
 
     host, domain = _host(base), registered_domain(base)
     site = _site_name(pm)
-    title = choose_title(pm, [site] if site else [], host, domain) or clean(extract_title(tree) or "")
+    title = tidy_title(
+        choose_title(pm, [site] if site else [], host, domain) or clean(extract_title(tree) or "")
+    )
     if not_headline(title) or (site and fold(title) == fold(site)):
         # an error, login or section page's title, or the site's name: no headline at all,
         # so the article gets a title derived from its text (extract.article)

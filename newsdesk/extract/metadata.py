@@ -283,7 +283,7 @@ def read_h1(el: HtmlElement, base_url: str = "") -> H1:
             if isinstance(child.tag, str) and child.tag not in _NO_TEXT:
                 cls = _classes(child)
                 drop = (
-                    child.tag == "small"
+                    child.tag in ("small", "button")
                     or child.get("aria-hidden") == "true"
                     or bool(cls.strip() and (_HIDDEN_CLASS.search(cls) or _KICKER_CLASS.search(cls)))
                 )

@@ -28,3 +28,29 @@ def test_line_breaks_in_the_h1_separate_words(h1: str, title: str) -> None:
         f"<body><article><h1>{h1}</h1>{PARAS}</article></body></html>"
     )
     assert extract_html(html, url="https://x.example/a").title == title
+
+
+def _page(h1: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Page</title></head>"
+        f"<body><article><h1>{h1}</h1>{PARAS}</article></body></html>"
+    )
+
+
+def test_a_button_inside_the_h1_is_not_the_title() -> None:
+    html = _page("Crate tokio<button id='copy-path' title='Copy item path'>Copy item path</button>")
+    assert extract_html(html, url="https://docs.x.example/tokio").title == "Crate tokio"
+
+
+@pytest.mark.parametrize(
+    ("h1", "title"),
+    [
+        # UTF-8 read as cp1252 in the page's own markup
+        ("A DIY Investor\u00e2\u20ac\u2122s Guide", "A DIY Investor\u2019s Guide"),
+        ("itertools \u00e2\u20ac\u201d Functions", "itertools \u2014 Functions"),
+        # real text with the same letters stays as it is
+        ("Caf\u00e9 \u00e2 la carte \u201cquoted\u201d", "Caf\u00e9 \u00e2 la carte \u201cquoted\u201d"),
+    ],
+)
+def test_mojibake_in_the_title_is_repaired(h1: str, title: str) -> None:
+    assert extract_html(_page(h1), url="https://x.example/a").title == title
