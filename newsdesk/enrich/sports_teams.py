@@ -121,6 +121,9 @@ def team_spans(
     out: list[tuple[int, int, str]] = []
     folded = text.lower()
     sports = sports_report(text, folded)
+    if not sports:
+        # teams are named so in sports reports; the rest of the news pays one scan (ingest cost)
+        return []
     teams: dict[str, str] = {}  # a short form found alone -> the team's name
 
     def place(name: str) -> bool:

@@ -22,7 +22,7 @@ _AUTHOR_PREFIX = re.compile(
     r"veröffentlicht|publiziert|erstellt|eingestellt|gespeichert|(?:ein )?beitrag|artikel|"
     r"publié|publicado|pubblicato|recipe|insights|"
     r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|av|from|via|autor(?:in)?|author|text|fotos?|interview)\s*:?\s+",
+    r"(?:by|von|vom|par|por|di|da|door|av|from|via|autor(?:in)?|author|auteur|text|fotos?|interview)\s*:?\s+",
     re.IGNORECASE,
 )
 # a date or place after the name: "Jane Doe am 3. Mai", "Jane Doe on May 3", "Jane Doe | 3 min"
@@ -98,7 +98,8 @@ _NOT_NAMES = frozenset(
         "facebook", "twitter", "instagram", "linkedin", "email", "print", "x", "bio",
         "staff writer", "staff reporter", "news desk", "newsdesk", "web desk", "desk",
         "press release", "sponsored", "advertisement", "editorial team", "editorial staff",
-        "the author", "about the author", "written by", "posted by", "by",
+        "the author", "about the author", "written by", "posted by", "by", "view all", "auteur",
+        "datum", "date", "copier", "copy", "artikel von", "article by", "quelle", "source",
     }
 )  # fmt: skip
 

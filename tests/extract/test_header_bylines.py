@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from newsdesk.extract.author_names import split_authors
 from newsdesk.extract.html import extract_html
 
 PARAS = (
@@ -140,3 +141,20 @@ def test_commenter_under_an_article_is_not_its_author() -> None:
         "<div class='comments'><div class='comment'><a class='username'>Mayakoenigin</a> Schön!</div></div>"
     )
     assert extract_html(_page(comments), url="https://x.example/news/ferry").authors == []
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("View all", []),
+        ("Datum", []),
+        ("Copier", []),
+        ("Quelle", []),
+        ("Artikel von", []),
+        ("Auteur", []),
+        ("Auteur: Anna Kubišta", ["Anna Kubišta"]),
+        ("Fritz Imhof", ["Fritz Imhof"]),
+    ],
+)
+def test_byline_furniture_is_no_name(value: str, names: list[str]) -> None:
+    assert split_authors(value) == names
