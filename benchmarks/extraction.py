@@ -1,7 +1,7 @@
 """Main-text and metadata extraction benchmark on two dev sets, through the product path.
 
     nice .venv/bin/python benchmarks/extraction.py [--set trafilatura|wcxb ...] [--limit N]
-        [--option OPTION=VALUE ...] [--speed-pages N] [--speed-rounds N] [--fresh]
+        [--option OPTION=VALUE ...] [--speed-pages N] [--speed-rounds N] [--speed-only] [--fresh]
         [--write-readme]
 
 Each set (see ``extraction_sets.py``) is prepared once into JSON Lines inputs
@@ -30,7 +30,7 @@ Throughput: the product's extraction step (``extract_article`` on the RawDocumen
 in alternating order on the first ``--speed-pages`` pages of each set, in this process.
 The pages are timed ``--speed-rounds`` times (3); the ratio reported is the median round's,
 with the lowest and highest round and each round's load average beside it (one round on a
-shared 2-core machine moves by several per cent).
+shared 2-core machine moves by several per cent). ``--speed-only`` runs only these rounds.
 Store, enrichment and linking are not in it (they are not extraction).
 """
 
@@ -562,8 +562,15 @@ def main(argv: list[str] | None = None) -> int:
         choices=("newsdesk", "plain"),
         help="only fill that side's cache (run both sides in parallel processes), no report",
     )
+    ap.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="only the throughput rounds (no ingest, no scores); not with --write-readme",
+    )
     ap.add_argument("--write-readme", action="store_true", help="write the tables into benchmarks/README.md")
     args = ap.parse_args(argv)
+    if args.speed_only and (args.write_readme or args.only):
+        ap.error("--speed-only measures only throughput: the README block needs the scores too")
 
     # both extractors log every page they give up on; the tallies say it once
     logging.disable(logging.WARNING)
@@ -583,6 +590,9 @@ def main(argv: list[str] | None = None) -> int:
     ingest_seconds, ingest_pages = 0.0, 0
     for name in args.set or sorted(SETS):
         ds = load_set(name, args.limit)
+        if args.speed_only:
+            speed_pages += _raw_documents(ds)[: args.speed_pages]
+            continue
         if args.only == "plain":
             run_plain(ds, fresh=args.fresh)
             continue

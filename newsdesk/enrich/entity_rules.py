@@ -131,6 +131,9 @@ _PLACE_ALIASES = {
     "Middle East": "Middle East",
     "UAE": "United Arab Emirates",
 }
+#: the United Kingdom's nations, which geonames files under it; news names them as countries
+#: (and national sides play under their names)
+_HOME_NATIONS = frozenset({"England", "Scotland", "Wales", "Northern Ireland"})
 #: Demonyms that are not their country's name plus a suffix.
 _IRREGULAR_DEMONYMS = _words(
     """
@@ -200,6 +203,8 @@ class _Lexicon:
         country_names = [c["name"] for c in gc.get_countries().values()]
         for name in country_names:
             places[name] = name
+            if name.startswith("The "):
+                places[name[4:]] = name  # "the Netherlands" is written with a small "the"
         for cont in gc.get_continents().values():
             places[cont["name"]] = cont["name"]
         for state in gc.get_us_states().values():
@@ -212,9 +217,12 @@ class _Lexicon:
             if pop >= BIG_CITY_POPULATION or (pop >= MIN_CITY_POPULATION and name.lower() not in very_common):
                 places.setdefault(name, name)
         places.update(_PLACE_ALIASES)
+        places.update((n, n) for n in _HOME_NATIONS)
         self.places = places
         #: canonical names of countries and continents (never a person's surname alone)
-        self.countries = frozenset(country_names) | {c["name"] for c in gc.get_continents().values()}
+        self.countries = (
+            frozenset(country_names) | {c["name"] for c in gc.get_continents().values()} | _HOME_NATIONS
+        )
         #: last words of countries' names: "N. Korea" is no person named Korea
         self.country_words = frozenset(n.split()[-1] for n in country_names)
         # stems used to recognise demonyms: "Russian" -> "Russi" is the start of "Russia"

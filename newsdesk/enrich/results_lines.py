@@ -42,7 +42,39 @@ _AT = re.compile(rf"({_NAME}) AT ({_NAME})")
 #: name, its country or club in brackets, with a rank before or a result after
 _PARTICLE = r"(?:van|von|de|der|den|da|del|di|du|la|le)"
 _PERSON = rf"({_WORD}(?: (?:{_WORD}|{_PARTICLE})){{1,3}}) \([^()\n]{{2,30}}\)"
+#: after a ranked athlete's country: a team or a car, then a result or "same time"
+_TEAM_AFTER = re.compile(
+    rf" \([^()\n]{{2,30}}\),? ({_WORD}(?: {_WORD}){{0,3}})(?:,? (?=\d)| (?=(?:all )?same time)|$)"
+)
+#: switch for the benchmark's fitting check (benchmarks/entities.py); chosen on half of CoNLL dev
+ATHLETE_TEAMS = True
 _ATHLETE = re.compile(rf"=?\d+\. ?{_PERSON}(?:,| \d| [A-Z]|$).*|{_PERSON} \d.*")
+
+
+#: a goal scorer: "Marc Degryse (13th)", "Jan Allan Mueller (60th minute)", "Shearer (pen)"
+_SCORER = re.compile(
+    rf"(?<![\w.])({_WORD}(?: (?:{_WORD}|{_PARTICLE})){{0,3}})"
+    r" \((?:\d{1,3}(?:st|nd|rd|th)(?: minute)?|pen|penalty)[,)]"
+)
+#: a cricket batting line: "M. Waugh c and b Jayasuriya 50", "S. Law c Tillekeratne b Dharmasena 13":
+#: the fielder and the bowler
+_BATTING = re.compile(r"[A-Z]\. ?[A-Z][\w'-]+ (?:c|b|st|lbw|run out|not out)\b")
+_DISMISSED_BY = re.compile(rf"\b(?:c|st|b) ({_WORD}(?: {_WORD})?)(?= b | \d|$)")
+#: bowling figures, overs-maidens-runs-wickets: "Muralitharan 10-0-41-2"
+_BOWLER = re.compile(
+    r"(?<![\w.])((?:[A-Z]\. ?)?(?:de )?[A-Z][\w'-]+) \d{1,2}(?:\.\d)?-\d{1,2}-\d{1,3}-\d{1,2}\b"
+)
+#: switch for the benchmark's fitting check (benchmarks/entities.py); chosen on half of CoNLL dev
+SCORECARDS = True
+
+
+def _players(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of goal scorers, fielders and bowlers named in a scorecard line."""
+    out = [(m.start(1), m.end(1), m.group(1)) for m in _SCORER.finditer(line)]
+    if _BATTING.match(line):
+        out += [(m.start(1), m.end(1), m.group(1)) for m in _DISMISSED_BY.finditer(line, 4)]
+    out += [(m.start(1), m.end(1), m.group(1)) for m in _BOWLER.finditer(line)]
+    return out
 
 
 def results_spans(
@@ -62,6 +94,13 @@ def results_spans(
     pos = 0
     for line in text.split("\n"):
         stripped = line.rstrip()
+        if SCORECARDS and len(stripped) <= 2 * _MAX_LINE:
+            out += [
+                (pos + a, pos + b, name, "people")
+                for a, b, name in _players(stripped)
+                # "Sales 10-0-41-2": an everyday word alone is no player
+                if " " in name or is_common is None or not is_common(name)
+            ]
         groups: list[tuple[int, int]] = []
         venue = -1
         # results lines are short; prose paragraphs skip the patterns (ingest cost)
@@ -79,6 +118,14 @@ def results_spans(
             if first not in places and first not in countries:
                 surface = line[a:b]
                 out.append((pos + a, pos + b, surface.title() if surface.isupper() else surface, "people"))
+                # the athlete's team or car after the country: "(Germany) Telekom 4 hours",
+                # "(Italy), Reynard Honda, 53.980"
+                team = _TEAM_AFTER.match(line, b) if ATHLETE_TEAMS else None
+                name = team.group(1) if team else ""
+                # a lone everyday word is no team ("(Norway) Second 5")
+                everyday = " " not in name and is_common is not None and is_common(name)
+                if team and name not in countries and name not in places and not everyday:
+                    out.append((pos + team.start(1), pos + team.end(1), name, "organisations"))
             pos += len(line) + 1
             continue
         for a, b in groups:

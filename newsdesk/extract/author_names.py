@@ -9,7 +9,10 @@ finds the fields and bylines; this module reads the names out of them.
 from __future__ import annotations
 
 import html as html_lib
+import importlib
+import pkgutil
 import re
+from functools import cache
 
 from .metadata import clean
 
@@ -19,7 +22,7 @@ _AUTHOR_PREFIX = re.compile(
     r"veröffentlicht|publiziert|erstellt|eingestellt|gespeichert|(?:ein )?beitrag|artikel|"
     r"publié|publicado|pubblicato|recipe|insights|"
     r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|av|from|via|autor(?:in)?|author|text|fotos?|interview)\s*:?\s+",
+    r"(?:by|von|vom|par|por|di|da|door|av|from|via|autor(?:in)?|author|auteur|text|fotos?|interview)\s*:?\s+",
     re.IGNORECASE,
 )
 # a date or place after the name: "Jane Doe am 3. Mai", "Jane Doe on May 3", "Jane Doe | 3 min"
@@ -95,7 +98,8 @@ _NOT_NAMES = frozenset(
         "facebook", "twitter", "instagram", "linkedin", "email", "print", "x", "bio",
         "staff writer", "staff reporter", "news desk", "newsdesk", "web desk", "desk",
         "press release", "sponsored", "advertisement", "editorial team", "editorial staff",
-        "the author", "about the author", "written by", "posted by", "by",
+        "the author", "about the author", "written by", "posted by", "by", "view all", "auteur",
+        "datum", "date", "copier", "copy", "artikel von", "article by", "quelle", "source",
     }
 )  # fmt: skip
 
@@ -197,3 +201,36 @@ def split_authors(value: str) -> list[str]:
             out.append(name)
     # keep only the fullest form of each name ("Smith" inside "Jane Smith")
     return [n for n in out if not any(n != m and n in m for m in out)]
+
+
+# a person's name as bylines show it: two to four capitalised words
+_PERSON_NAME = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]+ ){1,3}[A-ZÀ-Ý][\w'’-]+$")
+
+
+# a person's name (capitalised words) or a user name (one token, letters first)
+_NAMEISH = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?(?: (?:[a-z]{1,3} )?[A-ZÀ-Ý][\w'’.-]*)*|[^\W\d][\w.-]{2,30})$"
+)
+
+# words that end a name read from running text ("Jane Doe The harbour ...")
+_NAME_STOP_TEXT = """the a an this that these in on at for and or but if as it we i our you your
+updated published posted last reviewed share follow"""
+_NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """First names in any of faker's person providers (census and registry lists of some 80
+    locales; MIT), read at run time: no list is copied into this repo. Loaded on first use
+    (about 0.2 s), only by the rules that must tell a person from other capitalised words.
+    """
+    import faker.providers.person as person  # a dependency (pyproject.toml), as for entities
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            listed = provider.__dict__.get(attr)
+            if isinstance(listed, (list, tuple, dict)):
+                names.update(str(n) for n in listed)
+    return frozenset(names)

@@ -15,8 +15,18 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from .author_names import _AUTHOR_PREFIX, _CODE, _NOT_AUTHORS, _NOT_NAMES, split_authors
+from .author_names import (
+    _AUTHOR_PREFIX,
+    _CODE,
+    _NAME_STOP,
+    _NAMEISH,
+    _NOT_AUTHORS,
+    _NOT_NAMES,
+    _PERSON_NAME,
+    split_authors,
+)
 from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold, in_comment_item
+from .page_authors import _TEXT_NODES, first_poster, full_names, header_byline, site_person
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -230,8 +240,7 @@ def _attrs(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('rel') or ''} {el.get('itemprop') or ''}"
 
 
-_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]")
-_PERSON_NAME = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]+ ){1,3}[A-ZÀ-Ý][\w'’-]+$")
+_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]", smart_strings=False)
 
 
 def _author_box_name(el: HtmlElement) -> list[str]:
@@ -265,18 +274,29 @@ def choose_authors(
                 if n not in names and not _names_site(n, keys):
                     names.append(n)
         if names:
-            return names[:10]
+            return full_names(names[:10], pm)
     if tree is None:
         return []
     bylines = [_without_site(n, keys) for n in byline_authors(tree)]
     found = [n for n in bylines if not _names_site(n, keys)]
+    after_h1: list[Any] = []
     if not found:
-        found = [n for n in text_byline(tree) if not _names_site(n, keys)]
+        # the text from the first <h1> on, read once for both text bylines below
+        after_h1 = _AFTER_H1_NODES(tree)
+        found = [n for n in text_byline(tree, after_h1) if not _names_site(n, keys)]
     # no person named anywhere: the organisation the page declares as author, or the byline
     # markup naming the site itself (a personal blog called after its author)
     # nor a byline outside the replies: a thread page whose posts are all microdata Comments
     # (vBulletin, XenForo) is by the author of its first post
-    return found or declared_organisations(pm) or bylines or pm.reply_authors[:1]
+    return (
+        found
+        or declared_organisations(pm)
+        or [n for n in header_byline(after_h1) if not _names_site(n, keys)]
+        or bylines
+        or pm.reply_authors[:1]
+        or first_poster(tree)
+        or site_person(tree, keys)
+    )
 
 
 def _ld_org_names(value: Any) -> list[str]:
@@ -333,11 +353,6 @@ _TEXT_BYLINE = re.compile(
 BYLINE_AFTER = 1500
 
 
-_TEXT_NODES = XPath(
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
-)
-
-
 _AFTER_H1_NODES = XPath(
     "(//body//h1[.//text()])[1]//text()[not(ancestor::script or ancestor::style)] | "
     "(//body//h1[.//text()])[1]/following::text()[not(ancestor::script or ancestor::style or "
@@ -345,7 +360,7 @@ _AFTER_H1_NODES = XPath(
 )
 
 
-def text_byline(tree: HtmlElement) -> list[str]:
+def text_byline(tree: HtmlElement, after_h1: list[Any] | None = None) -> list[str]:
     """Names after a "By" label in the visible text near the headline (or the page's start).
 
     Text nodes are joined with line breaks, so a name never runs on into the next element
@@ -353,7 +368,7 @@ def text_byline(tree: HtmlElement) -> list[str]:
     """
     # the text from the first <h1> on (one XPath: finding it node by node costs more than the
     # rest of the author search on pages without an <h1>)
-    nodes = _AFTER_H1_NODES(tree) or _TEXT_NODES(tree)
+    nodes = (_AFTER_H1_NODES(tree) if after_h1 is None else after_h1) or _TEXT_NODES(tree)
     text = "\n".join(n.strip() for n in nodes[:200] if n.strip())[:BYLINE_AFTER]
     for m in _TEXT_BYLINE.finditer(text):
         before = text[max(0, m.start() - 25) : m.start() + 1].casefold()
@@ -419,21 +434,10 @@ def labelled_byline(nodes: list[Any]) -> list[str]:
     return []
 
 
-# a person's name (capitalised words) or a user name (one token, letters first)
-_NAMEISH = re.compile(
-    r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?(?: (?:[a-z]{1,3} )?[A-ZÀ-Ý][\w'’.-]*)*|[^\W\d][\w.-]{2,30})$"
-)
-
-
 _NOT_BYLINE_BEFORE = re.compile(
     r"\b(?:photos?|image|picture|illustration|video|graphic|credit|powered|designed|developed|made|"
     r"hosted|built|run|operated|owned|fotos?|bild)\s*:?\s*$"
 )
-_NAME_STOP_TEXT = """the a an this that these in on at for and or but if as it we i our you your
-updated published posted last reviewed share follow"""
-_NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
-
-
 _NAME_SEP = re.compile(r"\s+[-–—|:]\s+")
 
 

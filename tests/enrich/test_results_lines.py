@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.enrich import entities as entities_mod
+from newsdesk.enrich import results_lines
 from newsdesk.enrich.entities import find_entities
 from newsdesk.enrich.results_lines import results_spans
 
@@ -98,3 +99,38 @@ def test_ranked_athletes_are_people_and_clubs_or_companies_are_not() -> None:
     ]
     people = find_entities("ATHLETICS - RESULTS.\n" + text, "en").entities["people"]
     assert {"Tomas Varga", "Joost van der Berg", "Lars Odegaard"} <= set(people)
+
+
+def test_an_athletes_team_or_car_after_the_country_is_an_organisation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = (
+        "1. Tomas Varga (Slovakia) Quelta 4 hours 48 mins 2 seconds\n"
+        "2. Lars Odegaard (Norway) MX Vesta same time\n"
+        "3. Joost Berg (Netherlands), Reynold Honda, 53.980\n"
+        "4. Peter Hollowby (Norway) 5 seconds behind\n"  # no team: nothing taken
+        "5. Anna Quennell (Sweden) France 6\n"  # a country is no team
+    )
+    countries = COUNTRIES | {"France"}
+    found = results_spans(text, countries)
+    teams = [n for _, _, n, k in found if k == "organisations"]
+    assert teams == ["Quelta", "MX Vesta", "Reynold Honda"]
+    monkeypatch.setattr(results_lines, "ATHLETE_TEAMS", False)
+    assert not [n for _, _, n, k in results_spans(text, countries) if k == "organisations"]
+
+
+def test_scorers_fielders_and_bowlers_are_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (
+        "Scorers:\n"
+        "Norway - Tomas Varga (13th), Lars Odegaard (60th minute)\n"
+        "M. Hollowby c and b Quennell 50\n"
+        "S. Droogen c Tillek b Wrzesni 13\n"
+        "Bowling: S. Quennell 5-1-36-1, Wrzesni 9.5-0-44-1\n"
+        "The Budget (2nd reading) passed.\n"  # not a scorer: an everyday word before the bracket
+        "Sales 10-0-41-2 percent rose.\n"  # figures after an everyday word
+    )
+    everyday = {"Sales", "Budget", "The"}.__contains__
+    people = {n for _, _, n, k in results_spans(text, COUNTRIES, is_common=everyday) if k == "people"}
+    assert people == {"Tomas Varga", "Lars Odegaard", "Quennell", "Tillek", "Wrzesni", "S. Quennell"}
+    monkeypatch.setattr(results_lines, "SCORECARDS", False)
+    assert not {n for _, _, n, k in results_spans(text, COUNTRIES) if k == "people"}

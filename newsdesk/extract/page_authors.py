@@ -1,0 +1,193 @@
+"""Authors a page shows without author markup or an author label.
+
+Read only where the declared fields and the bylines name no one (:func:`.authors.choose_authors`
+decides the order): a name beside the date under the headline, a forum thread's first poster,
+the owner a personal site is named after; and a declared first name ("Nils") completed by the
+author's own description.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from ..wordfreqs import zipf_en
+from .author_names import _NAME_STOP, _NAMEISH, _PERSON_NAME, given_names, split_authors
+from .metadata import PageMeta, _types, clean, fold
+from .textdates import _TEXT_DATE
+
+_BODY_TEXT = (
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+)
+_TEXT_NODES = XPath(_BODY_TEXT)
+#: the same texts as plain strings, where their elements are not needed (no parent object each)
+_TEXT_STRINGS = XPath(_BODY_TEXT, smart_strings=False)
+
+
+#: lines after the headline where a name beside a date is its byline
+HEADER_BYLINE_LINES = 6
+_MONTH_OR_DAY = re.compile(
+    r"^(?:jan|feb|mär|mar|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|mon|tue|wed|thu|fri|sat|sun|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)",
+    re.IGNORECASE,
+)
+
+
+_CREDIT_LINE = re.compile(
+    r"^\W*(?:fotos?|photos?|bild|image|credits?|quelle|source)\b|©|\(c\)", re.IGNORECASE
+)
+
+
+def _header_name(text: str) -> str:
+    """The person a short header line names ('' when it is not a name alone)."""
+    if _CREDIT_LINE.search(text):
+        return ""  # a picture's credit under the headline
+    names = split_authors(text)
+    if len(names) != 1 or not _PERSON_NAME.match(names[0]):
+        return ""
+    words = names[0].split()
+    if any(w.casefold() in _NAME_STOP or _MONTH_OR_DAY.match(w) for w in words):
+        return ""
+    if words[0] not in given_names():
+        return ""
+    return names[0]
+
+
+def header_byline(nodes: list[Any]) -> list[str]:
+    """A name standing beside the publish date right under the headline, without a label.
+
+    "11.12.2019 - Amelie Loevenich", "Kathrin Führes am Mittwoch, 26.01.2022", or the name
+    and the date in neighbouring elements ("Heiko Sauer" + "Do 9 Apr 2020"): a header line
+    that is only a date and a person's name, whose first word is a first name (so "Getty
+    Images" or "Reset Password" beside a date are not read as people).
+    """
+    # ``nodes``: the text from the first <h1> on (none without one: a page's first lines
+    # are menus, not a header)
+    h1 = nodes[0].getparent() if nodes and hasattr(nodes[0], "getparent") else None
+    while h1 is not None and h1.tag != "h1":
+        h1 = h1.getparent()
+    lines: list[str] = []
+    for node in nodes[:60]:
+        parent = node.getparent() if hasattr(node, "getparent") else None
+        if h1 is not None and parent is not None and (parent is h1 or h1 in parent.iterancestors()):
+            continue  # the headline itself
+        text = clean(str(node))
+        if text:
+            lines.append(text)
+        if len(lines) > HEADER_BYLINE_LINES:
+            break
+    dated = [_TEXT_DATE.search(line) for line in lines]
+    for i, line in enumerate(lines[:HEADER_BYLINE_LINES]):
+        if len(line) > 80:
+            continue
+        m = dated[i]
+        if m is not None:
+            name = _header_name(f"{line[: m.start()]} {line[m.end() :]}".strip(" -–—|·•,:"))
+        elif (i > 0 and dated[i - 1] is not None and len(lines[i - 1]) <= 40) or (
+            i + 1 < len(lines) and dated[i + 1] is not None and len(lines[i + 1]) <= 40
+        ):
+            name = _header_name(line)
+        else:
+            continue
+        if name:
+            return [name]
+    return []
+
+
+#: forum software marks each post's poster: phpBB, vBulletin ("bigusername"), XenForo, MyBB
+_POSTER = XPath(
+    # the plain contains() first: the class-token test then runs on a handful of elements, not all
+    "//body//*[contains(@class, 'username')]"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' username ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' bigusername ')]"
+    "[not(ancestor::form or ancestor::header or ancestor::nav or ancestor::footer or "
+    "ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
+)
+
+
+def first_poster(tree: HtmlElement) -> list[str]:
+    """A thread's author where nothing else names one: the first post's poster.
+
+    Not a commenter under an article (their names sit in comment containers).
+    """
+    for el in _POSTER(tree)[:3]:
+        name = clean(el.text_content())
+        if name and len(name) <= 40 and _NAMEISH.match(name):
+            return [name]
+    return []
+
+
+#: a capitalised run of two or three words: a person's name, as a personal site shows it
+_NAME_RUN = re.compile(r"[A-ZÀ-Ý][\w'’-]+(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]+){1,2}")
+
+
+def site_person(tree: HtmlElement, keys: list[str]) -> list[str]:
+    """The person a personal site is named after: a name the page shows whose letters are the
+    domain's ("Gregory Szorc" on gregoryszorc.com, "Alexander Klier" on alexander-klier.net).
+
+    Only where no one else is named: a personal site's posts are its owner's.
+    """
+    long_keys = {k for k in keys if len(k) >= 8}
+    if not long_keys:
+        return []
+    title = tree.find(".//title")
+    texts = [title.text_content() if title is not None else "", *_TEXT_STRINGS(tree)[:3000]]
+    for text in texts:
+        for m in _NAME_RUN.finditer(text):
+            name = m.group(0).removesuffix("'s").removesuffix("’s")
+            if fold(name) in long_keys and _person_name(name):
+                return [name]
+    return []
+
+
+#: a surname is a rare word: "Arch Linux", "Denver Health", "Noble Desktop" are companies
+SURNAME_MAX_ZIPF = 3.5
+
+
+def _person_name(name: str) -> bool:
+    first, *rest = name.split()
+    return (
+        len(first) >= 3
+        and first in given_names()
+        and all(zipf_en(w.casefold()) < SURNAME_MAX_ZIPF for w in rest)
+        and split_authors(name) == [name]
+    )
+
+
+def full_names(names: list[str], pm: PageMeta) -> list[str]:
+    """Declared authors given by first name only ("Nils"), completed by their own description.
+
+    Blogs declare the display name; the JSON-LD Person of that name often describes the
+    author by full name ("Nils Pickert ist freier Autor ..."): the first name followed by one
+    or two capitalised words. (The visible text was tried too: it took other people's names.)
+    """
+    out = []
+    for name in names:
+        if _FIRST_NAME_ONLY.match(name):
+            texts = [
+                o["description"]
+                for o in pm.jsonld
+                if o.get("name") == name and "person" in _types(o) and isinstance(o.get("description"), str)
+            ]
+            name = _completed(name, texts) or name
+        out.append(name)
+    return out
+
+
+_FIRST_NAME_ONLY = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]{2,}$")
+
+
+def _completed(first: str, texts: list[str]) -> str:
+    pattern = re.compile(rf"\b{re.escape(first)}[ \u00a0]+([A-ZÀ-Ý][\w'’-]+(?:[ \u00a0]+[A-ZÀ-Ý][\w'’-]+)?)")
+    for text in texts:
+        for m in pattern.finditer(text):
+            words = m.group(1).split()
+            while words and (words[-1].casefold() in _NAME_STOP or _MONTH_OR_DAY.match(words[-1])):
+                words.pop()
+            full = " ".join([first, *words])
+            if words and split_authors(full) == [full]:
+                return full
+    return ""

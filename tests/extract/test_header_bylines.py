@@ -1,0 +1,160 @@
+"""Authors that pages show without markup or label: a name beside the date under the headline."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsdesk.extract.author_names import split_authors
+from newsdesk.extract.html import extract_html
+
+PARAS = (
+    "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The harbour authority opened the new ferry terminal on Friday after three years of"
+            " construction and a budget that grew by a third along the way.",
+            "Passengers will board from two covered piers, and the old waiting hall on the quay"
+            " will become a market for local fishermen from the spring onwards.",
+        )
+    )
+    * 3
+)
+
+
+def _page(header: str, head: str = "") -> str:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Ferry terminal opens</title>"
+        f"{head}</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Ferry terminal opens</h1>{header}{PARAS}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "names"),
+    [
+        ("<p>11.12.2019 - Amelie Loevenich</p>", ["Amelie Loevenich"]),
+        ("<p>Kathrin Bauer am Mittwoch, 26.01.2022 - 14:30</p>", ["Kathrin Bauer"]),
+        ("<div><span>Heiko Sauer</span><span>Do 9 Apr 2020</span></div>", ["Heiko Sauer"]),
+        ("<div><time>March 3, 2021</time><a>Elliot Raba</a></div>", ["Elliot Raba"]),
+        # capitalised words beside a date that are no person
+        ("<p>Getty Images, 11.12.2019</p>", []),
+        ("<div><span>Reset Password</span><span>Do 9 Apr 2020</span></div>", []),
+        # a picture credit under the headline is no byline
+        ("<div><span>Foto: Christof Stahl</span><span>11.12.2019</span></div>", []),
+        # a name with no date beside it is not a header byline
+        ("<p>Amelie Loevenich</p><p>Wie war das nochmal mit den Variablen?</p>", []),
+    ],
+)
+def test_name_beside_the_date_under_the_headline(header: str, names: list[str]) -> None:
+    assert extract_html(_page(header), url="https://x.example/news/ferry").authors == names
+
+
+def test_header_byline_needs_a_headline() -> None:
+    html = _page("<p>11.12.2019 - Amelie Loevenich</p>").replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    assert extract_html(html, url="https://x.example/news/ferry").authors == []
+
+
+def test_declared_organisation_wins_over_an_unlabelled_header_name() -> None:
+    header = "<div><span>Amelie Loevenich</span><span>11.12.2019</span></div>"
+    assert extract_html(_page(header), url="https://x.example/a").authors == ["Amelie Loevenich"]
+    head = (
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle",'
+        ' "headline": "Ferry terminal opens",'
+        ' "author": {"@type": "Organization", "name": "Harbour Gazette"}}</script>'
+    )
+    assert extract_html(_page(header, head), url="https://x.example/a").authors == ["Harbour Gazette"]
+
+
+def _ld_page(person: dict[str, object]) -> str:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "BlogPosting", "headline": "Ferry terminal opens", "author": {"@id": "#p"}},
+            {"@id": "#p", **person},
+        ],
+    }
+    return _page("", f"<script type='application/ld+json'>{json.dumps(graph)}</script>")
+
+
+def test_first_name_only_author_completed_by_their_own_description() -> None:
+    described = {
+        "@type": "Person",
+        "name": "Nils",
+        "description": "Nils Pickert ist freier Autor und Journalist.",
+    }
+    assert extract_html(_ld_page(described), url="https://x.example/a").authors == ["Nils Pickert"]
+    # a description that does not go on with a surname, or no Person: the name as declared
+    plain = {"@type": "Person", "name": "Nils", "description": "Nils schreibt über Fahrräder."}
+    assert extract_html(_ld_page(plain), url="https://x.example/a").authors == ["Nils"]
+    full = {"@type": "Person", "name": "Nils Pickert", "description": "Nils Pickert Berlin"}
+    assert extract_html(_ld_page(full), url="https://x.example/a").authors == ["Nils Pickert"]
+
+
+def _site_page(domain: str, shown: str) -> tuple[str, str]:
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Ferry terminal opens | {shown}</title></head><body><header><a href='/'>{shown}</a></header>"
+        f"<article><h1>Ferry terminal opens</h1>{PARAS}</article>"
+        f"<footer>© 2020 {shown}</footer></body></html>"
+    )
+    return html, f"https://{domain}/2020/ferry"
+
+
+@pytest.mark.parametrize(
+    ("domain", "shown", "names"),
+    [
+        ("gregoryszorc.com", "Gregory Szorc", ["Gregory Szorc"]),
+        ("alexander-klier.net", "Dr. Alexander Klier", ["Alexander Klier"]),
+        # a company named like its domain is no person: common words, or no first name
+        ("archlinux.org", "Arch Linux", []),
+        ("denverhealth.org", "Denver Health", []),
+        ("journeytocollege.com", "Journey To College", []),
+        # a name that is not the domain's
+        ("harbour-news.example", "Gregory Szorc", []),
+    ],
+)
+def test_personal_site_named_after_its_owner(domain: str, shown: str, names: list[str]) -> None:
+    html, url = _site_page(domain, shown)
+    assert extract_html(html, url=url).authors == names
+
+
+def _thread(posts: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Ferry timetable question</title>"
+        "</head><body><form><a class='username'>Log in</a></form><h1>Ferry timetable question</h1>"
+        f"{posts}</body></html>"
+    )
+
+
+def test_forum_thread_by_its_first_posters_username() -> None:
+    post = "<div class='post'><a class='username' href='/members/{0}'>{0}</a>{1}</div>"
+    html = _thread(post.format("b.scherer", PARAS) + post.format("Lena Hart", PARAS))
+    assert extract_html(html, url="https://forum.x.example/t/1").authors == ["b.scherer"]
+    vbulletin = _thread(f"<div><a class='bigusername' href='member.php?u=2'>microfast</a></div>{PARAS}")
+    assert extract_html(vbulletin, url="https://forum.x.example/t/2").authors == ["microfast"]
+
+
+def test_commenter_under_an_article_is_not_its_author() -> None:
+    comments = (
+        "<div class='comments'><div class='comment'><a class='username'>Mayakoenigin</a> Schön!</div></div>"
+    )
+    assert extract_html(_page(comments), url="https://x.example/news/ferry").authors == []
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("View all", []),
+        ("Datum", []),
+        ("Copier", []),
+        ("Quelle", []),
+        ("Artikel von", []),
+        ("Auteur", []),
+        ("Auteur: Anna Kubišta", ["Anna Kubišta"]),
+        ("Fritz Imhof", ["Fritz Imhof"]),
+    ],
+)
+def test_byline_furniture_is_no_name(value: str, names: list[str]) -> None:
+    assert split_authors(value) == names
