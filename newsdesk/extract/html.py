@@ -282,14 +282,30 @@ def _main_area_words(tree: HtmlElement) -> int:
         marked = set(areas)
         # an area inside another one has fewer words than it
         outer = [a for a in areas if not any(up in marked for up in a.iterancestors())]
-    # the text nodes joined by a space split into the words each node splits into, without a
-    # Python step per node (this runs on every page)
-    return max(len(" ".join(_VISIBLE_TEXT(a)).split()) for a in outer)
+    return max(_visible_words(a) for a in outer)
+
+
+def _visible_words(el: HtmlElement) -> int:
+    """Words in the element's text outside <script>, <style>, <noscript> and <template>.
+
+    The text nodes joined by a space split into the words each node splits into, so the words
+    of all text less those of the hidden elements' own text nodes are the visible words: two
+    XPaths without a predicate, a third of the time of one that tests every node's parent
+    (this runs on every page).
+    """
+    if el.tag in _HIDDEN_TAGS:
+        return len(" ".join(_VISIBLE_TEXT(el)).split())
+    return len(" ".join(_ALL_TEXT(el)).split()) - len(" ".join(_HIDDEN_TEXT(el)).split())
 
 
 _MAIN_AREAS = etree.XPath("//article|//main|//*[@role='main']")
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
 _VISIBLE_TEXT = etree.XPath(
     ".//text()[not(parent::script|parent::style|parent::noscript|parent::template)]", smart_strings=False
+)
+_ALL_TEXT = etree.XPath(".//text()", smart_strings=False)
+_HIDDEN_TEXT = etree.XPath(
+    ".//script/text()|.//style/text()|.//noscript/text()|.//template/text()", smart_strings=False
 )
 
 

@@ -85,7 +85,8 @@ def drop_invisible(text: str) -> str:
 def fold(value: str) -> str:
     """A comparison key: NFKC, casefold, letters and digits only."""
     value = unicodedata.normalize("NFKC", value).casefold()
-    return "".join(ch for ch in value if ch.isalnum())
+    # filter() tests each character in C: a generator costs a Python step per character
+    return "".join(filter(str.isalnum, value))
 
 
 @dataclass(slots=True)

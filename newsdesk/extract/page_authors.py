@@ -19,9 +19,12 @@ from .author_names import _NAME_STOP, _NAMEISH, _PERSON_NAME, given_names, split
 from .metadata import PageMeta, _types, clean, fold
 from .textdates import _TEXT_DATE
 
-_TEXT_NODES = XPath(
+_BODY_TEXT = (
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 )
+_TEXT_NODES = XPath(_BODY_TEXT)
+#: the same texts as plain strings, where their elements are not needed (no parent object each)
+_TEXT_STRINGS = XPath(_BODY_TEXT, smart_strings=False)
 
 
 #: lines after the headline where a name beside a date is its byline
@@ -96,7 +99,9 @@ def header_byline(nodes: list[Any]) -> list[str]:
 
 #: forum software marks each post's poster: phpBB, vBulletin ("bigusername"), XenForo, MyBB
 _POSTER = XPath(
-    "//body//*[contains(concat(' ', normalize-space(@class), ' '), ' username ') or "
+    # the plain contains() first: the class-token test then runs on a handful of elements, not all
+    "//body//*[contains(@class, 'username')]"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' username ') or "
     "contains(concat(' ', normalize-space(@class), ' '), ' bigusername ')]"
     "[not(ancestor::form or ancestor::header or ancestor::nav or ancestor::footer or "
     "ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
@@ -131,7 +136,7 @@ def site_person(tree: HtmlElement, keys: list[str]) -> list[str]:
     if not long_keys:
         return []
     title = tree.find(".//title")
-    texts = [title.text_content() if title is not None else "", *_PLAIN_TEXT(tree)[:3000]]
+    texts = [title.text_content() if title is not None else "", *_TEXT_STRINGS(tree)[:3000]]
     for text in texts:
         for m in _NAME_RUN.finditer(text):
             name = m.group(0).removesuffix("'s").removesuffix("’s")
@@ -142,10 +147,6 @@ def site_person(tree: HtmlElement, keys: list[str]) -> list[str]:
 
 #: a surname is a rare word: "Arch Linux", "Denver Health", "Noble Desktop" are companies
 SURNAME_MAX_ZIPF = 3.5
-_PLAIN_TEXT = XPath(
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]",
-    smart_strings=False,
-)
 
 
 def _splits_as_name(key: str) -> bool:

@@ -1,0 +1,74 @@
+"""Speed-ups that must not change what is extracted: each against the plain definition it replaces."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from lxml import etree
+
+from newsdesk.extract.html import _visible_words, extract_html, load_html
+from newsdesk.extract.metadata import fold
+
+PARAS = "".join(
+    f"<p>Paragraph {i} of the thread, long enough to be its text for the extractor.</p>" for i in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "Straße",
+        "ＦＵＬＬ width",
+        "ﬁx ½ Ⅻ",
+        "Ärger-Über 2024!",
+        "İstanbul",
+        "e\u0301t\u00e9",
+        "a\u00adb\u200bc",
+        "日本語 テキスト",
+    ],
+)
+def test_fold_is_nfkc_casefold_letters_and_digits(value: str) -> None:
+    expected = "".join(ch for ch in unicodedata.normalize("NFKC", value).casefold() if ch.isalnum())
+    assert fold(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("cls", "poster"),
+    [
+        ("username", ["microfast"]),
+        ("  author\tusername  ", ["microfast"]),
+        ("bigusername", ["microfast"]),
+        # the word inside another class name is no poster mark
+        ("usernames", []),
+        ("username-box", []),
+        ("my_username", []),
+    ],
+)
+def test_first_poster_needs_the_username_class_token(cls: str, poster: list[str]) -> None:
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>Ferry timetable question</title></head><body>"
+        f"<h1>Ferry timetable question</h1><div><a class='{cls}' href='/u/2'>microfast</a></div>{PARAS}"
+        "</body></html>"
+    )
+    assert extract_html(html, url="https://forum.x.example/t/2").authors == poster
+
+
+VISIBLE = etree.XPath(".//text()[not(parent::script|parent::style|parent::noscript|parent::template)]")
+AREAS = [
+    "<main><p>Four words of text</p><script>var a = 1; var b = 2;</script>tail words</main>",
+    "<article><style>p { color: red }</style><noscript><img src=x> no script</noscript>"
+    "<template><p>inside template</p></template><p>two words</p></article>",
+    "<div role='main'>  </div>",
+    "<script role='main'>var x = 'role main script';</script>",
+    "<main><article>nested <b>bold</b>text<script>x y z</script></article> after</main>",
+]
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_visible_words_count_the_text_outside_scripts_and_styles(area: str) -> None:
+    tree = load_html(f"<html><head></head><body>{area}<p>outside the area</p></body></html>")
+    assert tree is not None
+    el = tree.xpath("//main|//article|//*[@role='main']")[0]
+    assert _visible_words(el) == len(" ".join(VISIBLE(el)).split())
