@@ -159,6 +159,8 @@ class StoryEngine(StoryLevel):
         #: the event the threshold rule would have joined in the current placement (-1: none)
         self._rule_event = -1
         self._rule_margin = 0.0
+        #: the story centroids wait to be rebuilt from the events (after a load)
+        self._centroids_stale = False
 
     # ------------------------------------------------------------------ union-find
 
@@ -546,9 +548,12 @@ class StoryEngine(StoryLevel):
         engine.notes = dict(meta["notes"])
         for row in range(len(engine.table)):
             engine.members.setdefault(engine.event_of_row(row), []).append(row)
-        if engine._keeps_centroids():
-            for e, rows in engine.members.items():
-                engine.st_sums.add(engine.story_of_event(e), engine._sum(e), len(rows))
+        if engine.params.learned_story:
+            engine._rebuild_centroids()
+        else:
+            # Only the one-language bridge reads them: rebuilt when it first does, so that readers
+            # (stories, serve) do not pay O(events) at every open.
+            engine._centroids_stale = engine._keeps_centroids()
         engine.places.load_rows(state)
         if engine._reads_places():
             engine.places.rebuild(
@@ -557,6 +562,12 @@ class StoryEngine(StoryLevel):
                 engine.table.days,
             )
         return engine
+
+    def _rebuild_centroids(self) -> None:
+        self.st_sums = StoryCentroids(self.dim)
+        for e, rows in self.members.items():
+            self.st_sums.add(self.story_of_event(e), self._sum(e), len(rows))
+        self._centroids_stale = False
 
     def _centroid_state(self, n_ev: int) -> dict[str, np.ndarray]:
         """Centroids as one run of (position, float16 mean) per event; -1 marks one-article events."""

@@ -58,7 +58,12 @@ class StoryLevel:
     #: how far that event's rule score cleared ``event_threshold``
     _rule_margin: float
 
+    _centroids_stale: bool
+
     def _find_event(self, e: int) -> int:
+        raise NotImplementedError
+
+    def _rebuild_centroids(self) -> None:
         raise NotImplementedError
 
     def _time_term(self, gap: float, weight: float, tau: float) -> float:
@@ -88,6 +93,8 @@ class StoryLevel:
         0.07-0.11; two incidents in one country are coherent at 0.3-0.6 and link under 0.05."""
         if self.places.lang.get(s, 0) != self.places.lang.get(t, 0):
             return True
+        if self._centroids_stale:
+            self._rebuild_centroids()
         sums = self.st_sums
         n_s, n_t = sums.size(s), sums.size(t)
         if n_s < 2 or n_t < 2:
