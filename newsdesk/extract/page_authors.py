@@ -130,7 +130,9 @@ def site_person(tree: HtmlElement, keys: list[str]) -> list[str]:
 
     Only where no one else is named: a personal site's posts are its owner's.
     """
-    long_keys = {k for k in keys if len(k) >= 8}
+    # a key that cannot be a first name and a surname needs no look at the text (the page
+    # text is read only on the few pages whose domain could name a person)
+    long_keys = {k for k in keys if len(k) >= 8 and _splits_as_name(k)}
     if not long_keys:
         return []
     title = tree.find(".//title")
@@ -145,6 +147,14 @@ def site_person(tree: HtmlElement, keys: list[str]) -> list[str]:
 
 #: a surname is a rare word: "Arch Linux", "Denver Health", "Noble Desktop" are companies
 SURNAME_MAX_ZIPF = 3.5
+
+
+def _splits_as_name(key: str) -> bool:
+    """'gregoryszorc' = 'Gregory' + a rare word; 'archlinux', 'denverhealth' are not."""
+    names = given_names()
+    return any(
+        key[:i].capitalize() in names and zipf_en(key[i:]) < SURNAME_MAX_ZIPF for i in range(3, len(key) - 2)
+    )
 
 
 def _person_name(name: str) -> bool:

@@ -88,6 +88,7 @@ from .items import (
     default_source,
     plausible_days,
 )
+from .places import StoryPlaces, country_profile
 from .story_level import StoryHook, StoryLevel, find_root
 from .story_model import StoryModel
 
@@ -142,6 +143,8 @@ class StoryEngine(StoryLevel):
         self.st_parent: list[int] = []
         #: each story's sum of article vectors (rebuilt on load, see .centroids)
         self.st_sums = StoryCentroids(self.dim)
+        #: articles' and stories' country profiles (read only when the place anchor is on)
+        self.places = StoryPlaces()
         self.unplaced: dict[str, str] = {}
         self.notes: dict[str, str] = {}
         #: training only (benchmarks/train_story_model.py): sees each placement's candidate
@@ -155,6 +158,7 @@ class StoryEngine(StoryLevel):
         self.event_model: StoryModel | None = None
         #: the event the threshold rule would have joined in the current placement (-1: none)
         self._rule_event = -1
+        self._rule_margin = 0.0
 
     # ------------------------------------------------------------------ union-find
 
@@ -207,6 +211,8 @@ class StoryEngine(StoryLevel):
         keys = key_hashes(entity_keys(item.entities))
         # Undated: the yearless dates it names still say which developments it cannot be from.
         hints = yearless_mentions(item.text) if math.isnan(day) and item.text else []
+        if self._reads_places():  # under the row the article is about to take
+            self.places.add_row(len(self.table), country_profile(item.title, item.text))
         return self._place(
             aid, vec, day, item.outlet, item.language, keys, item.copy_of, date_note, hints=hints
         )
@@ -335,7 +341,7 @@ class StoryEngine(StoryLevel):
             placement.new_event = True
         e = self._find_event(e)
 
-        self._place_story(aid, e, vec, day, by_event, placement)
+        self._place_story(aid, row, e, vec, day, by_event, placement)
         if placement.merged_events or self.ev_count[e] in (8, 16, 32, 64, 128, 256):
             placement.split_events = self._maybe_split(e)
         placement.event_id = self.event_of_row(row)
@@ -379,6 +385,7 @@ class StoryEngine(StoryLevel):
         best_rule = max(by_event, key=lambda e: rule[e])
         if rule[best_rule] >= p.event_threshold:
             self._rule_event = best_rule
+            self._rule_margin = rule[best_rule] - p.event_threshold
         return sorted(((model.logit(x), rule[e], e) for e, x in features.items()), reverse=True)
 
     def _join(self, e: int, row: int, vec: np.ndarray, day: float) -> None:
@@ -509,6 +516,7 @@ class StoryEngine(StoryLevel):
             ev_last=np.array(self.ev_last, dtype=np.float64),
             ev_story=np.array(self.ev_story, dtype=np.int32),
             **self._centroid_state(n_ev),
+            **self.places.to_state(len(self.table)),
             st_parent=np.array(self.st_parent, dtype=np.int32),
         )
         return state
@@ -538,9 +546,16 @@ class StoryEngine(StoryLevel):
         engine.notes = dict(meta["notes"])
         for row in range(len(engine.table)):
             engine.members.setdefault(engine.event_of_row(row), []).append(row)
-        if engine.params.learned_story:
+        if engine._keeps_centroids():
             for e, rows in engine.members.items():
                 engine.st_sums.add(engine.story_of_event(e), engine._sum(e), len(rows))
+        engine.places.load_rows(state)
+        if engine._reads_places():
+            engine.places.rebuild(
+                ((engine.story_of_event(e), rows) for e, rows in engine.members.items()),
+                engine.table.lang,
+                engine.table.days,
+            )
         return engine
 
     def _centroid_state(self, n_ev: int) -> dict[str, np.ndarray]:

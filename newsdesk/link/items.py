@@ -57,6 +57,30 @@ class LinkParams:
     #: evidence, a small store of unrelated news would chain into one story.
     story_min_sim: float = 0.05
     story_threshold: float = 0.20
+    #: The place anchor (:mod:`.places`): a story link gains ``place_weight`` times the cosine
+    #: of the article's country profile to the candidate story's, and loses ``place_penalty``
+    #: when that cosine is under ``place_conflict`` (Libya and Egypt in 2011: one vocabulary,
+    #: two threads); two stories whose profiles are that far apart do not merge through one
+    #: article either. Both 0: profiles are not read.
+    place_weight: float = 0.0
+    place_penalty: float = 0.05
+    place_conflict: float = 0.3
+    #: an article naming countries fewer times than this (title mentions count 3) is too
+    #: short a text for its places to overrule its words: no penalty, no conflict
+    place_min_mentions: float = 5.0
+    #: a story whose largest country holds less than this share of its mentions is no
+    #: country's thread (a spill that reaches many coasts): nothing conflicts with it
+    place_story_share: float = 0.5
+    #: Across languages (the neighbours never are): a story anchored in a country (at least
+    #: ``place_story_share`` of the mentions of ``place_bridge_articles`` articles) merges
+    #: with the story of another language anchored in the same country, if that one was
+    #: covered within ``place_bridge_days`` days. 0: never.
+    place_bridge_days: float = 30.0
+    place_bridge_articles: int = 3
+    #: Within one language the bridge needs the words too: the two stories' articles must be
+    #: on average at least this fraction as close across the two as within each (0: never;
+    #: 0.3: Italian crisis stories link at 0.4-0.8 of it, Giveme5W1H events of one country < 0.1).
+    place_bridge_ratio: float = 0.3
     story_time_weight: float = 0.02
     story_tau_days: float = 30.0
     undated_penalty: float = 0.03

@@ -20,6 +20,7 @@ from .centroids import CENTROID_FEATURES, StoryCentroids, centroid_features
 from .event_model import EventHit
 from .index import ArticleTable
 from .items import LinkParams, Placement
+from .places import StoryPlaces
 from .story_model import StoryHit, StoryModel, shipped_model, story_features
 
 #: (aid, features by candidate story, the candidates' neighbour hits) -> forced story, -1 new, None
@@ -45,6 +46,8 @@ class StoryLevel:
     st_parent: list[int]
     #: each story's sum of article vectors (rebuilt on load, see .centroids)
     st_sums: StoryCentroids
+    #: articles' and stories' country profiles (:mod:`.places`)
+    places: StoryPlaces
     #: training only (benchmarks/train_story_model.py): sees each placement's candidate
     #: stories' features and may force the decision (a story id, -1 for new, None to decide)
     story_hook: StoryHook | None
@@ -52,6 +55,8 @@ class StoryLevel:
     story_model: StoryModel | None
     #: the event the threshold rule would have joined in the current placement (-1: none)
     _rule_event: int
+    #: how far that event's rule score cleared ``event_threshold``
+    _rule_margin: float
 
     def _find_event(self, e: int) -> int:
         raise NotImplementedError
@@ -71,19 +76,42 @@ class StoryLevel:
         return s
 
     def _keeps_centroids(self) -> bool:
-        """Only the learned decision (and its training hook) reads the story centroids:
-        the threshold rule pays nothing for them."""
-        return self.params.learned_story or self.story_hook is not None
+        """Only the learned decision (and its training hook) and the one-language bridge read
+        the story centroids: the threshold rule alone pays nothing for them."""
+        return self.params.learned_story or self.story_hook is not None or self.params.place_bridge_ratio > 0
+
+    def _bridges(self, s: int, t: int) -> bool:
+        """Whether two stories anchored in one country are one thread: always across languages
+        (their words cannot say); in one language only when their articles are on average at
+        least ``place_bridge_ratio`` as close across the two as within each. Scale-free: a war
+        followed for years through scraped pages is coherent at 0.15 and its stories link at
+        0.07-0.11; two incidents in one country are coherent at 0.3-0.6 and link under 0.05."""
+        if self.places.lang.get(s, 0) != self.places.lang.get(t, 0):
+            return True
+        sums = self.st_sums
+        n_s, n_t = sums.size(s), sums.size(t)
+        if n_s < 2 or n_t < 2:
+            return False
+        cross = float(sums.dense(s) @ sums.dense(t)) / (n_s * n_t)
+        within = (sums.coherence(s) + sums.coherence(t)) / 2
+        return within > 0 and cross >= self.params.place_bridge_ratio * within
+
+    def _reads_places(self) -> bool:
+        """Whether the story decision reads country profiles (the place anchor is on)."""
+        return self.params.place_weight != 0.0 or self.params.place_penalty != 0.0
 
     def _union_stories(self, keep: int, other: int) -> None:
-        """Story root ``other`` merges into root ``keep`` (its centroid sum with it)."""
+        """Story root ``other`` merges into root ``keep`` (its centroid and places with it)."""
         self.st_parent[other] = keep
         if self._keeps_centroids():
             self.st_sums.absorb(keep, other)
+        if self._reads_places():
+            self.places.absorb(keep, other)
 
     def _place_story(
         self,
         aid: str,
+        row: int,
         e: int,
         vec: np.ndarray,
         day: float,
@@ -106,27 +134,81 @@ class StoryLevel:
                     - self._time_term(gap, p.story_time_weight, p.story_tau_days)
                 )
                 candidates.setdefault(s, []).append((link, sim, overlap, float(gap), r))
-        best_story, best = self._choose_story(aid, candidates, vec)
+        best_story, best = self._choose_story(aid, candidates, vec, row)
         own = self.ev_story[e]
         if own < 0 and placement.new_event and self._rule_event >= 0:
             # The learned decision opened a new event where the threshold rule would have
             # joined one: a separate incident, but close enough to follow in the same story
-            # (the rule's event level was what chained long crisis threads together).
-            own = self.ev_story[e] = self.story_of_event(self._rule_event)
+            # (the rule's event level was what chained long crisis threads together), unless
+            # it is anchored in another country than that story and the link is not strong
+            # enough to pay the place penalty.
+            follow = self.story_of_event(self._rule_event)
+            if not self._place_conflict(row, follow) or self._rule_margin >= self.params.place_penalty:
+                own = self.ev_story[e] = follow
         if own < 0:
             if best_story >= 0 and best >= 0.0:
                 self.ev_story[e] = best_story
             else:
                 self.ev_story[e] = self._new_story()
                 placement.new_story = True
-        elif best_story >= 0 and best >= 0.0 and self._find_story(own) != best_story:
+        elif (
+            best_story >= 0
+            and best >= 0.0
+            and self._find_story(own) != best_story
+            and self._may_merge(own, best_story)
+        ):
             self._union_stories(self._find_story(own), best_story)
             placement.merged_stories.append(best_story)
         if self._keeps_centroids():
             self.st_sums.add(self.story_of_event(e), vec)
+        if self._reads_places():
+            s = self.story_of_event(e)
+            self.places.add_to_story(s, row, int(self.table.lang[row]), day)
+            if p.place_bridge_days > 0:
+                for t in self.places.bridge(
+                    s,
+                    day,
+                    p.place_story_share,
+                    p.place_bridge_articles,
+                    p.place_bridge_days,
+                    self._find_story,
+                    same_language=p.place_bridge_ratio > 0,
+                ):
+                    s = self._find_story(s)
+                    if t != s and self._bridges(s, t):
+                        self._union_stories(s, t)
+                        placement.merged_stories.append(t)
+
+    def _place_conflict(self, row: int, s: int) -> bool:
+        """Whether the article's countries and story ``s``'s are too far apart to follow it."""
+        if not self._reads_places() or self.params.place_penalty == 0.0:
+            return False
+        p = self.params
+        cos = self.places.fit(row, s, p.place_min_mentions, p.place_story_share)
+        return cos is not None and cos < p.place_conflict
+
+    def _place_term(self, row: int, s: int) -> float:
+        """The place anchor's share of a story link: agreement of the article's countries with
+        the story's, less a penalty when each confidently names a different one."""
+        p = self.params
+        if not self._reads_places():
+            return 0.0
+        cos = self.places.fit(row, s)
+        if cos is None:
+            return 0.0
+        conflict = cos < p.place_conflict and self._place_conflict(row, s)
+        return p.place_weight * cos - (p.place_penalty if conflict else 0.0)
+
+    def _may_merge(self, s: int, t: int) -> bool:
+        """Whether two stories' places let them merge (always, with the place anchor off)."""
+        p = self.params
+        if not self._reads_places() or p.place_penalty == 0.0:
+            return True
+        cos = self.places.fit_stories(self._find_story(s), self._find_story(t))
+        return cos is None or cos >= p.place_conflict
 
     def _choose_story(
-        self, aid: str, candidates: dict[int, list[StoryHit]], vec: np.ndarray
+        self, aid: str, candidates: dict[int, list[StoryHit]], vec: np.ndarray, row: int = -1
     ) -> tuple[int, float]:
         """The candidate story to join and its decision score (joins when >= 0), or (-1, -inf).
 
@@ -149,7 +231,7 @@ class StoryLevel:
             if model is not None:
                 score = model.logit(x) if x[0] >= p.story_min_sim else -math.inf
             else:
-                score = max(h[0] for h in candidates[s]) - p.story_threshold
+                score = max(h[0] for h in candidates[s]) - p.story_threshold + self._place_term(row, s)
             if score > best:
                 best, best_story = score, s
         return best_story, best
