@@ -14,8 +14,8 @@ Sums are kept as (positions, float32 values) of their non-zero dimensions: a
 million articles' stories would not fit as dense 4,096-d rows, and most stories
 hold one or two articles. They are not persisted: loading a saved engine
 (:meth:`.cluster.StoryEngine.load`) recomputes them from the events' sums. They are
-kept only while the learned story decision is on (``LinkParams.learned_story``): the
-threshold rule never reads them, so it pays nothing for them.
+kept while the learned story decision (``LinkParams.learned_story``) or the place anchor's
+one-language bridge (``place_bridge_ratio``, :mod:`.places`) reads them.
 """
 
 from __future__ import annotations

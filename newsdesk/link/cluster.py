@@ -546,7 +546,7 @@ class StoryEngine(StoryLevel):
         engine.notes = dict(meta["notes"])
         for row in range(len(engine.table)):
             engine.members.setdefault(engine.event_of_row(row), []).append(row)
-        if engine.params.learned_story:
+        if engine._keeps_centroids():
             for e, rows in engine.members.items():
                 engine.st_sums.add(engine.story_of_event(e), engine._sum(e), len(rows))
         engine.places.load_rows(state)

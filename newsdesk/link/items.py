@@ -77,6 +77,10 @@ class LinkParams:
     #: covered within ``place_bridge_days`` days. 0: never.
     place_bridge_days: float = 30.0
     place_bridge_articles: int = 3
+    #: Within one language the bridge needs the words too: the two stories' articles must be
+    #: on average at least this fraction as close across the two as within each (0: never;
+    #: 0.3: Italian crisis stories link at 0.4-0.8 of it, Giveme5W1H events of one country < 0.1).
+    place_bridge_ratio: float = 0.3
     story_time_weight: float = 0.02
     story_tau_days: float = 30.0
     undated_penalty: float = 0.03

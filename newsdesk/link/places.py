@@ -226,7 +226,14 @@ class StoryPlaces:
         return code if top >= share else ""
 
     def bridge(
-        self, s: int, day: float, share: float, min_articles: int, max_days: float, root: Callable[[int], int]
+        self,
+        s: int,
+        day: float,
+        share: float,
+        min_articles: int,
+        max_days: float,
+        root: Callable[[int], int],
+        same_language: bool = False,
     ) -> list[int]:
         """Stories in other languages anchored in the same country as story ``s`` and covered
         within ``max_days`` of ``day``: one story followed in several languages. Records ``s``
@@ -238,14 +245,21 @@ class StoryPlaces:
         out: list[int] = []
         for (c, other_lang), t in list(self.anchors.items()):
             t = root(t)
-            if c != code or other_lang == lang or not lang or not other_lang or t == s:
+            if (
+                c != code
+                or (other_lang == lang and not same_language)
+                or not lang
+                or not other_lang
+                or t == s
+            ):
                 continue
             if (
                 self.anchor(t, share, min_articles) == code
                 and abs(day - self.last.get(t, math.inf)) <= max_days
             ):
                 out.append(t)
-        self.anchors[(code, lang)] = s
+        if lang:
+            self.anchors[(code, lang)] = s
         return out
 
     def rebuild(

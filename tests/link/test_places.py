@@ -128,3 +128,40 @@ def test_one_country_thread_in_two_languages_becomes_one_story() -> None:
     _thread(apart, "es", "es", "Libia. " * 6, 4, T0 + timedelta(days=3))
     _thread(apart, "it", "it", "Siria. " * 6, 2, T0 + timedelta(days=200))
     assert len({apart.story_of(x) for x in ("fr0", "es0", "it0")}) == 3
+
+
+def _loose_thread(
+    engine: StoryEngine, prefix: str, text: str, axis: int, shared: float, start: datetime
+) -> None:
+    """Three reports in one language that share ``shared`` of their words with the other
+    thread (axis 0) and 0.2 more among themselves (``axis``), the rest their own."""
+    for i in range(3):
+        vec = np.zeros(16, dtype=np.float32)
+        vec[0], vec[axis], vec[axis + 1 + i] = np.sqrt(shared), np.sqrt(0.2), np.sqrt(0.8 - shared)
+        engine.add(
+            LinkItem(
+                f"{prefix}{i}", text=text, vector=vec, language="it", published=start + timedelta(days=i)
+            )
+        )
+
+
+def test_in_one_language_a_country_thread_joins_only_as_close_as_it_holds_together() -> None:
+    def stories(shared: float, first: str, second: str) -> set[int | None]:
+        engine = StoryEngine(None, LinkParams(), dim=16, now=T0 + timedelta(days=60))
+        _loose_thread(engine, "a", first, 1, shared, T0)
+        _loose_thread(engine, "b", second, 8, shared, T0 + timedelta(days=5))
+        return {engine.story_of(x) for x in ("a0", "a2", "b0", "b2")}
+
+    # Across the two threads 0.12, within each 0.32: one thread followed with few shared words.
+    assert len(stories(0.12, "Siria. " * 6, "Siria. " * 6)) == 1
+    # Not when they are about different countries, nor when they hardly share a word (0.03 / 0.23).
+    assert len(stories(0.12, "Siria. " * 6, "Libia. " * 6)) == 2
+    assert len(stories(0.03, "Siria. " * 6, "Siria. " * 6)) == 2
+
+
+def test_story_centroids_come_back_after_a_load_for_the_bridge() -> None:
+    engine = StoryEngine(None, LinkParams(), dim=16, now=T0 + timedelta(days=60))
+    _loose_thread(engine, "a", "Siria. " * 6, 1, 0.12, T0)
+    loaded = StoryEngine.from_state(engine.to_state(), engine.index)
+    _loose_thread(loaded, "b", "Siria. " * 6, 8, 0.12, T0 + timedelta(days=5))
+    assert loaded.story_of("a0") == loaded.story_of("b2")
