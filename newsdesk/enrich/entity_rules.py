@@ -353,7 +353,23 @@ def _strip_possessive(token: str) -> str:
     return token
 
 
+#: the last text read and its mentions: entity recognition reads an article's text with the
+#: rules twice (every mention, then the strict ones past the lead), and a scan is most of the
+#: rules' cost; one tuple, swapped whole, so threads never see a text with another's mentions
+_last_scan: tuple[str, tuple[_Mention, ...]] = ("", ())
+
+
 def _mentions(text: str) -> list[_Mention]:
+    """Capitalised runs of ``text`` cut into mentions (callers never change a mention)."""
+    global _last_scan
+    seen, found = _last_scan
+    if seen != text:
+        found = tuple(_scan_mentions(text))
+        _last_scan = (text, found)
+    return list(found)
+
+
+def _scan_mentions(text: str) -> list[_Mention]:
     out: list[_Mention] = []
 
     def flush(current: list[tuple[str, int, int]], starts_sentence: bool) -> None:

@@ -62,3 +62,22 @@ def test_one_word_mentions_keep_their_offsets_and_context() -> None:
     assert ("Russia", text.index("Russia"), text.index("Russia") + 6, True) in found
     assert ("Guterres", text.index("Guterres"), text.index("Guterres") + 8, False) in found
     assert ("Kowalczyk", text.index("Kowalczyk"), text.index("Kowalczyk") + 9, False) in found
+
+
+def test_mentions_of_the_last_text_are_reused_and_answer_as_a_fresh_scan() -> None:
+    first = "Chinese Foreign Minister Wang Yi met Xi Jinping and Vladimir Putin in Beijing."
+    second = "Lynn Reaser of Barnett Banks Inc said the European Central Bank (ECB) would wait."
+    a = rules._mentions(first)
+    assert a == rules._scan_mentions(first)
+    a.clear()  # a caller's list is its own: the next reader still gets every mention
+    assert rules._mentions(first) == rules._scan_mentions(first) != []
+    # another text is scanned afresh, never answered with the last one's mentions
+    assert rules._mentions(second) == rules._scan_mentions(second)
+    assert rules._mentions(first) == rules._scan_mentions(first)
+    # the strict pass after the full one (as entities._resolve reads a text) finds what it
+    # finds on its own
+    rules.find_spans(second)
+    strict_after = rules.find_spans(second, strict=True)
+    rules._mentions(first)
+    assert strict_after == rules.find_spans(second, strict=True)
+    assert "European Central Bank" in {s.name for s in rules.find_spans(second)}
