@@ -183,18 +183,21 @@ def _menu_item(text: str, span: Span, is_common: Callable[[str], bool]) -> bool:
     return all(is_common(w) or w.lower() in ("of", "and", "the") for w in span.name.split())
 
 
+def _could_be_surname(word: str, lex: _Lexicon) -> bool:
+    """A word after an initial or a title that may be a surname: no place, country word or
+    demonym ("J. Paris", "President Kenya", "Mr American" are not people)."""
+    return not (
+        word in lex.places or word in lex.country_words or lex.is_demonym(word) or not is_name_word(word)
+    )
+
+
 def _initialled_people(text: str, lex: _Lexicon) -> list[Span]:
     """People named by an initial and a surname ("M. Waugh"; the surname no place, demonym,
     title or institution), or a first name, an initial and a surname ("Donald J. Trump")."""
     out = []
     for m in _INITIALLED_RE.finditer(text):
         first, surname = m.group(1), m.group(2)
-        if (
-            surname in lex.places
-            or surname in lex.country_words
-            or lex.is_demonym(surname)
-            or not is_name_word(surname)
-        ):
+        if not _could_be_surname(surname, lex):
             continue
         if first and first not in lex.given_names:
             continue  # "Carl Court/Getty", "Treasury A. Smith": no first name before the initial
@@ -231,12 +234,7 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
         taken_found = sorted((s.start, s.end) for s in found)
         for m in _TITLED_RE.finditer(text):
             word = m.group(1)
-            if (
-                word in lex.places
-                or word in lex.country_words
-                or lex.is_demonym(word)
-                or not is_name_word(word)
-            ):
+            if not _could_be_surname(word, lex):
                 continue
             titled_names.add(word)
             if not _overlaps(taken_found, m.start(1), m.end(1)):
