@@ -195,8 +195,10 @@ class StoryPlaces:
     def __init__(self) -> None:
         self.rows: list[Profile] = []
         self.stories: dict[int, dict[str, float]] = {}
-        #: per story: articles that name a country, the last day one was dated, its language
+        #: per story: articles that name a country, the first and last days one was dated, its
+        #: language
         self.count: dict[int, int] = {}
+        self.first: dict[int, float] = {}
         self.last: dict[int, float] = {}
         self.lang: dict[int, int] = {}
         #: (country, language) -> the latest story of that language anchored in that country
@@ -215,6 +217,7 @@ class StoryPlaces:
             self.count[s] = self.count.get(s, 0) + 1
             self.lang.setdefault(s, lang)
             if not math.isnan(day):
+                self.first[s] = min(self.first.get(s, day), day)
                 self.last[s] = max(self.last.get(s, day), day)
 
     def anchor(self, s: int, share: float, min_articles: int) -> str:
@@ -237,7 +240,12 @@ class StoryPlaces:
     ) -> list[int]:
         """Stories in other languages anchored in the same country as story ``s`` and covered
         within ``max_days`` of ``day``: one story followed in several languages. Records ``s``
-        as its language's anchor of that country."""
+        as its language's anchor of that country.
+
+        "Covered within" is measured from the other story's whole span of coverage, not from its
+        last day: articles arrive in any order (a Spanish archive ingested before the French
+        one), and a French report of March 2011 belongs with the Spanish story that ran from
+        2011 to 2013 as much as with one that ended in April 2011."""
         code = self.anchor(s, share, min_articles)
         if not code or math.isnan(day):
             return []
@@ -255,7 +263,7 @@ class StoryPlaces:
                 continue
             if (
                 self.anchor(t, share, min_articles) == code
-                and abs(day - self.last.get(t, math.inf)) <= max_days
+                and self.first.get(t, math.inf) - max_days <= day <= self.last.get(t, -math.inf) + max_days
             ):
                 out.append(t)
         if lang:
@@ -267,7 +275,7 @@ class StoryPlaces:
     ) -> None:
         """The stories' sums again from their articles' rows (after a load); each language's
         anchor of a country is its story covered last."""
-        self.stories, self.count, self.last, self.lang, self.anchors = {}, {}, {}, {}, {}
+        self.stories, self.count, self.first, self.last, self.lang, self.anchors = {}, {}, {}, {}, {}, {}
         for s, rows in stories:
             for row in sorted(rows, key=lambda r: (math.isnan(days[r]), days[r])):
                 self.add_to_story(s, row, int(langs[row]), float(days[row]))
@@ -280,6 +288,9 @@ class StoryPlaces:
         if gone:
             add_profile(self.stories.setdefault(keep, {}), gone.items())
         self.count[keep] = self.count.get(keep, 0) + self.count.pop(other, 0)
+        first = self.first.pop(other, None)
+        if first is not None:
+            self.first[keep] = min(self.first.get(keep, first), first)
         last = self.last.pop(other, None)
         if last is not None:
             self.last[keep] = max(self.last.get(keep, last), last)

@@ -165,3 +165,18 @@ def test_story_centroids_come_back_after_a_load_for_the_bridge() -> None:
     loaded = StoryEngine.from_state(engine.to_state(), engine.index)
     _loose_thread(loaded, "b", "Siria. " * 6, 8, 0.12, T0 + timedelta(days=5))
     assert loaded.story_of("a0") == loaded.story_of("b2")
+
+
+def test_a_thread_in_another_language_joins_whatever_the_order_of_arrival() -> None:
+    # A Spanish archive ingested before the French one: the Spanish story ran two months, and
+    # the French reports of its first week arrive after all of it. They are one story still:
+    # "covered within 30 days" is measured from the whole span of the Spanish coverage.
+    engine = StoryEngine(None, LinkParams(), dim=8, now=T0 + timedelta(days=90))
+    _thread(engine, "es", "es", "Siria. " * 6, 4, T0)
+    _thread(engine, "es-later", "es", "Siria. " * 6, 4, T0 + timedelta(days=60))
+    assert engine.story_of("es0") == engine.story_of("es-later2")
+    _thread(engine, "fr", "fr", "Syrie. " * 6, 0, T0 + timedelta(days=5))
+    assert engine.story_of("fr2") == engine.story_of("es0")
+    # but not a French thread of the same country a year before the Spanish one began
+    _thread(engine, "fr-old", "fr", "Syrie. " * 6, 2, T0 - timedelta(days=365))
+    assert engine.story_of("fr-old2") != engine.story_of("es0")
