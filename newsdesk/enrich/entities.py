@@ -212,11 +212,11 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
     """The model's spans in ``text[:lead_end]`` made into the article's mentions (steps 2-4 above)."""
     lex = get_lexicon() if language == "en" else None
     lines = ner.line_spans(text, lex.is_common if lex else None)
+    starts = [a for a, _, _ in lines]  # the line holding position x: bisect_right(starts, x) - 1
     rule_spans = find_spans(text, given_names=GIVEN_NAMES) if lex is not None else []
     if RULES_AFTER_LEAD and lex is not None and lead_end < len(text):
         # past the model's reach, the rules' people and organisations; not in headline-case
         # lines, nor a list item's label ("• Geopolitical Leverage: Strengthening ...")
-        starts = [a for a, _, _ in lines]
         taken_rules: list[Span] = []
         for span in find_spans(text, strict=True) if RULES_STRICT else rule_spans:
             if span.start < lead_end or span.kind == "places" or not ner.looks_like_name(span.name):
@@ -242,7 +242,6 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
     if NAME_LISTS and lex is not None:
         # a line listing people ("67 Mark Calcavecchia, Payne Stewart, Billy Mayfair") reads as
         # headline case; a first name vouches for each name in it
-        starts = [a for a, _, _ in lines]
         taken_found = sorted((s.start, s.end) for s in found)
         for span in rule_spans:
             if span.kind != "people" or span.name.split()[0] not in lex.given_names:
@@ -253,7 +252,6 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
     if LEAD_RULE_PEOPLE and lex is not None:
         # the lead's people the model missed, when a first name vouches for them (rare words
         # alone do not: "Lebed Chechnya" is a surname and a place)
-        starts = [a for a, _, _ in lines]
         model_taken = sorted((s.start, s.end) for s in found)
         extra = []
         for span in rule_spans:
@@ -365,7 +363,6 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
             surnames.add(part)
     taken = sorted([(s.start, s.end) for s in resolved] + [(d, d + 1) for d in defining])
     if known:
-        line_starts = [a for a, _, _ in lines]
         # str.find per name beats one big alternation regex (compiled anew for each article)
         folded = text.lower()
         caseless = len(folded) == len(text)
@@ -383,7 +380,7 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
         for start, end, surface in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
             if _overlaps(taken, start, end):
                 continue
-            headline = lines[bisect.bisect_right(line_starts, start) - 1][2]
+            headline = lines[bisect.bisect_right(starts, start) - 1][2]
             exact = text[start:end] == surface
             if (not exact and not headline) or (headline and surface in surnames):
                 continue
