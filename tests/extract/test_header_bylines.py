@@ -97,7 +97,7 @@ def _site_page(domain: str, shown: str) -> tuple[str, str]:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>Ferry terminal opens | {shown}</title></head><body><header><a href='/'>{shown}</a></header>"
         f"<article><h1>Ferry terminal opens</h1>{PARAS}</article>"
-        f"<footer>© 2020 {shown}</footer></body></html>"
+        "<footer><a href='/impressum'>Impressum</a></footer></body></html>"
     )
     return html, f"https://{domain}/2020/ferry"
 
@@ -118,6 +118,33 @@ def _site_page(domain: str, shown: str) -> tuple[str, str]:
 def test_personal_site_named_after_its_owner(domain: str, shown: str, names: list[str]) -> None:
     html, url = _site_page(domain, shown)
     assert extract_html(html, url=url).authors == names
+
+
+@pytest.mark.parametrize(
+    ("footer", "names"),
+    [
+        ("<p>© 2019 Sven Schreivogel</p>", ["Sven Schreivogel"]),
+        ("<p>(c) Johanna Brandt • Weitere Rechte siehe Impressum</p>", ["Johanna Brandt"]),
+        ("<p>Impressum | COPYRIGHT ANDRÉ LOIBL | THIS IS A KANGA PROJECT</p>", ["André Loibl"]),
+        ("<p>Content Copyright 2018 - 2019 Jan Bechstein</p>", ["Jan Bechstein"]),
+        # a picture's credit, a company, a photographer beside an agency: no author
+        ("<p>© Markus Leitner</p>", []),
+        ("<p>© 2026 Allen Edmonds, LLC. All Rights Reserved</p>", []),
+        ("<p>© 2010-2018 Robert McNeel & Associates.</p>", []),
+        ("<p>© 2022 Matthias Hangst/Getty Images</p>", []),
+        ("<p>© 2024 Harbour Publishing Group</p>", []),
+    ],
+)
+def test_copyright_notice_names_the_sites_owner(footer: str, names: list[str]) -> None:
+    html = _page("", head="").replace("</article>", f"</article><footer>{footer}</footer>")
+    assert extract_html(html, url="https://x.example/news/ferry").authors == names
+
+
+def test_copyright_holder_only_where_no_one_else_is_named() -> None:
+    html = _page("<p class='byline'>By Lena Hart</p>").replace(
+        "</article>", "</article><footer>© 2019 Sven Schreivogel</footer>"
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Lena Hart"]
 
 
 def _thread(posts: str) -> str:
