@@ -15,7 +15,7 @@ from lxml.etree import XPath, tostring
 from lxml.html import HtmlElement
 
 from ..wordfreqs import zipf_en
-from .author_names import _NAME_STOP, _NAMEISH, _PERSON_NAME, given_names, split_authors
+from .author_names import _NAME_STOP, _NAMEISH, _PERSON_NAME, family_names, given_names, split_authors
 from .metadata import PageMeta, _types, clean, fold
 from .textdates import _TEXT_DATE
 
@@ -178,10 +178,35 @@ def _holders(text: str, pattern: re.Pattern[str]) -> list[str]:
             if m:
                 # "ANDRÉ LOIBL" in a capitalised footer is "André Loibl"
                 name = " ".join(w if not w.isupper() else w.capitalize() for w in m.group(1).split())
-                if _person_name(name):
+                if _notice_person(name):
                     out.append(name)
             at = text.find(sign, at + 1)
     return out
+
+
+#: the commonest word a listed surname may be in a notice: "Williams", "Wolf" are people;
+#: "Grace Church", "Rose Hill" are places
+NOTICE_SURNAME_MAX_ZIPF = 5.0
+
+
+# articles that faker lists as first names too ("Les Raffineurs" is a shop)
+_ARTICLES = frozenset({"les", "los", "las", "der", "die", "das", "den", "het", "del"})
+
+
+def _notice_person(name: str) -> bool:
+    """A person's name in a copyright notice: a first name, then rare words or listed surnames."""
+    first, *rest = name.split()
+    return (
+        len(first) >= 3
+        and first.casefold() not in _ARTICLES
+        and first in given_names()
+        and all(
+            zipf_en(w.casefold()) < SURNAME_MAX_ZIPF
+            or (w in family_names() and zipf_en(w.casefold()) < NOTICE_SURNAME_MAX_ZIPF)
+            for w in rest
+        )
+        and split_authors(name) == [name]
+    )
 
 
 def copyright_holder(tree: HtmlElement) -> list[str]:
@@ -200,6 +225,32 @@ def copyright_holder(tree: HtmlElement) -> list[str]:
         names = _holders(text, _COPYRIGHT)
         if names:
             return names[:1]
+    return []
+
+
+# a title's last part after a separator: the site's name ("Go ahead, self-host Postgres |
+# Pierce Freeman"); a personal blog's name with the possessive ("Colin Watson's blog")
+_TITLE_TAIL = re.compile(r"\s[|–—·•»:-]\s+([^|–—·•»:]+?)\s*$")
+_BLOG_OF = re.compile(r"^(.+?)['’]s\s+(?:blog|weblog|website|site|homepage|page|notes)$", re.IGNORECASE)
+
+
+def site_owner(pm: PageMeta, keys: list[str]) -> list[str]:
+    """The person a site is named after, by its declared name or its title's site part.
+
+    "Pierce Freeman" (the site name behind every title), "Colin Watson's blog": a personal
+    site's posts are its owner's, where nothing else names anyone. A title that opens with
+    the site ("mediaarchitecture.de // Jens Weber") ends with the page's subject instead.
+    """
+    names = [pm.first("og:site_name")]
+    m = _TITLE_TAIL.search(pm.title_tag)
+    if m and not any(k in fold(pm.title_tag[: m.start()]) for k in keys):
+        names.append(m.group(1))
+    for name in names:
+        name = clean(name)
+        blog = _BLOG_OF.match(name)
+        name = blog.group(1) if blog else name
+        if _PERSON_NAME.match(name) and _notice_person(name):
+            return [name]
     return []
 
 
