@@ -60,6 +60,7 @@ from .entity_rules import (
 )
 from .known_orgs import KNOWN_ORGS as KNOWN_ORG_NAMES
 from .known_orgs import known_org_spans
+from .org_rules import apply_org_rules
 from .results_lines import results_spans
 from .sports_teams import team_spans
 
@@ -414,6 +415,8 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
         resolved = _sports_teams(text, resolved, lex)
     if lex is not None and DATELINES:
         resolved = _override(resolved, dateline_places(text, lex.places), "places")
+    if lex is not None:
+        resolved = apply_org_rules(text, resolved, lex, lines)
     resolved.sort()
     return resolved
 

@@ -218,19 +218,29 @@ updated published posted last reviewed share follow"""
 _NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
 
 
+def _faker_names(attrs: tuple[str, ...]) -> frozenset[str]:
+    import faker.providers.person as person  # a dependency (pyproject.toml), as for entities
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in attrs:
+            listed = provider.__dict__.get(attr)
+            if isinstance(listed, (list, tuple, dict)):
+                names.update(str(n) for n in listed)
+    return frozenset(names)
+
+
 @cache
 def given_names() -> frozenset[str]:
     """First names in any of faker's person providers (census and registry lists of some 80
     locales; MIT), read at run time: no list is copied into this repo. Loaded on first use
     (about 0.2 s), only by the rules that must tell a person from other capitalised words.
     """
-    import faker.providers.person as person  # a dependency (pyproject.toml), as for entities
+    return _faker_names(("first_names", "first_names_male", "first_names_female"))
 
-    names: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr in ("first_names", "first_names_male", "first_names_female"):
-            listed = provider.__dict__.get(attr)
-            if isinstance(listed, (list, tuple, dict)):
-                names.update(str(n) for n in listed)
-    return frozenset(names)
+
+@cache
+def family_names() -> frozenset[str]:
+    """Surnames in faker's person providers, read at run time like :func:`given_names`."""
+    return _faker_names(("last_names",))

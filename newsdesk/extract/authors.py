@@ -26,7 +26,15 @@ from .author_names import (
     split_authors,
 )
 from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold, in_comment_item
-from .page_authors import _TEXT_NODES, first_poster, full_names, header_byline, site_person
+from .page_authors import (
+    _TEXT_NODES,
+    copyright_holder,
+    first_poster,
+    full_names,
+    header_byline,
+    site_owner,
+    site_person,
+)
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -296,6 +304,8 @@ def choose_authors(
         or pm.reply_authors[:1]
         or first_poster(tree)
         or site_person(tree, keys)
+        or copyright_holder(tree)
+        or site_owner(pm, keys)
     )
 
 
