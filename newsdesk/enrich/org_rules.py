@@ -23,8 +23,9 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
-from .entity_rules import _FUNCTION_WORDS as _OPENERS
-from .entity_rules import Span, _Lexicon
+from .entity_rules import Span
+from .lexicon import _FUNCTION_WORDS as _OPENERS
+from .lexicon import _Lexicon
 
 #: rare acronyms are organisations (see the module docstring)
 RARE_ACRONYMS = True
