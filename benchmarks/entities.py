@@ -378,6 +378,7 @@ HALF_RULES = {
     "ACRONYM_MENTIONS": "defining acronyms",
     "org_rules.RARE_ACRONYMS": "rare acronyms",
     "org_rules.DESK_SIGNATURES": "desk signatures",
+    "org_rules.COMPANY_NAMES": "company names",
 }
 #: the ablations reported: the shipped path less these switches
 HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -398,7 +399,7 @@ HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "without this pass's organisation rules (main at aa858c3)",
-        ("org_rules.RARE_ACRONYMS", "org_rules.DESK_SIGNATURES"),
+        ("org_rules.RARE_ACRONYMS", "org_rules.DESK_SIGNATURES", "org_rules.COMPANY_NAMES"),
     ),
     ("without any of them", tuple(HALF_RULES)),
 ]
@@ -467,8 +468,10 @@ def halves(texts: list[str], golds: list[Gold]) -> list[str]:
         "- rare acronyms: an all-capitals word in a prose line that is no everyday word (wordfreq Zipf"
         f' <= {org_rules.ACRONYM_MAX_ZIPF}), place or numeral ("aiding KDP", "network CNBC") is an'
         " organisation;",
-        '- desk signatures: a wire report\'s closing line ("-- London Newsroom +44 171 ...") names the desk'
-        " (`newsdesk/enrich/org_rules.py`).",
+        '- desk signatures: a wire report\'s closing line ("-- London Newsroom +44 171 ...") names the desk;',
+        '- company names: capitalised words ending in a legal form ("Jones Medical Industries Inc", "Gold'
+        ' Fields of South Africa Ltd") are one organisation, and the name less its form ("Hindustan Copper")'
+        ' or its rare first word ("Caltex") names it elsewhere (`newsdesk/enrich/org_rules.py`).',
         "",
         "F1 PER / ORG / LOC / micro:",
         "",

@@ -33,6 +33,9 @@ skipped with a reason). Around the model, per article:
    "Leeds beat Chelsea") are organisations (:mod:`newsdesk.enrich.sports_teams`).
 8. English: the place a report is filed from ("KHASAVYURT, Russia 1996-08-30") is a
    place, there and elsewhere in the report (:mod:`newsdesk.enrich.datelines`).
+9. English: organisations named by the article's own wording: rare acronyms in prose ("aiding
+   KDP"), a wire desk's signature, a company's name ending in its legal form ("Dow Chemical Co")
+   and its shorter mentions (:mod:`newsdesk.enrich.org_rules`).
 
 ``method="rules"`` runs the old rule tagger instead (the baseline that
 ``benchmarks/entities.py`` reports beside this path).

@@ -55,3 +55,36 @@ def test_the_switches_turn_them_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(org_rules, "DESK_SIGNATURES", False)
     orgs = find_entities(REPORT, "en").entities["organisations"]
     assert "ZLM" not in orgs and "Quennburg Newsroom" not in orgs
+
+
+COMPANY = (
+    "Drug maker completes purchase.\n"
+    f"{FILLER}\n"
+    "Quennmed Medical Industries Inc said it bought Valtor Pharmaceuticals Inc of St. Louis, said an"
+    " analyst at Brambury Bros. in Denver.\n"
+    "Mine managers Ostfeld Fields of South Africa Ltd said on Friday that Quennmed would pay in cash.\n"
+    "Company Name Zellbrook Hospitality Inc\n"
+    "The Bay Co Building Authority sold bonds; Co-Premiers met on Friday.\n"
+)
+
+
+def test_company_names_end_in_their_legal_form() -> None:
+    orgs = find_entities(COMPANY, "en").entities["organisations"]
+    for name in (
+        "Quennmed Medical Industries Inc",
+        "Valtor Pharmaceuticals Inc",
+        "Brambury Bros",
+        "Ostfeld Fields of South Africa Ltd",
+        "Zellbrook Hospitality Inc",
+    ):
+        assert name in orgs, (name, orgs)
+    # the first word, a rare one, names the company later
+    assert orgs["Quennmed Medical Industries Inc"] == 2
+    # must not: the place after "of", a table row's label, a "Co" inside a longer name
+    assert not any("Louis" in n or "Company Name" in n or n.endswith("Bay Co") for n in orgs), orgs
+
+
+def test_the_company_switch_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(org_rules, "COMPANY_NAMES", False)
+    orgs = find_entities(COMPANY, "en").entities["organisations"]
+    assert "Brambury Bros" not in orgs and orgs.get("Quennmed Medical Industries Inc") != 2
