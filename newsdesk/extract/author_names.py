@@ -21,7 +21,7 @@ _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|post|published|text|story|words|photos?|reported|geschrieben|verfasst|"
     r"veröffentlicht|publiziert|erstellt|eingestellt|gespeichert|(?:ein )?beitrag|artikel|"
     r"publié|publicado|pubblicato|recipe|insights|"
-    r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
+    r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled|authored)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|from|via|autor(?:in)?|author|auteur|text|fotos?|interview)\s*:?\s+",
     re.IGNORECASE,
 )
@@ -114,7 +114,7 @@ _CREDENTIAL = re.compile(
 # Discourse): an avatar's initial before it, a rank or status after it. The name ends there.
 _FORUM_TEXT = """
 member members moderator administrator joined messages posts offline online wrote discussion
-starter greenhorn veteran legend newbie registered
+starter greenhorn veteran legend newbie registered owner
 """
 _FORUM_WORDS = frozenset(_FORUM_TEXT.split())
 
@@ -138,7 +138,8 @@ _RANK_LEAD = frozenset({"full", "new", "senior", "junior", "well-known", "active
 
 # the field words before a job title ("Content Marketing Coordinator", "Digital Producer")
 _ROLE_LEAD_TEXT = """content marketing communications social media digital product sales brand business
-technical creative art news sports health data"""
+technical creative art news sports health data tech technology science politics finance travel food
+culture"""
 _ROLE_LEAD = frozenset(_ROLE_LEAD_TEXT.split())
 
 

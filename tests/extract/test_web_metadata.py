@@ -206,6 +206,10 @@ def test_drop_repeated_headline(text: str, expected: str | None) -> None:
         ("Insights from Mara Quist", ["Mara Quist"]),
         ("via quist77", ["quist77"]),
         ("Vianne Quist", ["Vianne Quist"]),
+        # a forum rank ending in "Owner", a beat before the job title, an "Authored by" label
+        ("StarredSkies Big Board Owner", ["StarredSkies"]),
+        ("Mara Quist Tech Reporter", ["Mara Quist"]),
+        ("Authored by: Dr. Mara Quist", ["Dr. Mara Quist"]),
     ],
 )
 def test_split_authors(value: str, names: list[str]) -> None:
