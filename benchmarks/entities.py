@@ -380,6 +380,7 @@ HALF_RULES = {
     "org_rules.DESK_SIGNATURES": "desk signatures",
     "org_rules.COMPANY_NAMES": "company names",
     "org_rules.DATED_NAMES": "dated names",
+    "org_rules.COUNTRY_TEAMS": "clubs with their country",
 }
 #: the ablations reported: the shipped path less these switches
 HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -405,6 +406,7 @@ HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
             "org_rules.DESK_SIGNATURES",
             "org_rules.COMPANY_NAMES",
             "org_rules.DATED_NAMES",
+            "org_rules.COUNTRY_TEAMS",
         ),
     ),
     ("without any of them", tuple(HALF_RULES)),
@@ -479,7 +481,10 @@ def halves(texts: list[str], golds: list[Gold]) -> list[str]:
         ' Fields of South Africa Ltd") are one organisation, and the name less its form ("Hindustan Copper")'
         ' or its rare first word ("Caltex") names it elsewhere;',
         "- dated names: a month read into an organisation's name is cut off it (\"August National Association"
-        ' of Purchasing Management", "Sept Brent") (`newsdesk/enrich/org_rules.py`).',
+        ' of Purchasing Management", "Sept Brent");',
+        '- clubs with their country: the sides of a results line that names each with its country ("Red Star'
+        ' (Yugoslavia) beat Dinamo (Russia) 92-90") are clubs unless a first name makes them players'
+        " (`newsdesk/enrich/org_rules.py`).",
         "",
         "F1 PER / ORG / LOC / micro:",
         "",

@@ -10,6 +10,9 @@ Each rule reads the article's own wording, never a list of names:
   "Gold Fields of South Africa Ltd", "Salomon Bros.") are one organisation, and the name
   less its form ("Hindustan Copper"), or its first word when that is a rare word ("Caltex"
   for "Caltex Petroleum Corp"), names it elsewhere in the article;
+- clubs with their country: in a results line "Red Star (Yugoslavia) beat Dinamo (Russia)
+  92-90", "Alba (Germany) 75 Benetton (Italy) 70", the sides are clubs, unless a first name
+  makes them people ("Anthony Hill (Australia) beat Dan Jenson (Australia)");
 - dated names: a month the model read into an organisation's name is cut off it ("August
   National Association of Purchasing Management", "Sept Brent").
 
@@ -23,7 +26,7 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from .entity_rules import Span
 from .lexicon import _FUNCTION_WORDS as _OPENERS
@@ -35,6 +38,8 @@ RARE_ACRONYMS = True
 DESK_SIGNATURES = True
 #: company names end in their legal form (see the module docstring)
 COMPANY_NAMES = True
+#: clubs named with their country in a results line are organisations (see the module docstring)
+COUNTRY_TEAMS = True
 #: a month read into an organisation's name is cut off it (see the module docstring)
 DATED_NAMES = True
 
@@ -66,6 +71,10 @@ _MONTHS = frozenset(
     {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October"}
     | {"November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct"}
     | {"Nov", "Dec"}
+)
+_SIDE = r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}"
+_COUNTRY_SCORE_RE = re.compile(
+    rf"^({_SIDE}) \(([A-Z][\w .-]+)\),? (?:\d+ |beat |v |vs\.? )({_SIDE}) \(([A-Z][\w .-]+)\),? \d", re.M
 )
 _DESK_WORDS = frozenset({"Newsroom", "Desk", "Bureau", "Newsdesk"})
 Found = list[tuple[int, int, str]]
@@ -224,6 +233,10 @@ def apply_org_rules(
         renamed = {old.name: new.name for old, new in zip(spans, out, strict=True) if old.name != new.name}
         if renamed:
             out = [s._replace(name=renamed.get(s.name, s.name)) for s in out]
+    if COUNTRY_TEAMS:
+        out = _replace(
+            out, country_teams(text, lex.countries | lex.places.keys(), lex.given_names), lambda s: True
+        )
     if DESK_SIGNATURES:
         out = _replace(out, desk_signatures(text, lex.places, lex.given_names), lambda s: True)
     if COMPANY_NAMES:
@@ -233,6 +246,21 @@ def apply_org_rules(
     if RARE_ACRONYMS:
         found = rare_acronyms(text, lines, lex.places, _zipf)
         out = _replace(out, found, lambda s: False)
+    return out
+
+
+def country_teams(text: str, countries: Collection[str], given_names: Collection[str]) -> Found:
+    """The two sides of each results line that names them with their countries."""
+    out: Found = []
+    if " (" not in text:
+        return out
+    for m in _COUNTRY_SCORE_RE.finditer(text):
+        if m.group(2) not in countries and m.group(4) not in countries:
+            continue
+        sides = [(m.start(g), m.end(g), m.group(g)) for g in (1, 3)]
+        if any(" " in name and name.split()[0] in given_names for _, _, name in sides):
+            continue  # "Anthony Hill (Australia) beat ...": players
+        out += sides
     return out
 
 

@@ -103,3 +103,17 @@ def test_a_known_organisation_in_the_possessive_is_found() -> None:
     text = f"{FILLER}\nTraders said the Fed's decision was a surprise; Fed Cup tennis went on.\n"
     orgs = find_entities(text, "en").entities["organisations"]
     assert orgs.get("Federal Reserve") == 1, orgs  # must not: "Fed Cup" is no Federal Reserve
+
+
+def test_clubs_named_with_their_country_in_a_results_line() -> None:
+    text = (
+        "Results of the Quennburg basketball tournament on Friday:\n"
+        "Zoltar Star (Yugoslavia) beat Dinamo Quenn (Russia) 92-90 (halftime 47-47)\n"
+        "Quennburg (Germany) 75 Valtorina (Italy) 70\n"
+        "Anthony Hollowby (Australia) beat Dan Droogen (Australia) 15-9 15-8\n"
+    )
+    found = find_entities(text, "en").entities
+    assert {"Zoltar Star", "Dinamo Quenn", "Quennburg", "Valtorina"} <= set(found["organisations"]), found
+    # must not: players named with their country are people
+    assert {"Anthony Hollowby", "Dan Droogen"} <= set(found["people"])
+    assert not {"Anthony Hollowby", "Dan Droogen"} & set(found["organisations"])
