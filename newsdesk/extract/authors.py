@@ -26,7 +26,15 @@ from .author_names import (
     split_authors,
 )
 from .metadata import _PUBLISHER_TYPES, PageMeta, _types, clean, fold, in_comment_item
-from .page_authors import _TEXT_NODES, first_poster, full_names, header_byline, site_person
+from .page_authors import (
+    _TEXT_NODES,
+    copyright_holder,
+    first_poster,
+    full_names,
+    header_byline,
+    site_owner,
+    site_person,
+)
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -142,6 +150,9 @@ _BYLINE_EXCLUDED_TOKEN = re.compile(
 # sidebar" (a layout with a sidebar), Blogger's post list "widget Blog", "widgets-hidden"
 _LAYOUT_TOKEN = re.compile(r"^(?:sidebar|widget)", re.IGNORECASE)
 _BYLINE_EXCLUDED_TAGS = frozenset({"footer", "aside", "blockquote", "form"})
+# an <aside> within the <article> is its panel of facts (author, date, programme), unless it
+# holds teasers of other articles (their own <article> elements, with their authors)
+_ARTICLE_PANEL = XPath("boolean(ancestor::article) and not(.//article)")
 #: share of the page's text above which a "sidebar"/"widget" container is the main column
 MAIN_COLUMN_SHARE = 0.5
 
@@ -158,6 +169,8 @@ def _byline_excluded(
             break  # the whole page's classes ("widgets-hidden") say nothing about this element
         # an article's own <footer> often holds its author link; a site footer holds no rel=author
         if node.tag in _BYLINE_EXCLUDED_TAGS and not (specific and node.tag == "footer"):
+            if node.tag == "aside" and _ARTICLE_PANEL(node):
+                continue
             return True
         if node.get("itemscope") is not None and in_comment_item(el):
             return True  # inside a microdata Comment/Answer: a reply's author (forum posts)
@@ -296,6 +309,8 @@ def choose_authors(
         or pm.reply_authors[:1]
         or first_poster(tree)
         or site_person(tree, keys)
+        or copyright_holder(tree)
+        or site_owner(pm, keys)
     )
 
 
@@ -389,7 +404,7 @@ def text_byline(tree: HtmlElement, after_h1: list[Any] | None = None) -> list[st
 _LABELS = (
     r"(?:^|[|·•(—–-]\s*)((?:written|posted|article|words|text|story|started)\s+by|thread\s+starter|(?:verfasst|geschrieben|"
     r"eingestellt|gespeichert|erstellt|veröffentlicht)\s+von|(?:écrit|rédigé|publié)\s+par|scritto\s+da|"
-    r"(?:escrito|publicado)\s+por|autor(?:in|en)?|authors?|auteur)"
+    r"(?:escrito|publicado)\s+por|autor(?:in|en)?|authors?|auteur|(?:contributors?|redaktion)(?=[ \t]*:))"
 )
 # the label alone on its line (the name follows in the next element), or the label and the name
 _AUTHOR_LABEL = re.compile(
