@@ -379,6 +379,7 @@ HALF_RULES = {
     "org_rules.RARE_ACRONYMS": "rare acronyms",
     "org_rules.DESK_SIGNATURES": "desk signatures",
     "org_rules.COMPANY_NAMES": "company names",
+    "org_rules.DATED_NAMES": "dated names",
 }
 #: the ablations reported: the shipped path less these switches
 HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -399,7 +400,12 @@ HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "without this pass's organisation rules (main at aa858c3)",
-        ("org_rules.RARE_ACRONYMS", "org_rules.DESK_SIGNATURES", "org_rules.COMPANY_NAMES"),
+        (
+            "org_rules.RARE_ACRONYMS",
+            "org_rules.DESK_SIGNATURES",
+            "org_rules.COMPANY_NAMES",
+            "org_rules.DATED_NAMES",
+        ),
     ),
     ("without any of them", tuple(HALF_RULES)),
 ]
@@ -471,7 +477,9 @@ def halves(texts: list[str], golds: list[Gold]) -> list[str]:
         '- desk signatures: a wire report\'s closing line ("-- London Newsroom +44 171 ...") names the desk;',
         '- company names: capitalised words ending in a legal form ("Jones Medical Industries Inc", "Gold'
         ' Fields of South Africa Ltd") are one organisation, and the name less its form ("Hindustan Copper")'
-        ' or its rare first word ("Caltex") names it elsewhere (`newsdesk/enrich/org_rules.py`).',
+        ' or its rare first word ("Caltex") names it elsewhere;',
+        "- dated names: a month read into an organisation's name is cut off it (\"August National Association"
+        ' of Purchasing Management", "Sept Brent") (`newsdesk/enrich/org_rules.py`).',
         "",
         "F1 PER / ORG / LOC / micro:",
         "",

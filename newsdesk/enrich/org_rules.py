@@ -9,7 +9,9 @@ Each rule reads the article's own wording, never a list of names:
 - company names: capitalised words ending in a company form ("Jones Medical Industries Inc",
   "Gold Fields of South Africa Ltd", "Salomon Bros.") are one organisation, and the name
   less its form ("Hindustan Copper"), or its first word when that is a rare word ("Caltex"
-  for "Caltex Petroleum Corp"), names it elsewhere in the article.
+  for "Caltex Petroleum Corp"), names it elsewhere in the article;
+- dated names: a month the model read into an organisation's name is cut off it ("August
+  National Association of Purchasing Management", "Sept Brent").
 
 Written looking at the even-numbered documents of the CoNLL-2003 dev file only, and
 reported on the odd ones (benchmarks/README.md, "Entities").
@@ -33,6 +35,8 @@ RARE_ACRONYMS = True
 DESK_SIGNATURES = True
 #: company names end in their legal form (see the module docstring)
 COMPANY_NAMES = True
+#: a month read into an organisation's name is cut off it (see the module docstring)
+DATED_NAMES = True
 
 #: an acronym more frequent than this (wordfreq Zipf, its lower-case form) is a word or a unit
 #: before it is a name: "CEO" 4.5, "GDP" 4.0, "GMT" 3.7; the rare ones are parties, firms and
@@ -58,6 +62,11 @@ _FORMS = frozenset(
 )
 #: at most this many words before the form
 _COMPANY_WORDS = 5
+_MONTHS = frozenset(
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October"}
+    | {"November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct"}
+    | {"Nov", "Dec"}
+)
 _DESK_WORDS = frozenset({"Newsroom", "Desk", "Bureau", "Newsdesk"})
 Found = list[tuple[int, int, str]]
 
@@ -205,9 +214,16 @@ def _every_mention(text: str, names: set[str]) -> Found:
 def apply_org_rules(
     text: str, spans: list[Span], lex: _Lexicon, lines: list[tuple[int, int, bool]]
 ) -> list[Span]:
-    """``spans`` with the organisations above: a desk replaces what overlaps it,
-    an acronym is taken where nothing else was."""
+    """``spans`` with the organisations above: a desk or a company's full name replaces what
+    overlaps it, a shorter mention of the company a person or place read into it, an acronym
+    is taken where nothing else was."""
     out = list(spans)
+    if DATED_NAMES:
+        out = [_undated(text, s) for s in out]
+        # the acronym that stands for a dated name ("(NAPM)") takes the name less its month
+        renamed = {old.name: new.name for old, new in zip(spans, out, strict=True) if old.name != new.name}
+        if renamed:
+            out = [s._replace(name=renamed.get(s.name, s.name)) for s in out]
     if DESK_SIGNATURES:
         out = _replace(out, desk_signatures(text, lex.places, lex.given_names), lambda s: True)
     if COMPANY_NAMES:
@@ -218,6 +234,17 @@ def apply_org_rules(
         found = rare_acronyms(text, lines, lex.places, _zipf)
         out = _replace(out, found, lambda s: False)
     return out
+
+
+def _undated(text: str, span: Span) -> Span:
+    """An organisation less the month it was read with ("August National Association of
+    Purchasing Management", "Sept Brent"): a date is no part of a name."""
+    if span.kind != "organisations":
+        return span
+    first, _, rest = text[span.start : span.end].partition(" ")
+    if first.rstrip(".") not in _MONTHS or not rest[:1].isupper() or not span.name.endswith(rest):
+        return span  # "(NAPM)" named for its long form is left as it is
+    return Span(span.end - len(rest), span.end, span.kind, span.name[len(span.name) - len(rest) :])
 
 
 def _rare_word(word: str, lex: _Lexicon) -> bool:

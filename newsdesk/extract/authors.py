@@ -159,7 +159,22 @@ MAIN_COLUMN_SHARE = 0.5
 
 
 def _text_length(el: HtmlElement) -> int:
-    return sum(len(t.strip()) for t in _VISIBLE_TEXT(el))
+    """Characters of the element's text outside <style> and <script> (stripped per text node)."""
+    # all text less that of the <script>/<style> inside: two predicate-free paths instead of an
+    # ancestor test on every text node (30 ms on a deeply nested page). The parser gives
+    # <script>/<style> no child elements, so ``el`` (a byline's container, the body) lies
+    # inside neither.
+    return _stripped_length(_ALL_TEXT(el)) - _stripped_length(_SCRIPT_STYLE_TEXT(el))
+
+
+def _stripped_length(texts: list[str]) -> int:
+    return sum(map(len, map(str.strip, texts)))
+
+
+_ALL_TEXT = XPath(".//text()", smart_strings=False)
+_SCRIPT_STYLE_TEXT = XPath(
+    "descendant-or-self::script//text() | descendant-or-self::style//text()", smart_strings=False
+)
 
 
 def _byline_excluded(

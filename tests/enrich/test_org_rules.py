@@ -88,3 +88,18 @@ def test_the_company_switch_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(org_rules, "COMPANY_NAMES", False)
     orgs = find_entities(COMPANY, "en").entities["organisations"]
     assert "Brambury Bros" not in orgs and orgs.get("Quennmed Medical Industries Inc") != 2
+
+
+def test_a_month_is_no_part_of_an_organisation_name() -> None:
+    text = (
+        "Bonds fell on Friday.\n"
+        "The August National Association of Quennell Managers (NAQM) index rose, and the NAQM said so.\n"
+    )
+    orgs = find_entities(text, "en").entities["organisations"]
+    assert orgs == {"National Association of Quennell Managers": 3}, orgs
+
+
+def test_a_known_organisation_in_the_possessive_is_found() -> None:
+    text = f"{FILLER}\nTraders said the Fed's decision was a surprise; Fed Cup tennis went on.\n"
+    orgs = find_entities(text, "en").entities["organisations"]
+    assert orgs.get("Federal Reserve") == 1, orgs  # must not: "Fed Cup" is no Federal Reserve
