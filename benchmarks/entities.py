@@ -381,6 +381,7 @@ HALF_RULES = {
     "org_rules.COMPANY_NAMES": "company names",
     "org_rules.DATED_NAMES": "dated names",
     "org_rules.COUNTRY_TEAMS": "clubs with their country",
+    "results_lines.EVERYDAY_SIDES": "everyday-word sides",
 }
 #: the ablations reported: the shipped path less these switches
 HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -407,6 +408,7 @@ HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
             "org_rules.COMPANY_NAMES",
             "org_rules.DATED_NAMES",
             "org_rules.COUNTRY_TEAMS",
+            "results_lines.EVERYDAY_SIDES",
         ),
     ),
     ("without any of them", tuple(HALF_RULES)),
@@ -484,7 +486,10 @@ def halves(texts: list[str], golds: list[Gold]) -> list[str]:
         ' of Purchasing Management", "Sept Brent");',
         '- clubs with their country: the sides of a results line that names each with its country ("Red Star'
         ' (Yugoslavia) beat Dinamo (Russia) 92-90") are clubs unless a first name makes them players'
-        " (`newsdesk/enrich/org_rules.py`).",
+        " (`newsdesk/enrich/org_rules.py`);",
+        '- everyday-word sides: in a results line an everyday word ("Reading", "Hull", "MONTREAL": the'
+        " gazetteer spells it Montréal) is a side where the score's other side, or the standings row above,"
+        " is a team.",
         "",
         "F1 PER / ORG / LOC / micro:",
         "",
