@@ -382,6 +382,7 @@ HALF_RULES = {
     "org_rules.DATED_NAMES": "dated names",
     "org_rules.COUNTRY_TEAMS": "clubs with their country",
     "results_lines.EVERYDAY_SIDES": "everyday-word sides",
+    "org_rules.CLUB_WORDS": "club words",
 }
 #: the ablations reported: the shipped path less these switches
 HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -409,6 +410,7 @@ HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
             "org_rules.DATED_NAMES",
             "org_rules.COUNTRY_TEAMS",
             "results_lines.EVERYDAY_SIDES",
+            "org_rules.CLUB_WORDS",
         ),
     ),
     ("without any of them", tuple(HALF_RULES)),
@@ -489,7 +491,10 @@ def halves(texts: list[str], golds: list[Gold]) -> list[str]:
         " (`newsdesk/enrich/org_rules.py`);",
         '- everyday-word sides: in a results line an everyday word ("Reading", "Hull", "MONTREAL": the'
         " gazetteer spells it Montréal) is a side where the score's other side, or the standings row above,"
-        " is a team.",
+        " is a team;",
+        '- club words: in a sports report, a name written as clubs are ("former Auxerre playmaker", "his'
+        ' Saracens side", "champions Bath", "winners over Orrell", "joined X from Y") is a club; a place'
+        " only there, another name wherever the report names it (`newsdesk/enrich/org_rules.py`).",
         "",
         "F1 PER / ORG / LOC / micro:",
         "",

@@ -117,3 +117,25 @@ def test_clubs_named_with_their_country_in_a_results_line() -> None:
     # must not: players named with their country are people
     assert {"Anthony Hollowby", "Dan Droogen"} <= set(found["people"])
     assert not {"Anthony Hollowby", "Dan Droogen"} & set(found["organisations"])
+
+
+def test_clubs_named_as_clubs_in_a_sports_report() -> None:
+    text = (
+        f"{FILLER}\n"
+        "Former Quennburg striker scored twice as his Zellbrook side beat the leaders, the coach said.\n"
+        "There were also victories for champions Bath, 56-13 winners over Valtorina, in the cup match.\n"
+        "Bath is a town in England, and the season goes on.\n"
+    )
+    found = find_entities(text, "en").entities
+    assert {"Zellbrook", "Valtorina", "Bath"} <= set(found["organisations"]), found
+    # the place is a club where the report says so, a place elsewhere
+    assert found["organisations"]["Bath"] == 1 and found["places"].get("Bath") == 1
+    # must not: a country or a demonym is no club ("former England captain")
+    assert "England" not in found["organisations"]
+
+
+def test_club_words_need_a_sports_report() -> None:
+    text = (
+        f"{FILLER}\nThe former Zellbrook manager of the bank said profits rose, and the side door was shut.\n"
+    )
+    assert "Zellbrook" not in find_entities(text, "en").entities["organisations"]
