@@ -61,7 +61,7 @@ from extraction_sets import load_set  # noqa: E402
 from readme import replace_block  # noqa: E402
 
 from newsdesk.enrich import entities as entities_module  # noqa: E402
-from newsdesk.enrich import ner, results_lines, sports_teams  # noqa: E402
+from newsdesk.enrich import ner, org_rules, results_lines, sports_teams  # noqa: E402
 from newsdesk.enrich.entities import NER_CHARS, article_text, find_spans_batch  # noqa: E402
 from newsdesk.errors import NewsdeskError  # noqa: E402
 from newsdesk.extract.article import extract_article  # noqa: E402
@@ -376,6 +376,13 @@ HALF_RULES = {
     "results_lines.ATHLETE_TEAMS": "athletes' teams",
     "results_lines.SCORECARDS": "scorecards",
     "ACRONYM_MENTIONS": "defining acronyms",
+    "org_rules.RARE_ACRONYMS": "rare acronyms",
+    "org_rules.DESK_SIGNATURES": "desk signatures",
+    "org_rules.COMPANY_NAMES": "company names",
+    "org_rules.DATED_NAMES": "dated names",
+    "org_rules.COUNTRY_TEAMS": "clubs with their country",
+    "results_lines.EVERYDAY_SIDES": "everyday-word sides",
+    "org_rules.CLUB_WORDS": "club words",
 }
 #: the ablations reported: the shipped path less these switches
 HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -394,6 +401,18 @@ HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
             "ACRONYM_MENTIONS",
         ),
     ),
+    (
+        "without this pass's organisation rules (main at aa858c3)",
+        (
+            "org_rules.RARE_ACRONYMS",
+            "org_rules.DESK_SIGNATURES",
+            "org_rules.COMPANY_NAMES",
+            "org_rules.DATED_NAMES",
+            "org_rules.COUNTRY_TEAMS",
+            "results_lines.EVERYDAY_SIDES",
+            "org_rules.CLUB_WORDS",
+        ),
+    ),
     ("without any of them", tuple(HALF_RULES)),
 ]
 
@@ -402,7 +421,7 @@ def _switch(flag: str) -> tuple[object, str]:
     """(module, name) of a :data:`HALF_RULES` switch: in newsdesk.enrich.entities unless named
     with its module ("sports_teams.CLUBS")."""
     module, _, name = flag.rpartition(".")
-    modules = {"sports_teams": sports_teams, "results_lines": results_lines}
+    modules = {"sports_teams": sports_teams, "results_lines": results_lines, "org_rules": org_rules}
     return modules.get(module, entities_module), name
 
 
@@ -457,7 +476,25 @@ def halves(texts: list[str], golds: list[Gold]) -> list[str]:
         ' Telekom 4 hours", "(Italy), Reynard Honda, 53.980") is an organisation;',
         '- scorecards: goal scorers ("Marc Degryse (13th)"), fielders and bowlers in a cricket'
         ' batting line ("c and b Jayasuriya 50") and bowling figures ("Muralitharan 10-0-41-2") are people;',
-        '- defining acronyms: the "(SDA)" that defines "Party of Democratic Action" is a mention of it too.',
+        '- defining acronyms: the "(SDA)" that defines "Party of Democratic Action" is a mention of it too;',
+        "- rare acronyms: an all-capitals word in a prose line that is no everyday word (wordfreq Zipf"
+        f' <= {org_rules.ACRONYM_MAX_ZIPF}), place or numeral ("aiding KDP", "network CNBC") is an'
+        " organisation;",
+        '- desk signatures: a wire report\'s closing line ("-- London Newsroom +44 171 ...") names the desk;',
+        '- company names: capitalised words ending in a legal form ("Jones Medical Industries Inc", "Gold'
+        ' Fields of South Africa Ltd") are one organisation, and the name less its form ("Hindustan Copper")'
+        ' or its rare first word ("Caltex") names it elsewhere;',
+        "- dated names: a month read into an organisation's name is cut off it (\"August National Association"
+        ' of Purchasing Management", "Sept Brent");',
+        '- clubs with their country: the sides of a results line that names each with its country ("Red Star'
+        ' (Yugoslavia) beat Dinamo (Russia) 92-90") are clubs unless a first name makes them players'
+        " (`newsdesk/enrich/org_rules.py`);",
+        '- everyday-word sides: in a results line an everyday word ("Reading", "Hull", "MONTREAL": the'
+        " gazetteer spells it Montréal) is a side where the score's other side, or the standings row above,"
+        " is a team;",
+        '- club words: in a sports report, a name written as clubs are ("former Auxerre playmaker", "his'
+        ' Saracens side", "champions Bath", "winners over Orrell", "joined X from Y") is a club; a place'
+        " only there, another name wherever the report names it (`newsdesk/enrich/org_rules.py`).",
         "",
         "F1 PER / ORG / LOC / micro:",
         "",

@@ -23,13 +23,15 @@ Data is read at run time from ``../shared/data`` (see its README); nothing is co
   articles: the default engine (``LinkParams()``) over the default 4,096-d
   lexical rows and the default ``VectorIndex`` (rows kept sparse, one HNSW
   graph per 16,384 rows over a 512-d int8 random projection, exact
-  re-scoring; a placement searches the newest two graphs, and the older ones
-  only when no recent event takes the article). Synthetic articles are
+  re-scoring; a placement searches the newest two graphs, and, when no recent
+  event takes the article, the few older ones that hold its rarer names:
+  ``newsdesk/link/lookback.py``). Synthetic articles are
   made from the real ones (Giveme5W1H + oil spill): article i is real row
   (i mod n) with each non-zero term kept with probability 0.8, its weight
   scaled by a log-normal factor (sigma 0.3), 12 random hashed terms added,
   renormalised (as sparse as a real row, cosine ~0.75 to its source), with
-  the real article's entity keys, one of 200 outlets and a date advancing
+  the real article's entity keys and country profile (the place anchor's
+  input), one of 200 outlets and a date advancing
   500 articles a day. The store of N is built in bulk (batched index
   inserts; each article joins its nearest earlier neighbour's event above
   the event threshold), then 1,000 more articles are placed one by one by
@@ -43,8 +45,10 @@ Data is read at run time from ``../shared/data`` (see its README); nothing is co
 * sensitivity: the events score with one parameter of the global set moved
   either way (``SENSITIVITY``), to show it is a plateau, not a point.
 
-Options: ``--no-scale`` (quality only), ``--no-sensitivity``,
-``--scale-worker N`` (one size, JSON line), ``--scale-from FILE``.
+Options: ``--no-scale`` (quality only), ``--scale-only`` (its own README block),
+``--no-sensitivity``, ``--scale-worker N`` (one size, JSON line), ``--scale-from FILE``,
+``--decision-cost N`` / ``--place-cost N`` (p50 placement of two variants of the shipped
+engine, stores built alike, placements alternated in one process).
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -71,12 +76,14 @@ from readme import replace_block  # noqa: E402
 
 from newsdesk.link.cluster import StoryEngine  # noqa: E402
 from newsdesk.link.features import clean_text, document, headline, key_hashes  # noqa: E402
-from newsdesk.link.items import LinkItem, LinkParams, default_source  # noqa: E402
+from newsdesk.link.items import LinkItem, LinkParams, Placement, default_source  # noqa: E402
+from newsdesk.link.places import Profile, StoryPlaces, country_profile  # noqa: E402
 from newsdesk.link.timeline import date_f1, rouge1_concat, story_timeline  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 README = ROOT / "benchmarks" / "README.md"
 START, END = "<!-- stories:start -->", "<!-- stories:end -->"
+SCALE_START, SCALE_END = "<!-- stories-scale:start -->", "<!-- stories-scale:end -->"
 
 
 def bcubed(gold: Sequence[object], pred: Sequence[object]) -> tuple[float, float, float]:
@@ -287,11 +294,16 @@ class _Sparse:
         self.n = len(self.pos)
         self.typical = np.abs(np.concatenate(self.val)).astype(np.float32)
         self._perms: dict[int, np.ndarray] = {}
+        self.places: list[Profile] = []  # the real articles' country profiles (set by _scale_base)
 
     def permutation(self, epoch: int) -> np.ndarray:
         if epoch not in self._perms:
             self._perms[epoch] = np.random.default_rng(1_000 + epoch).permutation(self.dim)
         return self._perms[epoch]
+
+    def profile(self, i: int) -> Profile:
+        """Article i's country profile: its source's (a place keeps its stories across epochs)."""
+        return self.places[i % len(self.places)] if self.places else ()
 
     def keys(self, keys: list[np.ndarray], i: int) -> np.ndarray:
         """Article i's entity keys: its source's, salted per epoch (other epochs, other names)."""
@@ -322,6 +334,8 @@ def _bulk_base(
             engine.art_event = np.resize(engine.art_event, n)
         for j, i in enumerate(idx.tolist()):
             day = 14_610.0 + i / 500.0
+            if engine._reads_places():
+                engine.places.add_row(len(engine.table), base.profile(i))
             row = engine.table.add(f"a{i}", day, f"o{i % 200}", "en", base.keys(keys, i))
             target = -1
             for r, sim in zip(rows[j].tolist(), sims[j].tolist(), strict=True):
@@ -334,6 +348,10 @@ def _bulk_base(
             else:
                 engine._join(target, row, vecs[j], day)
             engine.st_sums.add(engine.story_of_event(target), vecs[j])
+            if engine._reads_places():
+                engine.places.add_to_story(
+                    engine.story_of_event(target), row, int(engine.table.lang[row]), day
+                )
 
 
 SCALE_BASE = ROOT / "benchmarks" / ".cache" / "stories-scale-base.npz"
@@ -350,51 +368,99 @@ def scale_prepare(path: Path = SCALE_BASE) -> None:
     real = default_source().embed([document(it.title, it.text) for it in items])
     has_words = np.linalg.norm(real, axis=1) > 0  # articles without words have no vector
     keys = [key_hashes(_keys(it)) for it, ok in zip(items, has_words, strict=True) if ok]
+    # Each real article's country profile (the story level's place anchor), and what making
+    # one costs: it reads the text, so it is paid per article beside the embedding, not per placement.
+    kept = [it for it, ok in zip(items, has_words, strict=True) if ok]
+    places = StoryPlaces()
+    profile_ms = []
+    for row, it in enumerate(kept):
+        t = time.perf_counter()
+        profile = country_profile(it.title, it.text)
+        profile_ms.append((time.perf_counter() - t) * 1000)
+        places.add_row(row, profile)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         path,
         rows=real[has_words].astype(np.float32),
         key_len=np.array([k.size for k in keys]),
         keys=np.concatenate(keys).astype(np.uint32),
+        profile_ms=np.array(profile_ms),
+        **places.to_state(len(kept)),
     )
 
 
 def _scale_base() -> tuple[_Sparse, list[np.ndarray]]:
-    if not SCALE_BASE.exists():
+    if not SCALE_BASE.exists() or "place_codes" not in np.load(SCALE_BASE).files:
         subprocess.run([sys.executable, __file__, "--scale-prepare"], check=True)
     with np.load(SCALE_BASE) as data:
         rows, key_len, flat = data["rows"], data["key_len"], data["keys"]
+        real_places = StoryPlaces()
+        real_places.load_rows({k: data[k] for k in ("place_codes", "place_shares")})
     cuts = np.cumsum(key_len)[:-1]
-    return _Sparse(rows), [np.asarray(k) for k in np.split(flat, cuts)]
+    base = _Sparse(rows)
+    base.places = real_places.rows
+    return base, [np.asarray(k) for k in np.split(flat, cuts)]
 
 
-def decision_cost(n: int, measure: int = 1000) -> dict[str, float]:
-    """p50 placement with the event and story decisions as shipped (learned, the story one with
-    its centroid features) and as the threshold rules.
+def _place(
+    engine: StoryEngine,
+    base: _Sparse,
+    keys: list[np.ndarray],
+    i: int,
+    vec: np.ndarray,
+    day: float,
+    prefix: str = "a",
+) -> Placement:
+    """Place synthetic article ``i`` as :meth:`StoryEngine.add` does once the text is read: its
+    country profile (its source's) under the row it takes, then the placement."""
+    if engine._reads_places():
+        engine.places.add_row(len(engine.table), base.profile(i))
+    return engine._place(f"{prefix}{i}", vec, day, f"o{i % 200}", "en", base.keys(keys, i), None, "")
 
-    Two stores of ``n`` built alike from the same synthetic articles, the same ``measure``
+
+#: what ``--decision-cost`` compares: the decisions as shipped (learned, the story one with its
+#: centroid features) and the threshold rules
+DECISIONS = {
+    "learned": {"learned_event": True, "learned_story": True},
+    "rule": {"learned_event": False, "learned_story": False},
+}
+#: what ``--place-cost`` compares: the place anchor as shipped, and none (no country profiles read)
+PLACE_ANCHOR = {
+    "places": {},
+    "no_places": {"place_weight": 0.0, "place_penalty": 0.0, "place_bridge_days": 0.0},
+}
+
+
+def variant_cost(n: int, variants: dict[str, dict[str, Any]], measure: int = 1000) -> dict[str, float]:
+    """p50 placement under each variant of the shipped parameters.
+
+    Stores of ``n`` built alike from the same synthetic articles, the same ``measure``
     articles placed one by one into each, in alternating blocks (same machine state).
     """
     base, keys = _scale_base()
     source = default_source()
     engines = {}
-    for name, learned in (("learned", True), ("rule", False)):
-        params = replace(LinkParams(), learned_event=learned, learned_story=learned)
-        eng = StoryEngine(None, params, dim=source.dim)
+    for name, changes in variants.items():
+        eng = StoryEngine(None, replace(LinkParams(), **changes), dim=source.dim)
         _bulk_base(eng, base, keys, n, np.random.default_rng(7))
         engines[name] = eng
     vecs = _synthetic(base, np.arange(n, n + measure), np.random.default_rng(8))
     timings: dict[str, list[float]] = {name: [] for name in engines}
+    looked_back = dict.fromkeys(engines, 0)
     for block in range(0, measure, BLOCK):
         for name, eng in engines.items():
             for j in range(block, min(measure, block + BLOCK)):
                 i = n + j
                 t = time.perf_counter()
-                eng._place(
-                    f"a{i}", vecs[j], 14_610.0 + i / 500.0, f"o{i % 200}", "en", base.keys(keys, i), None, ""
-                )
+                placed = _place(eng, base, keys, i, vecs[j], 14_610.0 + i / 500.0)
                 timings[name].append(time.perf_counter() - t)
-    return {"n": n, **{f"{k}_p50_ms": float(np.median(v)) * 1000 for k, v in timings.items()}}
+                looked_back[name] += placed.looked_back
+    return {
+        "n": n,
+        **{f"{k}_p50_ms": float(np.median(v)) * 1000 for k, v in timings.items()},
+        **{f"{k}_looked_back": v / measure for k, v in looked_back.items()},
+        **{f"{k}_events": len(eng.members) for k, eng in engines.items()},
+    }
 
 
 #: Size of the same-process baseline store a large worker alternates with, and the block size.
@@ -431,13 +497,13 @@ def scale_worker(n: int, measure: int = 1000, *, baseline: bool = True) -> dict[
             for b in range(BASELINE_N + block, BASELINE_N + min(measure, block + BLOCK)):
                 sv, day = small_vecs[b - BASELINE_N], 14_610.0 + b / 500.0
                 t = time.perf_counter()
-                small._place(f"a{b}", sv, day, f"o{b % 200}", "en", base.keys(keys, b), None, "")
+                _place(small, base, keys, b, sv, day)
                 base_timings.append(time.perf_counter() - t)
         for j in range(block, min(measure, block + BLOCK)):
             i = int(idx[j])
             day = 14_610.0 + i / 500.0
             t = time.perf_counter()
-            placed = engine._place(f"a{i}", vecs[j], day, f"o{i % 200}", "en", base.keys(keys, i), None, "")
+            placed = _place(engine, base, keys, i, vecs[j], day)
             timings.append(time.perf_counter() - t)
             looked_back += placed.looked_back
     ms = np.array(timings) * 1000
@@ -450,11 +516,12 @@ def scale_worker(n: int, measure: int = 1000, *, baseline: bool = True) -> dict[
     for j, i in enumerate(fresh_idx.tolist()):  # an earlier one of the 200: same real event)
         day = 14_610.0 + (n + measure) / 500.0
         t = time.perf_counter()
-        placed = engine._place(f"x{i}", fresh[j], day, f"o{i % 200}", "en", base.keys(keys, i), None, "")
+        placed = _place(engine, base, keys, i, fresh[j], day, prefix="x")
         if placed.looked_back or engine.index.generations <= 2:
             fresh_ms.append((time.perf_counter() - t) * 1000)
     rss_mb = _peak_rss_mb() if small is None else rss_before_baseline
     recall = _recall(engine, _synthetic(base, np.arange(n + measure, n + measure + 200), rng))
+    lookback = _lookback_recall(engine, base, keys, rng)
     return {
         "n": n,
         "dim": source.dim,
@@ -465,6 +532,7 @@ def scale_worker(n: int, measure: int = 1000, *, baseline: bool = True) -> dict[
         "fill_s": fill_s,
         "events": len(engine.members),
         "recall": recall,
+        **lookback,
         "graphs": engine.index.generations,
         "looked_back": looked_back / measure,
         "fresh_p50_ms": float(np.median(fresh_ms)) if fresh_ms else float("nan"),
@@ -505,6 +573,55 @@ def _recall(engine: StoryEngine, vecs: np.ndarray) -> float:
     return float(np.mean(shares)) if shares else 1.0
 
 
+def _lookback_recall(
+    engine: StoryEngine, base: _Sparse, keys: list[np.ndarray], rng: np.random.Generator, count: int = 200
+) -> dict[str, float]:
+    """What a look-back finds of an old story, routed by names (as shipped) and over every older graph.
+
+    ``count`` late reports of stories held only in the older graphs (fresh perturbations of
+    older rows' sources, with their names): of the exact ``k`` nearest older rows over the event
+    threshold, the share each search returns, the graphs each searches and its time.
+    """
+    spans = engine.index.graph_spans()
+    if len(spans) <= 2:
+        return {}
+    older_end = spans[-2][0]
+    engine.lookback.sync(spans[:-2], engine.table.keys)
+    index, k, th = engine.index, engine.params.k, engine.params.event_threshold
+    rows = index._rows
+    assert rows is not None
+    ids = rng.choice(older_end, size=count, replace=False)
+    vecs = _synthetic(base, ids, rng)
+    found: dict[str, list[float]] = {"routed": [], "every": []}
+    ms: dict[str, list[float]] = {"routed": [], "every": []}
+    searched = []
+    for vec, i in zip(vecs, ids.tolist(), strict=True):
+        sims = np.concatenate(
+            [rows.dot(np.arange(s, min(older_end, s + 20_000)), vec) for s in range(0, older_end, 20_000)]
+        )
+        top = np.argsort(-sims)[:k]
+        want = set(top[sims[top] >= th].tolist())
+        t = time.perf_counter()
+        graphs = engine.lookback.choose(base.keys(keys, i))
+        routed = index.search(vec, k, scope="older", graphs=graphs)[0] if graphs else np.zeros(0)
+        ms["routed"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        every = index.search(vec, k, scope="older")[0]
+        ms["every"].append(time.perf_counter() - t)
+        searched.append(len(graphs))
+        if want:
+            found["routed"].append(len(want & set(routed.tolist())) / len(want))
+            found["every"].append(len(want & set(every.tolist())) / len(want))
+    return {
+        "lookback_recall": float(np.mean(found["routed"])) if found["routed"] else float("nan"),
+        "lookback_recall_every": float(np.mean(found["every"])) if found["every"] else float("nan"),
+        "lookback_graphs": float(np.mean(searched)),
+        "older_graphs": len(spans) - 2,
+        "lookback_p50_ms": float(np.median(ms["routed"])) * 1000,
+        "lookback_every_p50_ms": float(np.median(ms["every"])) * 1000,
+    }
+
+
 def _keys(it: LinkItem) -> list[str]:
     from newsdesk.link.features import entity_keys
 
@@ -524,12 +641,7 @@ def run_scale(sizes: list[int]) -> list[dict[str, float]]:
     return out
 
 
-def render(
-    rows: list[tuple[str, str, str, str]],
-    sens: list[str],
-    scale: list[dict[str, float]],
-    scale_note: str = "",
-) -> str:
+def render(rows: list[tuple[str, str, str, str]], sens: list[str]) -> str:
     lines = [
         "## Stories",
         "",
@@ -544,35 +656,53 @@ def render(
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     if sens:
         lines += ["", *(f"- {n}" for n in sens)]
+    return "\n".join(lines) + "\n"
+
+
+def render_scale(scale: list[dict[str, float]], scale_note: str = "") -> str:
+    lines: list[str] = []
     if scale:
         lines += [
-            "",
             "### Scale (add + link one article with the default engine: 4,096-d lexical rows)",
+            "",
+            "Made by `python benchmarks/stories.py --scale-only --write-readme` (`--scale-1m`: the 1M",
+            "store too).",
             "",
             "Placement = a search of the recent graphs (the index keeps one HNSW graph per 16,384 rows",
             "in arrival order, over a 512-d int8 projection; the newest two are searched in full) + exact",
-            "re-scoring of the candidates from the sparse rows + event/story assignment + insert into the",
-            "newest graph; a report that no recent event takes also searches the older graphs (the share",
-            "is the 'looked back' column). Stores of N synthetic articles (see the docstring), 1,000 more",
-            "placed one by one; each size in its own process (peak RSS is that size's). ANN recall: of the",
-            "exact k nearest neighbours with cosine >= the event threshold, the share the index's search",
-            "(every graph) finds: see `newsdesk/link/ann.py`. 'New story p50': 200 more articles unlike",
-            "anything stored (fresh terms and names); the p50 of those that no recent event takes, which",
-            "search every older graph too (with one or two graphs there is nothing older: all 200 count):",
-            "the dearest placement. In the real-data stress row above, one placement in ten looks back.",
+            "re-scoring of the candidates from the sparse rows + event/story assignment (with each",
+            "article's country profile, the place anchor) + insert into the newest graph. A report that no",
+            "recent event takes also looks back: it searches the older graphs where its rarer names are (at",
+            "most 4, `newsdesk/link/lookback.py`); 'looked back' is the share of placements that did. Stores",
+            "of N synthetic articles (see the docstring), 1,000 more placed one by one; each size in its own",
+            "process (peak RSS is that size's). ANN recall: of the exact k nearest neighbours with cosine",
+            ">= the event threshold, the share the search of every graph finds (`newsdesk/link/ann.py`).",
+            "Look-back recall: 200 late reports of stories held only in the older graphs; of the exact k",
+            "nearest older rows over the event threshold, the share the routed look-back finds (beside it:",
+            "searching every older graph, as before the routing), with the graphs it searched and its p50.",
+            "'New story p50': 200 more articles unlike anything stored (fresh terms and names), the p50 of",
+            "those that looked back (none should: they share no name with the older graphs).",
             "",
             "| index size | p50 ms | p99 ms | mean ms | peak RSS MB | events | graphs | looked back "
-            "| new story p50 ms | ANN recall | fill time s |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| new story p50 ms | ANN recall | look-back recall: routed / every graph | look-back graphs "
+            "| look-back p50 ms: routed / every graph | fill time s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|",
         ]
         for r in scale:
             graphs = f"{int(r['graphs'])}" if "graphs" in r else "1"
             back = f"{r['looked_back']:.1%}" if "looked_back" in r else "-"
-            fresh = f"{r['fresh_p50_ms']:.2f}" if "fresh_p50_ms" in r else "-"
+            fresh = f"{r['fresh_p50_ms']:.2f}" if r.get("fresh_n") else "- (none looked back)"
+            if "lookback_recall" in r:
+                lb_recall = f"{r['lookback_recall']:.3f} / {r['lookback_recall_every']:.3f}"
+                lb_graphs = f"{r['lookback_graphs']:.1f} of {int(r['older_graphs'])}"
+                lb_ms = f"{r['lookback_p50_ms']:.2f} / {r['lookback_every_p50_ms']:.2f}"
+            else:
+                lb_recall = lb_graphs = lb_ms = "- (no older graph)"
             lines.append(
                 f"| {int(r['n']):,} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['mean_ms']:.2f} | "
                 f"{r['rss_mb']:.0f} | {int(r['events']):,} | {graphs} | {back} | {fresh} | "
-                f"{r.get('recall', float('nan')):.3f} | {r['fill_s']:.0f} |"
+                f"{r.get('recall', float('nan')):.3f} | {lb_recall} | {lb_graphs} | {lb_ms} | "
+                f"{r['fill_s']:.0f} |"
             )
         lo, hi = scale[0], scale[-1]
 
@@ -604,8 +734,8 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def write_readme(section: str) -> None:
-    replace_block(START, END, f"{START}\n{section}{END}", README)
+def write_readme(section: str, start: str = START, end: str = END) -> None:
+    replace_block(start, end, f"{start}\n{section}{end}", README)
 
 
 def main() -> None:
@@ -613,6 +743,7 @@ def main() -> None:
     ap.add_argument("--write-readme", action="store_true")
     ap.add_argument("--scale-1m", action="store_true", help="also run the 1M store (about 12 min)")
     ap.add_argument("--no-scale", action="store_true", help="quality only")
+    ap.add_argument("--scale-only", action="store_true", help="scale only (its own README block)")
     ap.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".cache" / "story-sets")
     ap.add_argument("--keep", action="store_true", help="reuse the stores a previous run ingested (relinked)")
     ap.add_argument(
@@ -624,6 +755,9 @@ def main() -> None:
     ap.add_argument(
         "--decision-cost", type=int, help="p50 placement, learned decisions vs threshold rules, at N"
     )
+    ap.add_argument(
+        "--place-cost", type=int, help="p50 placement, with the place anchor as shipped vs without, at N"
+    )
     ap.add_argument("--scale-prepare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scale_prepare:
@@ -633,9 +767,12 @@ def main() -> None:
         print(json.dumps(scale_worker(args.scale_worker)))
         return
     if args.decision_cost:
-        print(json.dumps(decision_cost(args.decision_cost)))
+        print(json.dumps(variant_cost(args.decision_cost, DECISIONS)))
         return
-    rows, sens = run_quality(args.work, args.keep)
+    if args.place_cost:
+        print(json.dumps(variant_cost(args.place_cost, PLACE_ANCHOR)))
+        return
+    rows, sens = ([], []) if args.scale_only else run_quality(args.work, args.keep)
     sizes = [] if args.no_scale else [10_000, 100_000] + ([1_000_000] if args.scale_1m else [])
     scale = run_scale(sizes)
     if args.scale_from:
@@ -652,10 +789,16 @@ def main() -> None:
             f"Rows not measured by this run come from `{args.scale_from.name}` (`--scale-worker N` lines "
             "from the same code, each run on its own; the 1M store takes about 10 min to fill on 2 cores)."
         )
-    section = render(rows, sens, scale, note)
-    print(section)
-    if args.write_readme:
-        write_readme(section)
+    if not args.scale_only:
+        section = render(rows, sens)
+        print(section)
+        if args.write_readme:
+            write_readme(section)
+    if scale:
+        section = render_scale(scale, note)
+        print(section)
+        if args.write_readme:
+            write_readme(section, SCALE_START, SCALE_END)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,9 @@ skipped with a reason). Around the model, per article:
    "Leeds beat Chelsea") are organisations (:mod:`newsdesk.enrich.sports_teams`).
 8. English: the place a report is filed from ("KHASAVYURT, Russia 1996-08-30") is a
    place, there and elsewhere in the report (:mod:`newsdesk.enrich.datelines`).
+9. English: organisations named by the article's own wording: rare acronyms in prose ("aiding
+   KDP"), a wire desk's signature, a company's name ending in its legal form ("Dow Chemical Co")
+   and its shorter mentions (:mod:`newsdesk.enrich.org_rules`).
 
 ``method="rules"`` runs the old rule tagger instead (the baseline that
 ``benchmarks/entities.py`` reports beside this path).
@@ -60,6 +63,7 @@ from .entity_rules import (
 )
 from .known_orgs import KNOWN_ORGS as KNOWN_ORG_NAMES
 from .known_orgs import known_org_spans
+from .org_rules import apply_org_rules
 from .results_lines import results_spans
 from .sports_teams import team_spans
 
@@ -414,6 +418,8 @@ def _resolve(text: str, found: list[Span], language: str, lead_end: int) -> list
         resolved = _sports_teams(text, resolved, lex)
     if lex is not None and DATELINES:
         resolved = _override(resolved, dateline_places(text, lex.places), "places")
+    if lex is not None:
+        resolved = apply_org_rules(text, resolved, lex, lines)
     resolved.sort()
     return resolved
 

@@ -65,7 +65,8 @@ KNOWN_ORGS: dict[str, str] = {
 _KNOWN_RE = re.compile(
     r"(?<![\w.’'-])(?:"
     + "|".join(re.escape(k) for k in sorted(KNOWN_ORGS, key=len, reverse=True))
-    + r")(?![\w’'-])(?!\.\w)(?! [A-Z])"
+    # "the Fed's decision" is the Fed: a possessive ends the form
+    + r")(?![\w-])(?![’'](?!s\b))(?!\.\w)(?! [A-Z])"
 )
 
 

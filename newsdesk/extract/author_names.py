@@ -21,7 +21,7 @@ _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|post|published|text|story|words|photos?|reported|geschrieben|verfasst|"
     r"veröffentlicht|publiziert|erstellt|eingestellt|gespeichert|(?:ein )?beitrag|artikel|"
     r"publié|publicado|pubblicato|recipe|insights|"
-    r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled)\s+)?"
+    r"(?:medically\s+)?reviewed|edited|fact[- ]checked|updated|compiled|authored)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|from|via|autor(?:in)?|author|auteur|text|fotos?|interview)\s*:?\s+",
     re.IGNORECASE,
 )
@@ -114,7 +114,7 @@ _CREDENTIAL = re.compile(
 # Discourse): an avatar's initial before it, a rank or status after it. The name ends there.
 _FORUM_TEXT = """
 member members moderator administrator joined messages posts offline online wrote discussion
-starter greenhorn veteran legend newbie registered
+starter greenhorn veteran legend newbie registered owner
 """
 _FORUM_WORDS = frozenset(_FORUM_TEXT.split())
 
@@ -138,7 +138,8 @@ _RANK_LEAD = frozenset({"full", "new", "senior", "junior", "well-known", "active
 
 # the field words before a job title ("Content Marketing Coordinator", "Digital Producer")
 _ROLE_LEAD_TEXT = """content marketing communications social media digital product sales brand business
-technical creative art news sports health data"""
+technical creative art news sports health data tech technology science politics finance travel food
+culture"""
 _ROLE_LEAD = frozenset(_ROLE_LEAD_TEXT.split())
 
 
@@ -218,19 +219,29 @@ updated published posted last reviewed share follow"""
 _NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
 
 
+def _faker_names(attrs: tuple[str, ...]) -> frozenset[str]:
+    import faker.providers.person as person  # a dependency (pyproject.toml), as for entities
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in attrs:
+            listed = provider.__dict__.get(attr)
+            if isinstance(listed, (list, tuple, dict)):
+                names.update(str(n) for n in listed)
+    return frozenset(names)
+
+
 @cache
 def given_names() -> frozenset[str]:
     """First names in any of faker's person providers (census and registry lists of some 80
     locales; MIT), read at run time: no list is copied into this repo. Loaded on first use
     (about 0.2 s), only by the rules that must tell a person from other capitalised words.
     """
-    import faker.providers.person as person  # a dependency (pyproject.toml), as for entities
+    return _faker_names(("first_names", "first_names_male", "first_names_female"))
 
-    names: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr in ("first_names", "first_names_male", "first_names_female"):
-            listed = provider.__dict__.get(attr)
-            if isinstance(listed, (list, tuple, dict)):
-                names.update(str(n) for n in listed)
-    return frozenset(names)
+
+@cache
+def family_names() -> frozenset[str]:
+    """Surnames in faker's person providers, read at run time like :func:`given_names`."""
+    return _faker_names(("last_names",))

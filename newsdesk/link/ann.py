@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -162,17 +163,24 @@ class GraphGenerations:
     def generation_of(self, row: int) -> int:
         return max(0, bisect.bisect_right(self.starts, row) - 1)
 
-    def scopes(self, scope: str, near: int | None) -> tuple[list[int], list[int]]:
+    def spans(self) -> list[tuple[int, int]]:
+        """Each graph's row range [start, end), oldest first."""
+        ends = [*self.starts[1:], self._end]
+        return list(zip(self.starts, ends, strict=True))
+
+    def scopes(
+        self, scope: str, near: int | None, only: Sequence[int] | None = None
+    ) -> tuple[list[int], list[int]]:
         """Graphs to search with the full candidate budget, and with the reduced one.
 
         ``recent``: the graph of ``near`` (default: the newest row) and the one
-        before it; ``older``: every other graph; ``all``: both.
+        before it; ``older``: every other graph (those of ``only`` when given); ``all``: both.
         """
         if not self.graphs:
             return [], []
         g = len(self.graphs) - 1 if near is None else self.generation_of(near)
         full = [i for i in (g - 1, g, g + 1) if 0 <= i < len(self.graphs) and (near is not None or i <= g)]
-        rest = [i for i in range(len(self.graphs)) if i not in full]
+        rest = [i for i in range(len(self.graphs)) if i not in full and (only is None or i in only)]
         if scope == "recent":
             return full, []
         if scope == "older":

@@ -88,6 +88,7 @@ from .items import (
     default_source,
     plausible_days,
 )
+from .lookback import GenerationKeys
 from .meaning import MeaningVectors
 from .places import StoryPlaces, country_profile
 from .story_level import StoryHook, StoryLevel, find_root
@@ -148,6 +149,8 @@ class StoryEngine(StoryLevel):
         self.places = StoryPlaces()
         self.meaning = MeaningVectors()
         self._meaning_vec: np.ndarray | None = None
+        #: the older graphs' entity keys, which route a look-back (rebuilt from the table)
+        self.lookback = GenerationKeys()
         self.unplaced: dict[str, str] = {}
         self.notes: dict[str, str] = {}
         #: training only (benchmarks/train_story_model.py): sees each placement's candidate
@@ -324,11 +327,15 @@ class StoryEngine(StoryLevel):
         looked_back = False
         if (not scored or scored[0][0] < 0.0) and self.index.generations > 2:
             # No recent event takes it: the older graphs may hold the story it continues
-            # (a late development, a backfilled report). Asked only here, so the usual
-            # placement costs the same however many years the store holds.
-            group(*self.index.search(vec, p.k, scope="older"))
-            looked_back = True
-            scored = self._score_events(aid, by_event, content_of)
+            # (a late development, a backfilled report), searched where its names are
+            # (.lookback), so a placement costs the same however many years the store holds.
+            spans = self.index.graph_spans()
+            self.lookback.sync(spans[:-2], self.table.keys)  # the recent two still take rows
+            graphs = self.lookback.choose(keys)
+            if graphs:
+                group(*self.index.search(vec, p.k, scope="older", graphs=graphs))
+                looked_back = True
+                scored = self._score_events(aid, by_event, content_of)
         placement = Placement(aid, None, None, reason=date_note, looked_back=looked_back)
         if scored and scored[0][0] >= 0.0:
             _, score, e = scored[0]

@@ -55,6 +55,7 @@ import io
 import json
 import math
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,10 @@ class VectorIndex:
     def generations(self) -> int:
         """How many graphs the index has (0 while it is exact)."""
         return 0 if self._ann is None else len(self._ann.graphs)
+
+    def graph_spans(self) -> list[tuple[int, int]]:
+        """Each graph's row range [start, end), oldest first ([] while the index is exact)."""
+        return [] if self._ann is None else self._ann.spans()
 
     def _project(self, vecs: np.ndarray) -> np.ndarray:
         if self._proj is None:
@@ -216,7 +221,13 @@ class VectorIndex:
         return self._rows.dense(keys)
 
     def search(
-        self, vector: np.ndarray, k: int, *, scope: str = "all", near: int | None = None
+        self,
+        vector: np.ndarray,
+        k: int,
+        *,
+        scope: str = "all",
+        near: int | None = None,
+        graphs: Sequence[int] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Rows and cosine similarities of the ``k`` nearest stored vectors, best first.
 
@@ -225,7 +236,8 @@ class VectorIndex:
         neighbours, with ``RESCORE_FACTOR * k`` candidates each), ``older``
         (the other graphs, ``OLDER_FACTOR * k`` each) or ``all`` (both). While
         the index is exact every scope but ``older`` is one exact scan, and
-        ``older`` finds nothing.
+        ``older`` finds nothing. ``graphs`` limits ``older`` to those graphs
+        (see :mod:`.lookback`).
         """
         n = self._n
         if n == 0 or k <= 0:
@@ -239,7 +251,7 @@ class VectorIndex:
             top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
             top = top[np.argsort(-sims[top], kind="stable")]
             return top.astype(np.int64), sims[top].astype(np.float32)
-        full, rest = self._ann.scopes(scope, near)
+        full, rest = self._ann.scopes(scope, near, graphs)
         if not full and not rest:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         budget = RESCORE_FACTOR * k

@@ -124,26 +124,36 @@ def _is_word(key: tuple[str, ...]) -> bool:
     return max(zipf_frequency(word, lang) for lang in NAME_LANGS) >= MAX_CITY_ZIPF
 
 
+@lru_cache(maxsize=1)
+def _reach() -> dict[str, int]:
+    """First token of a gazetteer name -> the most tokens a name starting with it has."""
+    out: dict[str, int] = {}
+    for key in gazetteer():
+        out[key[0]] = max(out.get(key[0], 0), len(key))
+    return out
+
+
 def mentions(text: str) -> Counter[str]:
     """Country codes named in ``text`` (longest name first; a name must start title-case)."""
     names = gazetteer()
+    reach = _reach()
     words = _TOKEN.findall(text[:MAX_CHARS])
     out: Counter[str] = Counter()
-    i = 0
-    while i < len(words):
-        if not words[i][:1].isupper():
-            i += 1
+    end = 0  # words before this belong to a name already counted
+    for i in [i for i, word in enumerate(words) if word[:1].isupper()]:
+        # most capitalised words start no name: passed over without folding the words after
+        # them; a name is looked up no longer than the longest one that starts so
+        longest = reach.get(fold(words[i]), 0) if i >= end else 0
+        if not longest:
             continue
-        folded = [fold(w) for w in words[i : i + _MAX_NGRAM]]
+        folded = [fold(w) for w in words[i : i + min(longest, _MAX_NGRAM)]]
         for n in range(len(folded), 0, -1):
             key = tuple(folded[:n])
             hit = names.get(key)
             if hit is not None and not (hit[1] and _is_word(key)):
                 out[hit[0]] += 1
-                i += n
+                end = i + n
                 break
-        else:
-            i += 1
     return out
 
 

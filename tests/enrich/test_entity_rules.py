@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdesk.enrich import entity_rules as rules
+from newsdesk.enrich import lexicon
 
 # the characters each test turns on, plus plain letters and white space of several kinds
 _CLOSING = '.!?:;"“”‘’([\n\u2014\u2013•*|'
@@ -38,7 +39,7 @@ def test_demonym_prefilter_answers_as_every_suffix() -> None:
     lex = rules.get_lexicon()
 
     def slow(word: str) -> bool:
-        return word in rules._IRREGULAR_DEMONYMS or any(
+        return word in lexicon._IRREGULAR_DEMONYMS or any(
             word.endswith(suffix)
             and len(word) - len(suffix) >= 4
             and word[: -len(suffix)] in lex.place_prefixes

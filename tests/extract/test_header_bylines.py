@@ -95,9 +95,9 @@ def test_first_name_only_author_completed_by_their_own_description() -> None:
 def _site_page(domain: str, shown: str) -> tuple[str, str]:
     html = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Ferry terminal opens | {shown}</title></head><body><header><a href='/'>{shown}</a></header>"
+        f"<title>Ferry terminal opens</title></head><body><header><a href='/'>{shown}</a></header>"
         f"<article><h1>Ferry terminal opens</h1>{PARAS}</article>"
-        f"<footer>© 2020 {shown}</footer></body></html>"
+        "<footer><a href='/impressum'>Impressum</a></footer></body></html>"
     )
     return html, f"https://{domain}/2020/ferry"
 
@@ -118,6 +118,78 @@ def _site_page(domain: str, shown: str) -> tuple[str, str]:
 def test_personal_site_named_after_its_owner(domain: str, shown: str, names: list[str]) -> None:
     html, url = _site_page(domain, shown)
     assert extract_html(html, url=url).authors == names
+
+
+@pytest.mark.parametrize(
+    ("footer", "names"),
+    [
+        ("<p>© 2019 Sven Schreivogel</p>", ["Sven Schreivogel"]),
+        ("<p>(c) Johanna Brandt • Weitere Rechte siehe Impressum</p>", ["Johanna Brandt"]),
+        ("<p>Impressum | COPYRIGHT ANDRÉ LOIBL | THIS IS A KANGA PROJECT</p>", ["André Loibl"]),
+        ("<p>Content Copyright 2018 - 2019 Jan Bechstein</p>", ["Jan Bechstein"]),
+        # a listed surname that is also a word ("Williams"), not a place's noun ("Church")
+        ("<p>&copy; 2025 Cassidy Williams. <a href='/src'>Source</a></p>", ["Cassidy Williams"]),
+        ("<p>© 2024 Grace Church. All rights reserved.</p>", []),
+        # a picture's credit, a company, a photographer beside an agency: no author
+        ("<p>© Markus Leitner</p>", []),
+        ("<p>© 2026 Allen Edmonds, LLC. All Rights Reserved</p>", []),
+        ("<p>© 2010-2018 Robert McNeel & Associates.</p>", []),
+        ("<p>© 2022 Matthias Hangst/Getty Images</p>", []),
+        ("<p>© 2024 Harbour Publishing Group</p>", []),
+    ],
+)
+def test_copyright_notice_names_the_sites_owner(footer: str, names: list[str]) -> None:
+    html = _page("", head="").replace("</article>", f"</article><footer>{footer}</footer>")
+    assert extract_html(html, url="https://x.example/news/ferry").authors == names
+
+
+def test_copyright_holder_only_where_no_one_else_is_named() -> None:
+    html = _page("<p class='byline'>By Lena Hart</p>").replace(
+        "</article>", "</article><footer>© 2019 Sven Schreivogel</footer>"
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Lena Hart"]
+
+
+def _titled(title: str, head: str = "") -> str:
+    return _page("").replace("<title>Ferry terminal opens</title>", f"<title>{title}</title>{head}")
+
+
+@pytest.mark.parametrize(
+    ("title", "head", "names"),
+    [
+        ("Ferry terminal opens | Pierce Freeman", "", ["Pierce Freeman"]),
+        ("Ferry terminal opens | Colin Watson&#39;s blog", "", ["Colin Watson"]),
+        ("Ferry", "<meta property='og:site_name' content='Cassidy Williams'>", ["Cassidy Williams"]),
+        # a title opening with the site ends with the page's subject; a shop; a company
+        ("x.example // &raquo; Jens Weber", "", []),
+        ("Ferry", "<meta property='og:site_name' content='Les Raffineurs'>", []),
+        ("Ferry terminal opens | Harbour Times", "", []),
+    ],
+)
+def test_site_named_after_its_owner(title: str, head: str, names: list[str]) -> None:
+    assert extract_html(_titled(title, head), url="https://x.example/news/ferry").authors == names
+
+
+def test_site_owner_only_where_no_one_else_is_named() -> None:
+    html = _titled("Ferry terminal opens | Pierce Freeman").replace(
+        "<h1>Ferry terminal opens</h1>", "<h1>Ferry terminal opens</h1><p class='byline'>By Lena Hart</p>"
+    )
+    assert extract_html(html, url="https://x.example/news/ferry").authors == ["Lena Hart"]
+
+
+@pytest.mark.parametrize(
+    ("foot", "names"),
+    [
+        ("<p><b><i>Stefan Wasmer</i></b></p>", ["Stefan Wasmer"]),
+        ("<p><strong>Marina Mucha</strong></p>", ["Marina Mucha"]),
+        # a last line that is no name alone: a company, a sentence naming someone
+        ("<p><strong>Harbour Publishing Group</strong></p>", []),
+        ("<p>The terminal was designed by Stefan Wasmer.</p>", []),
+    ],
+)
+def test_report_signed_at_its_foot(foot: str, names: list[str]) -> None:
+    html = _page("").replace("</article>", f"{foot}</article>")
+    assert extract_html(html, url="https://x.example/news/ferry").authors == names
 
 
 def _thread(posts: str) -> str:

@@ -7,8 +7,10 @@ import unicodedata
 import pytest
 from lxml import etree
 
+from newsdesk.extract.authors import _text_length
 from newsdesk.extract.html import _visible_words, extract_html, load_html
 from newsdesk.extract.metadata import fold
+from newsdesk.extract.page_authors import site_person, visible_strings
 
 PARAS = "".join(
     f"<p>Paragraph {i} of the thread, long enough to be its text for the extractor.</p>" for i in range(6)
@@ -72,3 +74,53 @@ def test_visible_words_count_the_text_outside_scripts_and_styles(area: str) -> N
     assert tree is not None
     el = tree.xpath("//main|//article|//*[@role='main']")[0]
     assert _visible_words(el) == len(" ".join(VISIBLE(el)).split())
+
+
+PAGES = [
+    "<div class='sidebar'>Side <b>bold</b> text<script>var a = 'x';</script> tail</div><p>Body text.</p>",
+    "<style>p { color: red }</style><div>  spaced  </div><noscript><p>no script text</p></noscript>",
+    "<div><template><span>kept by this count</span></template><script></script>x</div>",
+    "<p>Gregory Szorc</p><script>var owner = 'Gregory Szorc';</script><noscript>Gregory Szorc</noscript>",
+    "<noscript><p>Gregory Szorc writes here</p></noscript><p>nobody</p>",
+    "<p>Gregory Szorc's blog</p><p>Gregory Szorc</p>",
+    "",
+]
+TEXT_OUTSIDE_SCRIPT_STYLE = etree.XPath(".//text()[not(ancestor::style) and not(ancestor::script)]")
+
+
+@pytest.mark.parametrize("body", PAGES)
+def test_text_length_is_the_stripped_text_outside_scripts_and_styles(body: str) -> None:
+    tree = load_html(f"<html><head><title>t</title></head><body>{body}<p>end</p></body></html>")
+    assert tree is not None
+    for el in [tree.find("body"), *tree.iter("div", "p", "noscript", "script", "style")]:
+        expected = sum(len(t.strip()) for t in TEXT_OUTSIDE_SCRIPT_STYLE(el))
+        assert _text_length(el) == expected
+
+
+VISIBLE_BODY = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]",
+    smart_strings=False,
+)
+
+
+@pytest.mark.parametrize("body", PAGES)
+def test_visible_strings_are_the_values_of_the_visible_body_texts(body: str) -> None:
+    tree = load_html(f"<html><head><title>t</title></head><body>{body}<p>end</p></body></html>")
+    assert tree is not None
+    assert sorted(visible_strings(tree) or []) == sorted(set(VISIBLE_BODY(tree)))
+
+
+@pytest.mark.parametrize(
+    ("body", "owner"),
+    [
+        ("<p>Posted by Gregory Szorc on his blog</p>", ["Gregory Szorc"]),
+        ("<p>Gregory Szorc's notes</p>", ["Gregory Szorc"]),
+        # only in hidden elements: no owner shown
+        ("<script>var owner = 'Gregory Szorc';</script><noscript>Gregory Szorc</noscript><p>text</p>", []),
+        ("<p>Gregory Smith</p>", []),
+    ],
+)
+def test_site_person_reads_only_visible_text(body: str, owner: list[str]) -> None:
+    tree = load_html(f"<html><head><title>Notes</title></head><body>{body}</body></html>")
+    assert tree is not None
+    assert site_person(tree, ["gregoryszorc"]) == owner

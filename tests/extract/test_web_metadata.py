@@ -206,6 +206,10 @@ def test_drop_repeated_headline(text: str, expected: str | None) -> None:
         ("Insights from Mara Quist", ["Mara Quist"]),
         ("via quist77", ["quist77"]),
         ("Vianne Quist", ["Vianne Quist"]),
+        # a forum rank ending in "Owner", a beat before the job title, an "Authored by" label
+        ("StarredSkies Big Board Owner", ["StarredSkies"]),
+        ("Mara Quist Tech Reporter", ["Mara Quist"]),
+        ("Authored by: Dr. Mara Quist", ["Dr. Mara Quist"]),
     ],
 )
 def test_split_authors(value: str, names: list[str]) -> None:
@@ -362,6 +366,21 @@ def test_byline_in_a_real_sidebar_stays_out() -> None:
     assert extract_html(html, url="https://x.example/news/ferry").authors == []
 
 
+def test_byline_in_the_articles_own_aside() -> None:
+    # an <aside> within the article is its panel of facts; one holding other articles' teasers,
+    # or one beside the article, names other people
+    def one(body: str) -> list[str]:
+        return extract_html(
+            page("<title>Ferry terminal opens</title>", body), url="https://x.example/n/1"
+        ).authors
+
+    panel = "<aside class='meta'><p><a class='author-name'>Mara Quist</a></p></aside>"
+    assert one(f"<article><h1>Ferry terminal opens</h1>{panel}{PARAS}</article>") == ["Mara Quist"]
+    teaser = "<aside><article><h2>Dry</h2><span class='entry__author'>Lena Hart</span></article></aside>"
+    assert one(f"<article><h1>Ferry terminal opens</h1>{teaser}{PARAS}</article>") == []
+    assert one(f"<article><h1>Ferry terminal opens</h1>{PARAS}</article>{panel}") == []
+
+
 def test_link_to_the_authors_page_that_names_them() -> None:
     html = page(
         "<title>Ferry terminal opens</title>",
@@ -391,6 +410,11 @@ def test_link_to_the_authors_page_that_names_them() -> None:
         ("<p>Started by Konstantin</p>", ["Konstantin"]),
         # a label's text twice (an icon's title, then the visible label): the name after the second
         ("<div><span>Written by</span><span>Written by</span><a>Mara Quist</a></div>", ["Mara Quist"]),
+        ("<div><strong>Contributors:</strong> Janet Loughrey</div>", ["Janet Loughrey"]),
+        ("<div>05.02.2020 <span>- Redaktion: Eberhard Fuhr (Pressesprecher)</span></div>", ["Eberhard Fuhr"]),
+        # without the colon they are menu entries ("Contributors", "Redaktion") before other links
+        ("<ul><li>Contributors</li><li>Local Business</li></ul>", []),
+        ("<ul><li>Redaktion</li><li>Mara Quist</li></ul>", []),
     ],
 )
 def test_labelled_byline_after_the_article(byline: str, names: list[str]) -> None:

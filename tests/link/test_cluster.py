@@ -216,3 +216,9 @@ def test_a_late_development_finds_its_story_in_an_older_graph(monkeypatch):
     assert placed.new_event and not placed.new_story
     assert engine.story_of("late") == engine.story_of("old0")
     assert engine.story_of("f10") != engine.story_of("old0")
+    assert placed.looked_back
+    # A report naming nothing the older graphs hold does not search them (see .lookback).
+    alone = engine.add(
+        LinkItem("alone", vector=unit(rng.standard_normal(dim)), published=T0 + timedelta(days=801))
+    )
+    assert alone.new_event and not alone.looked_back

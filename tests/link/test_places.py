@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from newsdesk.link.cluster import StoryEngine
 from newsdesk.link.items import LinkItem, LinkParams
-from newsdesk.link.places import StoryPlaces, country_profile, mentions
+from newsdesk.link.places import _TOKEN, StoryPlaces, _is_word, country_profile, fold, gazetteer, mentions
 
 T0 = datetime(2011, 2, 20, tzinfo=UTC)
 
@@ -35,6 +36,45 @@ def test_words_and_ambiguous_names_are_no_places() -> None:
     assert mentions("Georgia voted on Tuesday.") == {}
     # A city whose name is an everyday word counts for no country.
     assert mentions("Nice weather. Split the bill.") == {}
+
+
+def _every_start_scan(text: str) -> Counter[str]:
+    """The longest-match scan that tries every capitalised word, folding the five words from it."""
+    names = gazetteer()
+    words = _TOKEN.findall(text)
+    out: Counter[str] = Counter()
+    i = 0
+    while i < len(words):
+        if words[i][:1].isupper():
+            folded = [fold(w) for w in words[i : i + 5]]
+            for n in range(len(folded), 0, -1):
+                hit = names.get(tuple(folded[:n]))
+                if hit is not None and not (hit[1] and _is_word(tuple(folded[:n]))):
+                    out[hit[0]] += 1
+                    i += n
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
+    return out
+
+
+def test_names_that_start_like_others_are_read_whole_wherever_they_stand() -> None:
+    # mentions passes over capitalised words that start no name; what it finds is what a scan
+    # trying every capitalised word finds: the longest name, also last in the text, also 5 words
+    texts = [
+        "Papua New Guinea and Guinea, then Guinea-Bissau and Equatorial Guinea.",
+        "Les secours sont à Saint-Vincent-et-les-Grenadines; Saint Lucia attend.",
+        "The South Sudan talks moved to Sudan, then to South Africa and the United States",
+        "Officials From The United Kingdom Met In Kinshasa With Democratic Republic Of The Congo",
+        "New York, New Delhi and New Zealand",
+    ]
+    found = [mentions(t) for t in texts]
+    assert found == [_every_start_scan(t) for t in texts]
+    assert found[0] == {"PG": 1, "GN": 1, "GW": 1, "GQ": 1}
+    assert found[1] == {"VC": 1, "LC": 1} and found[2] == {"SS": 1, "SD": 1, "ZA": 1, "US": 1}
+    assert found[3] == {"GB": 1, "CD": 1, "CG": 1} and found[4] == {"US": 1, "IN": 1, "NZ": 1}
 
 
 def test_the_profile_weighs_the_title_and_keeps_the_largest() -> None:
