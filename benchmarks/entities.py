@@ -380,6 +380,9 @@ HALF_RULES = {
     "org_rules.DESK_SIGNATURES": "desk signatures",
     "org_rules.COMPANY_NAMES": "company names",
     "org_rules.DATED_NAMES": "dated names",
+    "org_rules.COUNTRY_TEAMS": "clubs with their country",
+    "results_lines.EVERYDAY_SIDES": "everyday-word sides",
+    "org_rules.CLUB_WORDS": "club words",
 }
 #: the ablations reported: the shipped path less these switches
 HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -405,6 +408,9 @@ HALF_ROWS: list[tuple[str, tuple[str, ...]]] = [
             "org_rules.DESK_SIGNATURES",
             "org_rules.COMPANY_NAMES",
             "org_rules.DATED_NAMES",
+            "org_rules.COUNTRY_TEAMS",
+            "results_lines.EVERYDAY_SIDES",
+            "org_rules.CLUB_WORDS",
         ),
     ),
     ("without any of them", tuple(HALF_RULES)),
@@ -479,7 +485,16 @@ def halves(texts: list[str], golds: list[Gold]) -> list[str]:
         ' Fields of South Africa Ltd") are one organisation, and the name less its form ("Hindustan Copper")'
         ' or its rare first word ("Caltex") names it elsewhere;',
         "- dated names: a month read into an organisation's name is cut off it (\"August National Association"
-        ' of Purchasing Management", "Sept Brent") (`newsdesk/enrich/org_rules.py`).',
+        ' of Purchasing Management", "Sept Brent");',
+        '- clubs with their country: the sides of a results line that names each with its country ("Red Star'
+        ' (Yugoslavia) beat Dinamo (Russia) 92-90") are clubs unless a first name makes them players'
+        " (`newsdesk/enrich/org_rules.py`);",
+        '- everyday-word sides: in a results line an everyday word ("Reading", "Hull", "MONTREAL": the'
+        " gazetteer spells it Montréal) is a side where the score's other side, or the standings row above,"
+        " is a team;",
+        '- club words: in a sports report, a name written as clubs are ("former Auxerre playmaker", "his'
+        ' Saracens side", "champions Bath", "winners over Orrell", "joined X from Y") is a club; a place'
+        " only there, another name wherever the report names it (`newsdesk/enrich/org_rules.py`).",
         "",
         "F1 PER / ORG / LOC / micro:",
         "",

@@ -10,6 +10,12 @@ Each rule reads the article's own wording, never a list of names:
   "Gold Fields of South Africa Ltd", "Salomon Bros.") are one organisation, and the name
   less its form ("Hindustan Copper"), or its first word when that is a rare word ("Caltex"
   for "Caltex Petroleum Corp"), names it elsewhere in the article;
+- clubs with their country: in a results line "Red Star (Yugoslavia) beat Dinamo (Russia)
+  92-90", "Alba (Germany) 75 Benetton (Italy) 70", the sides are clubs, unless a first name
+  makes them people ("Anthony Hill (Australia) beat Dan Jenson (Australia)");
+- club words: in a sports report, a name written as a club is written ("former Auxerre
+  playmaker", "his Saracens side", "joined Milan from Torino", "champions Bath") is a club;
+  countries, demonyms, everyday words and people's names are not;
 - dated names: a month the model read into an organisation's name is cut off it ("August
   National Association of Purchasing Management", "Sept Brent").
 
@@ -23,11 +29,12 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from .entity_rules import Span
 from .lexicon import _FUNCTION_WORDS as _OPENERS
 from .lexicon import _Lexicon
+from .sports_teams import sports_report
 
 #: rare acronyms are organisations (see the module docstring)
 RARE_ACRONYMS = True
@@ -35,6 +42,10 @@ RARE_ACRONYMS = True
 DESK_SIGNATURES = True
 #: company names end in their legal form (see the module docstring)
 COMPANY_NAMES = True
+#: clubs named with their country in a results line are organisations (see the module docstring)
+COUNTRY_TEAMS = True
+#: a club named by the words of a sports report (see the module docstring)
+CLUB_WORDS = True
 #: a month read into an organisation's name is cut off it (see the module docstring)
 DATED_NAMES = True
 
@@ -67,6 +78,22 @@ _MONTHS = frozenset(
     | {"November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct"}
     | {"Nov", "Dec"}
 )
+_SIDE = r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}"
+_COUNTRY_SCORE_RE = re.compile(
+    rf"^({_SIDE}) \(([A-Z][\w .-]+)\),? (?:\d+ |beat |v |vs\.? )({_SIDE}) \(([A-Z][\w .-]+)\),? \d", re.M
+)
+_CLUB_NAME = r"([A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+#: the words before a club ("former Auxerre", "joined Milan from Torino") ...
+_CLUB_AFTER_RE = re.compile(
+    rf"\b(?:former|champions|winners over|joined|transferred to|signed for|move to|moved to) {_CLUB_NAME}"
+    rf"(?![\w'-])(?: from {_CLUB_NAME}\b)?"
+)
+#: ... or after it ("his Saracens side", "Deportivo's keeper"): the role word is found first, the
+#: name read back from it (cheaper than trying a name at every capital)
+_CLUB_ROLE_RE = re.compile(
+    r" (?:side|playmaker|striker|midfielder|defender|goalkeeper|keeper|coach|manager)\b"
+)
+_NAME_BEFORE_RE = re.compile(rf"(?<![\w'-]){_CLUB_NAME}'?s?$")
 _DESK_WORDS = frozenset({"Newsroom", "Desk", "Bureau", "Newsdesk"})
 Found = list[tuple[int, int, str]]
 
@@ -224,6 +251,11 @@ def apply_org_rules(
         renamed = {old.name: new.name for old, new in zip(spans, out, strict=True) if old.name != new.name}
         if renamed:
             out = [s._replace(name=renamed.get(s.name, s.name)) for s in out]
+    if COUNTRY_TEAMS:
+        out = _replace(out, country_teams(text, lex.places, lex.given_names), lambda s: True)
+    if CLUB_WORDS:
+        people_words = {w for s in out if s.kind == "people" for w in s.name.split()}
+        out = _replace(out, club_words(text, lex, people_words), lambda s: s.kind != "organisations")
     if DESK_SIGNATURES:
         out = _replace(out, desk_signatures(text, lex.places, lex.given_names), lambda s: True)
     if COMPANY_NAMES:
@@ -234,6 +266,48 @@ def apply_org_rules(
         found = rare_acronyms(text, lines, lex.places, _zipf)
         out = _replace(out, found, lambda s: False)
     return out
+
+
+def country_teams(text: str, places: Mapping[str, str], given_names: Collection[str]) -> Found:
+    """The two sides of each results line that names them with their countries."""
+    out: Found = []
+    if " (" not in text:
+        return out
+    for m in _COUNTRY_SCORE_RE.finditer(text):
+        if m.group(2) not in places and m.group(4) not in places:  # countries are places too
+            continue
+        sides = [(m.start(g), m.end(g), m.group(g)) for g in (1, 3)]
+        if any(" " in name and name.split()[0] in given_names for _, _, name in sides):
+            continue  # "Anthony Hill (Australia) beat ...": players
+        out += sides
+    return out
+
+
+def club_words(text: str, lex: _Lexicon, people_words: set[str]) -> Found:
+    """Every mention of a club the report names as a club (see the module docstring)."""
+    found: Found = []
+    for m in _CLUB_AFTER_RE.finditer(text):
+        found += [(m.start(g), m.end(g), m.group(g)) for g in (1, 2) if m.group(g)]
+    for m in _CLUB_ROLE_RE.finditer(text):
+        before = _NAME_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+        if before:
+            found.append((before.start(1), before.end(1), before.group(1)))
+    # the sports test reads the whole text: only where a club's words were found
+    if not found or not sports_report(text):
+        return []
+    names: set[str] = set()
+    here: Found = []  # a place is a club where the report says so, and a place elsewhere
+    for start, end, name in found:
+        if name in lex.countries or name in people_words:
+            continue
+        words = name.split()
+        if any(lex.is_demonym(w) or w in lex.given_names for w in words):
+            continue
+        if name in lex.places:
+            here.append((start, end, name))
+        elif not lex.is_common(words[-1]):
+            names.add(name)
+    return here + _every_mention(text, names)
 
 
 def _undated(text: str, span: Span) -> Span:

@@ -32,6 +32,7 @@ from .page_authors import (
     first_poster,
     full_names,
     header_byline,
+    signature,
     site_owner,
     site_person,
 )
@@ -286,13 +287,15 @@ def _author_box_name(el: HtmlElement) -> list[str]:
 def choose_authors(
     pm: PageMeta,
     tree: HtmlElement | None = None,
+    text: str = "",
     *,
     site_keys: list[str] | None = None,
 ) -> list[str]:
     """Authors from JSON-LD, meta tags or microdata; else from the visible byline.
 
     A name that is the site's own name or domain (``site_keys``, as :func:`.metadata.site_keys`
-    folds them) is the publisher, not a byline: "Five Books" on fivebooks.com.
+    folds them) is the publisher, not a byline: "Five Books" on fivebooks.com. ``text`` is
+    the extracted main text (its last line may sign it).
     """
     keys = site_keys or []
     for _source, raws in author_candidates(pm):
@@ -327,6 +330,7 @@ def choose_authors(
         or site_person(tree, keys)
         or copyright_holder(tree)
         or site_owner(pm, keys)
+        or signature(text)
     )
 
 

@@ -196,7 +196,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, source: str = "<h
         published=published,
         published_source=published_source,
         updated=updated,
-        authors=choose_authors(pm, tree, site_keys=site_keys([site] if site else [], host, domain)),
+        authors=choose_authors(pm, tree, body, site_keys=site_keys([site] if site else [], host, domain)),
         provider=Provider(name=site, domain=domain),
         url=page_url or (url or ""),
         language=_language(pm, body),

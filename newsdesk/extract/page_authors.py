@@ -293,6 +293,15 @@ def site_owner(pm: PageMeta, keys: list[str]) -> list[str]:
     return []
 
 
+def signature(text: str) -> list[str]:
+    """The person a report is signed by at its foot: the main text's last line is their name
+    alone ("Stefan Wasmer" in bold under a regional sports report)."""
+    last = text.rstrip().rpartition("\n")[2].strip(" .*_")
+    if len(last) <= 40 and _PERSON_NAME.match(last) and len(last.split()) <= 3 and _notice_person(last):
+        return [last]
+    return []
+
+
 #: a surname is a rare word: "Arch Linux", "Denver Health", "Noble Desktop" are companies
 SURNAME_MAX_ZIPF = 3.5
 

@@ -103,3 +103,39 @@ def test_a_known_organisation_in_the_possessive_is_found() -> None:
     text = f"{FILLER}\nTraders said the Fed's decision was a surprise; Fed Cup tennis went on.\n"
     orgs = find_entities(text, "en").entities["organisations"]
     assert orgs.get("Federal Reserve") == 1, orgs  # must not: "Fed Cup" is no Federal Reserve
+
+
+def test_clubs_named_with_their_country_in_a_results_line() -> None:
+    text = (
+        "Results of the Quennburg basketball tournament on Friday:\n"
+        "Zoltar Star (Yugoslavia) beat Dinamo Quenn (Russia) 92-90 (halftime 47-47)\n"
+        "Quennburg (Germany) 75 Valtorina (Italy) 70\n"
+        "Anthony Hollowby (Australia) beat Dan Droogen (Australia) 15-9 15-8\n"
+    )
+    found = find_entities(text, "en").entities
+    assert {"Zoltar Star", "Dinamo Quenn", "Quennburg", "Valtorina"} <= set(found["organisations"]), found
+    # must not: players named with their country are people
+    assert {"Anthony Hollowby", "Dan Droogen"} <= set(found["people"])
+    assert not {"Anthony Hollowby", "Dan Droogen"} & set(found["organisations"])
+
+
+def test_clubs_named_as_clubs_in_a_sports_report() -> None:
+    text = (
+        f"{FILLER}\n"
+        "Former Quennburg striker scored twice as his Zellbrook side beat the leaders, the coach said.\n"
+        "There were also victories for champions Bath, 56-13 winners over Valtorina, in the cup match.\n"
+        "Bath is a town in England, and the season goes on.\n"
+    )
+    found = find_entities(text, "en").entities
+    assert {"Zellbrook", "Valtorina", "Bath"} <= set(found["organisations"]), found
+    # the place is a club where the report says so, a place elsewhere
+    assert found["organisations"]["Bath"] == 1 and found["places"].get("Bath") == 1
+    # must not: a country or a demonym is no club ("former England captain")
+    assert "England" not in found["organisations"]
+
+
+def test_club_words_need_a_sports_report() -> None:
+    text = (
+        f"{FILLER}\nThe former Zellbrook manager of the bank said profits rose, and the side door was shut.\n"
+    )
+    assert "Zellbrook" not in find_entities(text, "en").entities["organisations"]

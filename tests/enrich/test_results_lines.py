@@ -134,3 +134,21 @@ def test_scorers_fielders_and_bowlers_are_people(monkeypatch: pytest.MonkeyPatch
     assert people == {"Tomas Varga", "Lars Odegaard", "Quennell", "Tillek", "Wrzesni", "S. Quennell"}
     monkeypatch.setattr(results_lines, "SCORECARDS", False)
     assert not {n for _, _, n, k in results_spans(text, COUNTRIES) if k == "people"}
+
+
+def test_an_everyday_word_is_a_side_only_beside_a_team(monkeypatch: pytest.MonkeyPatch) -> None:
+    def everyday(word: str) -> bool:
+        return word in {"Reading", "Hull", "Total", "Sales"}
+
+    text = (
+        "Quennburg 4 2 1 1 6 6 7\n"
+        "Hull 4 2 0 2 6 6 6\n"  # a row below a team's row
+        "Reading 2 Valtorina 1\n"  # a score beside a team
+        "Total 12 10\n"  # must not: a row under no team's row
+        "Sales 9 Total 8\n"  # must not: two everyday words
+    )
+    found = [n for _, _, n, k in results_spans(text, COUNTRIES, set(), everyday) if k == "organisations"]
+    assert found == ["Quennburg", "Hull", "Reading", "Valtorina"], found
+    monkeypatch.setattr(results_lines, "EVERYDAY_SIDES", False)
+    found = [n for _, _, n, k in results_spans(text, COUNTRIES, set(), everyday) if k == "organisations"]
+    assert found == ["Quennburg", "Valtorina"], found

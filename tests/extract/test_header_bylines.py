@@ -177,6 +177,21 @@ def test_site_owner_only_where_no_one_else_is_named() -> None:
     assert extract_html(html, url="https://x.example/news/ferry").authors == ["Lena Hart"]
 
 
+@pytest.mark.parametrize(
+    ("foot", "names"),
+    [
+        ("<p><b><i>Stefan Wasmer</i></b></p>", ["Stefan Wasmer"]),
+        ("<p><strong>Marina Mucha</strong></p>", ["Marina Mucha"]),
+        # a last line that is no name alone: a company, a sentence naming someone
+        ("<p><strong>Harbour Publishing Group</strong></p>", []),
+        ("<p>The terminal was designed by Stefan Wasmer.</p>", []),
+    ],
+)
+def test_report_signed_at_its_foot(foot: str, names: list[str]) -> None:
+    html = _page("").replace("</article>", f"{foot}</article>")
+    assert extract_html(html, url="https://x.example/news/ferry").authors == names
+
+
 def _thread(posts: str) -> str:
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Ferry timetable question</title>"
