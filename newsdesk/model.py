@@ -135,6 +135,9 @@ class Article:
     #: newsdesk's own stored details that have no place in the record format
     #: (inputs merged, canonical URL, what capture cleaning removed, ...): JSON only
     info: dict[str, Any] = field(default_factory=dict)
+    #: the multilingual meaning vector (float16 bytes) the topic head computed, read by the story
+    #: linker (:mod:`newsdesk.link.meaning`); the store keeps it in its own column, never in a record
+    meaning: bytes = b""
 
     def replace(self, **changes: Any) -> Article:
         return dataclasses.replace(self, **changes)

@@ -36,6 +36,7 @@ from .ingest.files import JSONL_SUFFIXES, discover, display_name, read_file
 from .ingest.identity import article_id, keys_for, same_article
 from .ingest.merge import merge_inputs
 from .link.linker import Linker
+from .link.meaning import pack as pack_meaning
 from .model import Article, RawDocument
 from .settings import Settings
 from .store.base import IdentityKeys, Store, StoredInput
@@ -130,12 +131,21 @@ class Enricher:
                 # no model for this language: a guess would be wrong silently
                 article.topic_scores, article.topics = [], []
                 article.info["topics_skipped"] = f"language {article.language or 'unknown'} not covered"
-        for group, decide in ((english, classifier.classify), (other, classifier.classify_multilingual)):
-            if not group:
-                continue
-            for article, scores in zip(group, decide([topic_text(a) for a in group]), strict=True):
+        if english:
+            decided = classifier.classify([topic_text(a) for a in english])
+            for article, scores in zip(english, decided, strict=True):
                 article.topic_scores = scores
                 article.topics = [t.name for t in scores]
+        if other:
+            texts = [topic_text(a) for a in other]
+            # The head's own e5 vectors are kept: the story linker places by them across
+            # languages (newsdesk.link.meaning) without a second model call.
+            vectors = classifier.embed_multilingual(texts)
+            decided = classifier.classify_multilingual(texts, vectors)
+            for article, scores, vec in zip(other, decided, vectors, strict=True):
+                article.topic_scores = scores
+                article.topics = [t.name for t in scores]
+                article.meaning = pack_meaning(vec)
 
 
 def entities_batch(articles: Sequence[Article], max_chars: int = NER_CHARS) -> None:

@@ -543,8 +543,19 @@ class TopicClassifier:
             out.append(sorted(result, key=lambda t: -t.score))
         return out
 
-    def classify_multilingual(self, texts: list[str]) -> list[list[TopicScore]]:
-        """Top-level topics of texts in any language e5 covers, from the e5 head.
+    def embed_multilingual(self, texts: list[str]) -> np.ndarray:
+        """The e5 vectors the multilingual head reads (unit rows; the story linker keeps them)."""
+        if self._multilingual_factory is None:
+            raise ValueError("this classifier has no multilingual encoder")
+        if self._multilingual is None:
+            self._multilingual = self._multilingual_factory()
+        return np.asarray(self._multilingual.embed(list(texts)), dtype=np.float32)
+
+    def classify_multilingual(
+        self, texts: list[str], vectors: np.ndarray | None = None
+    ) -> list[list[TopicScore]]:
+        """Top-level topics of texts in any language e5 covers, from the e5 head
+        (``vectors``: their :meth:`embed_multilingual` rows, when already made).
 
         Only the subjects the head learned (MasakhaNEWS: business, entertainment,
         health, politics, sport, technology); no second level and no user topics,
@@ -556,9 +567,7 @@ class TopicClassifier:
             raise ValueError("this classifier has no multilingual head")
         if not texts:
             return []
-        if self._multilingual is None:
-            self._multilingual = self._multilingual_factory()
-        probs = head.probabilities(self._multilingual.embed(texts))
+        probs = head.probabilities(self.embed_multilingual(texts) if vectors is None else vectors)
         ok = self._words_ok(texts)
         out: list[list[TopicScore]] = []
         for n in range(len(texts)):

@@ -269,7 +269,8 @@ def _attrs(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('rel') or ''} {el.get('itemprop') or ''}"
 
 
-_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style) and not(ancestor::script)]", smart_strings=False)
+# (a text in a <script> or <style> is its child: see _AFTER_H1_OWN)
+_VISIBLE_TEXT = XPath(".//text()[not(parent::style or parent::script)]", smart_strings=False)
 
 
 def _author_box_name(el: HtmlElement) -> list[str]:
@@ -313,7 +314,7 @@ def choose_authors(
     after_h1: list[Any] = []
     if not found:
         # the text from the first <h1> on, read once for both text bylines below
-        after_h1 = _AFTER_H1_NODES(tree)
+        after_h1 = _after_h1_nodes(tree)
         found = [n for n in text_byline(tree, after_h1) if not _names_site(n, keys)]
     # no person named anywhere: the organisation the page declares as author, or the byline
     # markup naming the site itself (a personal blog called after its author)
@@ -387,11 +388,24 @@ _TEXT_BYLINE = re.compile(
 BYLINE_AFTER = 1500
 
 
-_AFTER_H1_NODES = XPath(
-    "(//body//h1[.//text()])[1]//text()[not(ancestor::script or ancestor::style)] | "
-    "(//body//h1[.//text()])[1]/following::text()[not(ancestor::script or ancestor::style or "
-    "ancestor::noscript or ancestor::template)]"
+# The parser keeps a <script>'s or <style>'s content as its one text node, without elements: a
+# text is in one when its parent is one (a test of one node, not of every ancestor). <noscript>
+# and <template> hold elements; on pages without text in either, their test is left out.
+_AFTER_H1_OWN = "(//body//h1[.//text()])[1]//text()[not(parent::script or parent::style)]"
+_AFTER_H1_NEXT = "(//body//h1[.//text()])[1]/following::text()[not(parent::script or parent::style)]"
+_AFTER_H1_NODES_PLAIN = XPath(f"{_AFTER_H1_OWN} | {_AFTER_H1_NEXT}")
+_AFTER_H1_NODES_HIDING = XPath(
+    f"{_AFTER_H1_OWN} | {_AFTER_H1_NEXT}[not(ancestor::noscript or ancestor::template)]"
 )
+_HIDING_TEXT = XPath("boolean(//noscript//text() | //template//text())")
+
+
+def _after_h1_nodes(tree: HtmlElement) -> list[Any]:
+    """The text nodes from the first <h1> that has text on: its own outside <script> and <style>,
+    and all after it outside <script>, <style>, <noscript> and <template>."""
+    xpath = _AFTER_H1_NODES_HIDING if _HIDING_TEXT(tree) else _AFTER_H1_NODES_PLAIN
+    result: list[Any] = xpath(tree)
+    return result
 
 
 def text_byline(tree: HtmlElement, after_h1: list[Any] | None = None) -> list[str]:
@@ -402,7 +416,7 @@ def text_byline(tree: HtmlElement, after_h1: list[Any] | None = None) -> list[st
     """
     # the text from the first <h1> on (one XPath: finding it node by node costs more than the
     # rest of the author search on pages without an <h1>)
-    nodes = (_AFTER_H1_NODES(tree) if after_h1 is None else after_h1) or _TEXT_NODES(tree)
+    nodes = (_after_h1_nodes(tree) if after_h1 is None else after_h1) or _TEXT_NODES(tree)
     text = "\n".join(n.strip() for n in nodes[:200] if n.strip())[:BYLINE_AFTER]
     for m in _TEXT_BYLINE.finditer(text):
         before = text[max(0, m.start() - 25) : m.start() + 1].casefold()

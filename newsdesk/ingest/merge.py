@@ -31,6 +31,7 @@ _SPECIAL = {
     "info",
     "published_flag",
     "secured",
+    "meaning",  # made again when the merged article is enriched
 }
 
 

@@ -89,6 +89,7 @@ from .items import (
     plausible_days,
 )
 from .lookback import GenerationKeys
+from .meaning import MeaningVectors
 from .places import StoryPlaces, country_profile
 from .story_level import StoryHook, StoryLevel, find_root
 from .story_model import StoryModel
@@ -146,6 +147,8 @@ class StoryEngine(StoryLevel):
         self.st_sums = StoryCentroids(self.dim)
         #: articles' and stories' country profiles (read only when the place anchor is on)
         self.places = StoryPlaces()
+        self.meaning = MeaningVectors()
+        self._meaning_vec: np.ndarray | None = None
         #: the older graphs' entity keys, which route a look-back (rebuilt from the table)
         self.lookback = GenerationKeys()
         self.unplaced: dict[str, str] = {}
@@ -218,6 +221,7 @@ class StoryEngine(StoryLevel):
         hints = yearless_mentions(item.text) if math.isnan(day) and item.text else []
         if self._reads_places():  # under the row the article is about to take
             self.places.add_row(len(self.table), country_profile(item.title, item.text))
+        self._meaning_vec = item.meaning
         return self._place(
             aid, vec, day, item.outlet, item.language, keys, item.copy_of, date_note, hints=hints
         )
@@ -526,6 +530,7 @@ class StoryEngine(StoryLevel):
             ev_story=np.array(self.ev_story, dtype=np.int32),
             **self._centroid_state(n_ev),
             **self.places.to_state(len(self.table)),
+            **self.meaning.to_state(),
             st_parent=np.array(self.st_parent, dtype=np.int32),
         )
         return state
@@ -562,9 +567,10 @@ class StoryEngine(StoryLevel):
             # (stories, serve) do not pay O(events) at every open.
             engine._centroids_stale = engine._keeps_centroids()
         engine.places.load_rows(state)
+        engine.meaning.load(state)
         if engine._reads_places():
             engine.places.rebuild(
-                ((engine.story_of_event(e), rows) for e, rows in engine.members.items()),
+                ((engine._root_of_event(e), rows) for e, rows in engine.members.items()),
                 engine.table.lang,
                 engine.table.days,
             )
@@ -573,7 +579,7 @@ class StoryEngine(StoryLevel):
     def _rebuild_centroids(self) -> None:
         self.st_sums = StoryCentroids(self.dim)
         for e, rows in self.members.items():
-            self.st_sums.add(self.story_of_event(e), self._sum(e), len(rows))
+            self.st_sums.add(self._root_of_event(e), self._sum(e), len(rows))
         self._centroids_stale = False
 
     def _centroid_state(self, n_ev: int) -> dict[str, np.ndarray]:

@@ -81,6 +81,14 @@ class LinkParams:
     #: on average at least this fraction as close across the two as within each (0: never;
     #: 0.3: Italian crisis stories link at 0.4-0.8 of it, Giveme5W1H events of one country < 0.1).
     place_bridge_ratio: float = 0.3
+    #: Meaning filing (:mod:`.meaning`): an article with a multilingual vector that opens a new
+    #: story has it filed under the story that holds at least ``meaning_share`` of the summed
+    #: cosine of its ``meaning_k`` nearest vectors at cosine >= ``meaning_threshold`` (k 0: off).
+    #: Chosen on the crisis es/fr/it replays (threshold 0.84-0.88 x k 3-8; share set by hand);
+    #: leave-one-set-out figures in benchmarks/README.md ("Meaning filing").
+    meaning_k: int = 3
+    meaning_threshold: float = 0.84
+    meaning_share: float = 0.6
     story_time_weight: float = 0.02
     story_tau_days: float = 30.0
     undated_penalty: float = 0.03
@@ -109,9 +117,13 @@ class LinkItem:
     entities: Mapping[str, Mapping[str, int]] | None = None
     vector: np.ndarray | None = None
     copy_of: str | None = None
+    #: the multilingual meaning vector (unit length) the store keeps for it, if any
+    meaning: np.ndarray | None = None
 
     @classmethod
-    def from_article(cls, article: Article, *, vector: np.ndarray | None = None) -> LinkItem:
+    def from_article(
+        cls, article: Article, *, vector: np.ndarray | None = None, meaning: np.ndarray | None = None
+    ) -> LinkItem:
         # A derived title is the text's own first line or sentence: embedding it again
         # would only re-weight the lead, so the linker sees the body alone.
         derived = article.info.get("title_source") == "derived"
@@ -124,6 +136,7 @@ class LinkItem:
             language=article.language,
             entities=article.entities,
             vector=vector,
+            meaning=meaning,
         )
 
 

@@ -41,6 +41,7 @@ from .heat import HeatParams, HeatResult, story_heat
 from .index import VectorIndex, related
 from .items import EPOCH, LinkItem, Placement, default_source
 from .lead import C, centrality, pick_lead
+from .meaning import unpack as unpack_meaning
 from .timeline import Development, story_timeline
 
 log = logging.getLogger(__name__)
@@ -182,15 +183,17 @@ class Linker:
             self.copies_warm = True
         # Date order, as live: events grow forwards in time and the earliest copy is the original.
         missing.sort(key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0.0))
+        meanings = store.meanings([a.id for a in missing])
         for article in missing:
-            self.link(article)
+            self.link(article, meaning=meanings.get(article.id))
         return len(missing)
 
-    def link(self, article: Article) -> Placement:
-        """Place one article; an already placed one is left where it is."""
+    def link(self, article: Article, *, meaning: bytes | None = None) -> Placement:
+        """Place one article (``meaning``: its stored meaning vector, when not on the article);
+        an already placed one is left where it is."""
         if article.id in self.engine.table.rows:
             return self.engine.add(LinkItem(article.id))
-        item = LinkItem.from_article(article)
+        item = LinkItem.from_article(article, meaning=unpack_meaning(meaning or article.meaning))
         match = self.copies.add(article.id, article.text, article.published) if article.text else None
         if match is not None and match.article_id == article.id:
             item.copy_of = match.original_id
@@ -249,7 +252,7 @@ class Linker:
         return pick_lead(candidates, central, copies)
 
     def story_articles(self, story_id: int) -> list[str]:
-        root = self.engine._find_story(story_id)
+        root = self.engine.shown_story(story_id)
         ids: list[str] = []
         for event, members in self.engine.events().items():
             if self.engine.story_of_event(event) == root:

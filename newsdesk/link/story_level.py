@@ -20,6 +20,7 @@ from .centroids import CENTROID_FEATURES, StoryCentroids, centroid_features
 from .event_model import EventHit
 from .index import ArticleTable
 from .items import LinkParams, Placement
+from .meaning import MeaningVectors
 from .places import StoryPlaces
 from .story_model import StoryHit, StoryModel, shipped_model, story_features
 
@@ -48,6 +49,11 @@ class StoryLevel:
     st_sums: StoryCentroids
     #: articles' and stories' country profiles (:mod:`.places`)
     places: StoryPlaces
+    #: multilingual meaning vectors and the stories filed under others by them (:mod:`.meaning`)
+    meaning: MeaningVectors
+    #: the meaning vector of the article being placed (None: it has none)
+    _meaning_vec: np.ndarray | None
+    art_event: np.ndarray
     #: training only (benchmarks/train_story_model.py): sees each placement's candidate
     #: stories' features and may force the decision (a story id, -1 for new, None to decide)
     story_hook: StoryHook | None
@@ -72,8 +78,17 @@ class StoryLevel:
     def _find_story(self, s: int) -> int:
         return find_root(self.st_parent, s)
 
-    def story_of_event(self, e: int) -> int:
+    def _root_of_event(self, e: int) -> int:
+        """The engine's own story of event ``e`` (what its decisions read)."""
         return self._find_story(self.ev_story[self._find_event(e)])
+
+    def shown_story(self, s: int) -> int:
+        """The story readers see for story ``s``: its root, followed to the story it is filed under."""
+        return self.meaning.shown(self._find_story(s), self._find_story)
+
+    def story_of_event(self, e: int) -> int:
+        """The story of event ``e`` as readers see it (:meth:`shown_story`)."""
+        return self.shown_story(self._root_of_event(e))
 
     def _new_story(self) -> int:
         s = len(self.st_parent)
@@ -110,6 +125,7 @@ class StoryLevel:
     def _union_stories(self, keep: int, other: int) -> None:
         """Story root ``other`` merges into root ``keep`` (its centroid and places with it)."""
         self.st_parent[other] = keep
+        self.meaning.absorb(keep, other)
         if self._keeps_centroids():
             self.st_sums.absorb(keep, other)
         if self._reads_places():
@@ -132,7 +148,7 @@ class StoryLevel:
         for f, hits in by_event.items():
             if self._find_event(f) == e:
                 continue
-            s = self.story_of_event(f)
+            s = self._root_of_event(f)
             for r, sim, overlap in hits:
                 gap = abs(day - self.table.days[r])
                 link = (
@@ -149,7 +165,7 @@ class StoryLevel:
             # (the rule's event level was what chained long crisis threads together), unless
             # it is anchored in another country than that story and the link is not strong
             # enough to pay the place penalty.
-            follow = self.story_of_event(self._rule_event)
+            follow = self._root_of_event(self._rule_event)
             if not self._place_conflict(row, follow) or self._rule_margin >= self.params.place_penalty:
                 own = self.ev_story[e] = follow
         if own < 0:
@@ -167,9 +183,9 @@ class StoryLevel:
             self._union_stories(self._find_story(own), best_story)
             placement.merged_stories.append(best_story)
         if self._keeps_centroids():
-            self.st_sums.add(self.story_of_event(e), vec)
+            self.st_sums.add(self._root_of_event(e), vec)
         if self._reads_places():
-            s = self.story_of_event(e)
+            s = self._root_of_event(e)
             self.places.add_to_story(s, row, int(self.table.lang[row]), day)
             if p.place_bridge_days > 0:
                 for t in self.places.bridge(
@@ -185,6 +201,30 @@ class StoryLevel:
                     if t != s and self._bridges(s, t):
                         self._union_stories(s, t)
                         placement.merged_stories.append(t)
+        self._file_by_meaning(row, e, placement)
+
+    def _file_by_meaning(self, row: int, e: int, placement: Placement) -> None:
+        """A new story nothing linked to by words is filed under the story its meaning is nearest
+        (:mod:`.meaning`); then the article's vector joins the ones later articles compare with."""
+        vec = self._meaning_vec
+        if vec is None:
+            return
+        p = self.params
+        if placement.new_story and p.meaning_k > 0:
+            own = self._root_of_event(e)
+            target = self.meaning.nearest_story(
+                vec,
+                # the engine's own stories vote, not the ones shown: voting by what is shown
+                # lets every filing attract the next (crisis es+fr+it: all into 2 stories)
+                lambda r: self._root_of_event(int(self.art_event[r])),
+                own,
+                p.meaning_k,
+                p.meaning_threshold,
+                p.meaning_share,
+            )
+            if target >= 0:
+                self.meaning.filed[own] = target
+        self.meaning.add(row, vec)
 
     def _place_conflict(self, row: int, s: int) -> bool:
         """Whether the article's countries and story ``s``'s are too far apart to follow it."""

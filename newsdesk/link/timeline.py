@@ -126,7 +126,7 @@ def story_timeline(
     usual protocol of timeline-summarisation evaluations).
     """
     source = source or engine.source
-    root = engine._find_story(story_id)
+    root = engine.shown_story(story_id)
     events = [e for e in engine.members if engine.story_of_event(e) == root]
     docs: list[_Doc] = []
     for e in events:

@@ -99,6 +99,10 @@ class Store(Protocol):
         """The articles in the order asked; unknown ids are left out."""
         ...
 
+    def meanings(self, article_ids: Sequence[str]) -> dict[str, bytes]:
+        """The multilingual meaning vectors (float16 bytes) of those articles that have one."""
+        ...
+
     def briefs(self, article_ids: Sequence[str]) -> list[ArticleBrief]:
         """Light views of the articles in the order asked; unknown ids are left out."""
         ...

@@ -22,7 +22,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], str | None], ...
         (
             "seq", "id", "external_id", "url_key", "title_key", "text_sha256", "title", "text",
             "published", "provider_domain", "provider_name", "language", "data", "created_at",
-            "updated_at", "revision",
+            "updated_at", "revision", "meaning",
         ),
         "seq",
         ("data",),

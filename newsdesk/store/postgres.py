@@ -192,6 +192,7 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
             article.provider.name or None,
             article.language or None,
             _doc(article),
+            article.meaning or None,
             now,
             now,
         )
@@ -199,14 +200,15 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
             with db.transaction():
                 row = db.execute(
                     "INSERT INTO articles(id, external_id, url_key, title_key, text_sha256, title, text, "
-                    "published, provider_domain, provider_name, language, data, created_at, updated_at) "
-                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+                    "published, provider_domain, provider_name, language, data, meaning, created_at, "
+                    "updated_at) "
+                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
                     "ON CONFLICT (id) DO UPDATE SET external_id=EXCLUDED.external_id, "
                     "url_key=EXCLUDED.url_key, title_key=EXCLUDED.title_key, "
                     "text_sha256=EXCLUDED.text_sha256, title=EXCLUDED.title, text=EXCLUDED.text, "
                     "published=EXCLUDED.published, provider_domain=EXCLUDED.provider_domain, "
                     "provider_name=EXCLUDED.provider_name, language=EXCLUDED.language, "
-                    "data=EXCLUDED.data, updated_at=EXCLUDED.updated_at, "
+                    "data=EXCLUDED.data, meaning=EXCLUDED.meaning, updated_at=EXCLUDED.updated_at, "
                     "revision=articles.revision + 1 "
                     "RETURNING (xmax = 0) AS inserted",
                     values,
@@ -292,6 +294,15 @@ class PostgresStore(PgSourcesMixin, PgFollowsMixin, PgLinkStateMixin):
         rows = self._q("SELECT id, data FROM articles WHERE id = ANY(%s)", (list(article_ids),))
         found = {r["id"]: article for r in rows for article in self._loaded([r])}
         return [found[i] for i in article_ids if i in found]
+
+    def meanings(self, article_ids: Sequence[str]) -> dict[str, bytes]:
+        if not article_ids:
+            return {}
+        rows = self._q(
+            "SELECT id, meaning FROM articles WHERE meaning IS NOT NULL AND id = ANY(%s)",
+            (list(article_ids),),
+        )
+        return {r["id"]: bytes(r["meaning"]) for r in rows}
 
     def briefs(self, article_ids: Sequence[str]) -> list[ArticleBrief]:
         if not article_ids:

@@ -157,21 +157,22 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin
                 article.provider.name or None,
                 article.language or None,
                 json.dumps(article_to_json(article), ensure_ascii=False),
+                article.meaning or None,
             )
             if exists:
                 db.execute(
                     "UPDATE articles SET external_id=?, url_key=?, title_key=?, text_sha256=?, "
                     "title=?, text=?, "
-                    "published=?, provider_domain=?, provider_name=?, language=?, data=?, updated_at=?, "
-                    "revision=revision + 1 WHERE id=?",
+                    "published=?, provider_domain=?, provider_name=?, language=?, data=?, meaning=?, "
+                    "updated_at=?, revision=revision + 1 WHERE id=?",
                     (*values, now, article.id),
                 )
             else:
                 db.execute(
                     "INSERT INTO articles(external_id, url_key, title_key, text_sha256, title, text, "
                     "published, "
-                    "provider_domain, provider_name, language, data, created_at, updated_at, id) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "provider_domain, provider_name, language, data, meaning, created_at, updated_at, id) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*values, now, now, article.id),
                 )
             db.execute("DELETE FROM article_topics WHERE article_id = ?", (article.id,))
@@ -318,6 +319,17 @@ class SQLiteStore(SourcesMixin, VectorsMixin, FollowsMixin, SQLiteLinkStateMixin
             (limit, offset),
         ).fetchall()
         return list(self._loaded(rows))
+
+    def meanings(self, article_ids: Sequence[str]) -> dict[str, bytes]:
+        """The stored meaning vectors of those articles that have one (:mod:`newsdesk.link.meaning`)."""
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT id, meaning FROM articles WHERE meaning IS NOT NULL AND id IN ({marks})", chunk
+            ).fetchall()
+            found.update((row[0], bytes(row[1])) for row in rows)
+        return found
 
     def iter_articles(self) -> Iterator[Article]:
         cursor = self._db.execute("SELECT data FROM articles ORDER BY seq")

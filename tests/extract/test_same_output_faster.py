@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 from lxml import etree
 
-from newsdesk.extract.authors import _text_length
-from newsdesk.extract.html import _visible_words, extract_html, load_html
+from newsdesk.extract.authors import _after_h1_nodes, _text_length
+from newsdesk.extract.html import _MAIN_AREAS, _visible_words, extract_html, load_html
 from newsdesk.extract.metadata import fold
 from newsdesk.extract.page_authors import site_person, visible_strings
 
@@ -124,3 +124,36 @@ def test_site_person_reads_only_visible_text(body: str, owner: list[str]) -> Non
     tree = load_html(f"<html><head><title>Notes</title></head><body>{body}</body></html>")
     assert tree is not None
     assert site_person(tree, ["gregoryszorc"]) == owner
+
+
+AFTER_H1 = etree.XPath(
+    "(//body//h1[.//text()])[1]//text()[not(ancestor::script or ancestor::style)] | "
+    "(//body//h1[.//text()])[1]/following::text()[not(ancestor::script or ancestor::style or "
+    "ancestor::noscript or ancestor::template)]"
+)
+HEADED = [
+    "<h1>Title <script>var t = 1;</script>here</h1><p>By Jane Doe</p><style>p {}</style>tail",
+    "<h1>Title</h1><noscript><p>Enable scripts, Jane</p></noscript><p>By Jane Doe</p>",
+    "<div><h1><span>Kicker</span> Title</h1>after h1<template><b>hidden</b> words</template></div>end",
+    "<noscript><h1>Inside noscript</h1> its tail</noscript><p>later</p>",
+    "<h1></h1><h1>Second <style>x</style></h1><script>1</script><p>text</p>",
+    "<p>no headline at all</p>",
+]
+
+
+@pytest.mark.parametrize("head", ["", "<noscript>head text</noscript>"])
+@pytest.mark.parametrize("body", HEADED)
+def test_text_after_the_headline_leaves_out_hidden_elements(head: str, body: str) -> None:
+    tree = load_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert tree is not None
+    expected = AFTER_H1(tree)
+    found = _after_h1_nodes(tree)
+    assert [str(t) for t in found] == [str(t) for t in expected]
+    assert [(t.getparent(), t.is_tail) for t in found] == [(t.getparent(), t.is_tail) for t in expected]
+
+
+@pytest.mark.parametrize("area", [*AREAS, "<div role='Main'>x</div><section role='main banner'>y</section>"])
+def test_main_areas_by_role_attribute(area: str) -> None:
+    tree = load_html(f"<html><head></head><body>{area}<p>outside</p></body></html>")
+    assert tree is not None
+    assert _MAIN_AREAS(tree) == tree.xpath("//article|//main|//*[@role='main']")

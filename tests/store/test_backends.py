@@ -162,3 +162,19 @@ def test_follows_and_their_events(store_url: str) -> None:
         assert {e.key for e in store.follow_events(follow.id)} == {"article:x", "dev:2025-03-01"}
         store.follow_checked(follow.id, error=None)
         assert store.remove_follow(follow.id).id == follow.id and store.list_follows() == []
+
+
+def test_meaning_vectors_are_kept_beside_the_article(store_url: str) -> None:
+    """The multilingual vector the story linker reads: its own column, never in the record."""
+    with open_target(store_url, create=True) as store:
+        a, b = coverage()[:2]
+        vec = np.linspace(-1, 1, 384, dtype=np.float16).tobytes()
+        a.meaning = vec
+        save(store, a)
+        save(store, b)  # English-style: none
+        assert store.meanings([a.id, b.id, "nope"]) == {a.id: vec}
+        assert store.get(a.id).meaning == b""  # the article as read back carries no vector
+        a.meaning = vec[::-1]
+        save(store, a.replace(title="Bridge closes"))  # saved again: the new vector replaces it
+        assert store.meanings([a.id]) == {a.id: vec[::-1]}
+        assert store.meanings([]) == {}
