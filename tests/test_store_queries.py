@@ -102,7 +102,7 @@ def test_listing_migration_backfills_an_older_store(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     # Undo 0003 and later by hand: what a version-2 store looked like.
     db.executescript(
-        "DROP TABLE link_blobs; DROP TABLE link_state; "
+        "ALTER TABLE articles DROP COLUMN meaning; DROP TABLE link_blobs; DROP TABLE link_state; "
         "DROP TABLE follow_events; DROP TABLE follows; "
         "DROP TABLE article_vectors; ALTER TABLE articles DROP COLUMN revision; "
         "DROP TABLE article_topics; DROP INDEX articles_recent; DROP INDEX articles_provider_domain; "
