@@ -5,7 +5,7 @@
 Pages name their article in several places that disagree: the visible ``<h1>`` (with a
 kicker, or the logo), ``og:title`` and ``twitter:title`` (often an SEO rewrite),
 JSON-LD ``headline``, ``<title>`` with the site and section glued on. The product's
-rules (``metadata.choose_title``) pick one. Here every candidate (each distinct text
+rules (``headline.choose_title``) pick one. Here every candidate (each distinct text
 once, with the places that give it, the rules' pick among them) is described by
 features that hold across sites (where it comes from, how many places agree on it,
 whether the rules chose it, length, separators, site-name affixes) and ranked by a
@@ -41,18 +41,15 @@ from extraction_sets import CACHE, SETS, load_set  # noqa: E402
 from trafilatura.utils import load_html  # noqa: E402
 
 from newsdesk.extract import html as html_mod  # noqa: E402
-from newsdesk.extract.metadata import (  # noqa: E402
+from newsdesk.extract.headline import (  # noqa: E402
     _TITLE_SEP,
-    PageMeta,
     _is_site,
     choose_title,
-    clean,
-    collect,
-    fold,
     not_headline,
     site_keys,
     strip_site,
 )
+from newsdesk.extract.metadata import PageMeta, clean, collect, fold  # noqa: E402
 
 #: L2 strength of the logistic regression (sklearn's C); one value for both sets
 C = 1.0
@@ -169,7 +166,7 @@ def _read_pages(name: str) -> list[tuple[str, str, PageMeta, list[str], str]]:
     Parsing is most of the cost: cached per version of the code that reads pages.
     """
     h = hashlib.sha1(name.encode())
-    for part in ("metadata.py", "html.py"):
+    for part in ("metadata.py", "headline.py", "html.py"):
         h.update((ROOT / "newsdesk" / "extract" / part).read_bytes())
     cache = CACHE / "title-pages" / f"{name}-{h.hexdigest()[:12]}.pickle"
     if cache.exists():

@@ -293,7 +293,7 @@ def choose_authors(
 ) -> list[str]:
     """Authors from JSON-LD, meta tags or microdata; else from the visible byline.
 
-    A name that is the site's own name or domain (``site_keys``, as :func:`.metadata.site_keys`
+    A name that is the site's own name or domain (``site_keys``, as :func:`.headline.site_keys`
     folds them) is the publisher, not a byline: "Five Books" on fivebooks.com. ``text`` is
     the extracted main text (its last line may sign it).
     """

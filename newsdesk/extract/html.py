@@ -29,17 +29,9 @@ from ..model import Image, Provider
 from .authors import choose_authors
 from .dates import published_date, updated_date
 from .decode import decode_bytes
+from .headline import choose_title, not_headline, site_keys
 from .headline_repeat import drop_repeated_headline
-from .metadata import (
-    PageMeta,
-    choose_title,
-    clean,
-    collect,
-    drop_invisible,
-    fold,
-    not_headline,
-    site_keys,
-)
+from .metadata import PageMeta, clean, collect, drop_invisible, fold
 from .text_tables import is_table_block, join_row_lines
 from .title_tidy import tidy_title
 
