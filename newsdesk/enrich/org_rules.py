@@ -67,9 +67,12 @@ _SIGNATURE_RE = re.compile(
     re.M,
 )
 #: a company's legal form, last in its name ("Co" also in "Bay Co Building Authority": not last)
-_FORM_RE = re.compile(r" (?:Inc|Corp|Co|Cos|Ltd|Plc|PLC|LLC|AG|SA|NV|SpA|GmbH|Bros)(?![\w&'-])")
 _FORMS = frozenset(
     {"Inc", "Corp", "Co", "Cos", "Ltd", "Plc", "PLC", "LLC", "AG", "SA", "NV", "SpA", "GmbH", "Bros"}
+)
+#: ... the same forms as one pattern (longest first: "Cos" is tried before "Co")
+_FORM_RE = re.compile(
+    r" (?:" + "|".join(sorted(map(re.escape, _FORMS), key=lambda f: (-len(f), f))) + r")(?![\w&'-])"
 )
 #: at most this many words before the form
 _COMPANY_WORDS = 5

@@ -55,11 +55,9 @@ so an event they cannot precede is scored down (``undated_mismatch_penalty``).
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -69,6 +67,7 @@ from ..errors import StoreError
 from ..model import Article
 from .centroids import StoryCentroids, sparse
 from .dates import recent_past_share, yearless_mentions
+from .engine_state import EngineState
 from .event_model import EventHit, event_features
 from .event_model import shipped_model as shipped_event_model
 from .features import (
@@ -91,7 +90,7 @@ from .items import (
 from .lookback import GenerationKeys
 from .meaning import MeaningVectors
 from .places import StoryPlaces, country_profile
-from .story_level import StoryHook, StoryLevel, find_root
+from .story_level import StoryHook, find_root
 from .story_model import StoryModel
 
 #: (aid, features by candidate event) -> forced event, -1 new, None to decide (training only)
@@ -110,7 +109,7 @@ def _gap_to_span(day: float, first: float, last: float) -> float:
     return max(0.0, day - last)
 
 
-class StoryEngine(StoryLevel):
+class StoryEngine(EngineState):
     """Incremental event/story clustering over an :class:`ArticleTable` and :class:`VectorIndex`."""
 
     def __init__(
@@ -505,35 +504,7 @@ class StoryEngine(StoryLevel):
         self.ev_first[e] = float(days.min()) if days.size else math.nan
         self.ev_last[e] = float(days.max()) if days.size else math.nan
 
-    # ------------------------------------------------------------------ persistence
-
-    def to_state(self) -> dict[str, np.ndarray]:
-        """Plain numpy arrays (centroids as float16); :meth:`from_state` inverts it."""
-        table = self.table.to_state()
-        n_ev = len(self.ev_parent)
-        meta = {
-            "params": asdict(self.params),
-            "dim": self.dim,
-            "outlets": table.pop("outlets"),
-            "langs": table.pop("langs"),
-            "unplaced": self.unplaced,
-            "notes": self.notes,
-        }
-        state: dict[str, np.ndarray] = {f"table_{k}": np.asarray(v) for k, v in table.items()}
-        state.update(
-            meta=np.array(json.dumps(meta)),
-            art_event=self.art_event[: len(self.table)].copy(),
-            ev_parent=np.array(self.ev_parent, dtype=np.int32),
-            ev_count=np.array(self.ev_count, dtype=np.int32),
-            ev_first=np.array(self.ev_first, dtype=np.float64),
-            ev_last=np.array(self.ev_last, dtype=np.float64),
-            ev_story=np.array(self.ev_story, dtype=np.int32),
-            **self._centroid_state(n_ev),
-            **self.places.to_state(len(self.table)),
-            **self.meaning.to_state(),
-            st_parent=np.array(self.st_parent, dtype=np.int32),
-        )
-        return state
+    # ------------------------------------------------------------------ persistence (.engine_state)
 
     @classmethod
     def from_state(
@@ -541,91 +512,8 @@ class StoryEngine(StoryLevel):
     ) -> StoryEngine:
         meta = json.loads(str(state["meta"]))
         engine = cls(source, LinkParams(**meta["params"]), dim=int(meta["dim"]))
-        table_state: dict[str, object] = {k[6:]: state[k] for k in state if k.startswith("table_")}
-        table_state["outlets"] = meta["outlets"]
-        table_state["langs"] = meta["langs"]
-        engine.table = ArticleTable.from_state(table_state)
-        if len(index) != len(engine.table):
-            raise StoreError(f"vector index has {len(index)} rows, story state {len(engine.table)}")
-        engine.index = index
-        engine.art_event = np.asarray(state["art_event"], dtype=np.int32).copy()
-        engine.ev_parent = [int(x) for x in state["ev_parent"]]
-        engine.ev_count = [int(x) for x in state["ev_count"]]
-        engine.ev_first = [float(x) for x in state["ev_first"]]
-        engine.ev_last = [float(x) for x in state["ev_last"]]
-        engine.ev_story = [int(x) for x in state["ev_story"]]
-        engine._centroids_from_state(state)
-        engine.st_parent = [int(x) for x in state["st_parent"]]
-        engine.unplaced = dict(meta["unplaced"])
-        engine.notes = dict(meta["notes"])
-        for row in range(len(engine.table)):
-            engine.members.setdefault(engine.event_of_row(row), []).append(row)
-        if engine.params.learned_story:
-            engine._rebuild_centroids()
-        else:
-            # Only the one-language bridge reads them: rebuilt when it first does, so that readers
-            # (stories, serve) do not pay O(events) at every open.
-            engine._centroids_stale = engine._keeps_centroids()
-        engine.places.load_rows(state)
-        engine.meaning.load(state)
-        if engine._reads_places():
-            engine.places.rebuild(
-                ((engine._root_of_event(e), rows) for e, rows in engine.members.items()),
-                engine.table.lang,
-                engine.table.days,
-            )
+        engine._restore(state, meta, index)
         return engine
-
-    def _rebuild_centroids(self) -> None:
-        self.st_sums = StoryCentroids(self.dim)
-        for e, rows in self.members.items():
-            self.st_sums.add(self._root_of_event(e), self._sum(e), len(rows))
-        self._centroids_stale = False
-
-    def _centroid_state(self, n_ev: int) -> dict[str, np.ndarray]:
-        """Centroids as one run of (position, float16 mean) per event; -1 marks one-article events."""
-        lens = np.full(n_ev, -1, dtype=np.int64)
-        pos: list[np.ndarray] = []
-        val: list[np.ndarray] = []
-        for e in range(n_ev):
-            p_e, v_e = self.ev_pos[e], self.ev_val[e]
-            if p_e is not None and v_e is not None:
-                lens[e] = p_e.size
-                pos.append(p_e.astype(np.int64))
-                val.append(v_e.astype(np.float32) / max(1, self.ev_count[e]))
-        return {
-            "ev_len": lens,
-            "ev_pos": np.concatenate(pos).astype(np.uint16 if self.dim <= 65_536 else np.int64)
-            if pos
-            else np.zeros(0, dtype=np.uint16),
-            "ev_val": np.concatenate(val).astype(np.float16) if val else np.zeros(0, dtype=np.float16),
-        }
-
-    def _centroids_from_state(self, state: Mapping[str, np.ndarray]) -> None:
-        n_ev = len(self.ev_parent)
-        self.ev_pos, self.ev_val = [None] * n_ev, [None] * n_ev
-        if "ev_mean" in state:  # older states: dense float16 means
-            dense = np.asarray(state["ev_mean"], dtype=np.float32)
-            for e in range(n_ev):
-                self._set_sum(e, dense[e] * self.ev_count[e])
-            return
-        lens = np.asarray(state["ev_len"], dtype=np.int64)
-        pos, val = np.asarray(state["ev_pos"]), np.asarray(state["ev_val"], dtype=np.float32)
-        at = 0
-        for e, n in enumerate(lens.tolist()):
-            if n >= 0:
-                self.ev_pos[e] = pos[at : at + n].copy()
-                self.ev_val[e] = (val[at : at + n] * self.ev_count[e]).astype(np.float16)
-                at += n
-
-    def save(self, state_path: Path, index_path: Path) -> None:
-        """State as an ``.npz`` (no pickles) and the vectors beside it; both atomic."""
-        self.index.save(Path(index_path))
-        buf = io.BytesIO()
-        np.savez_compressed(buf, **self.to_state())  # type: ignore[arg-type]
-        tmp = Path(state_path).with_name(Path(state_path).name + ".tmp")
-        tmp.write_bytes(buf.getvalue())
-        tmp.replace(state_path)
 
     @classmethod
     def load(cls, state_path: Path, index_path: Path, source: FeatureSource | None = None) -> StoryEngine:

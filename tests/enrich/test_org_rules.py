@@ -84,6 +84,14 @@ def test_company_names_end_in_their_legal_form() -> None:
     assert not any("Louis" in n or "Company Name" in n or n.endswith("Bay Co") for n in orgs), orgs
 
 
+@pytest.mark.parametrize("form", sorted(org_rules._FORMS))
+def test_every_legal_form_is_read_and_only_as_a_whole_word(form: str) -> None:
+    # the pattern is built from the one list of forms: each ends a name, none inside a word
+    assert org_rules._FORM_RE.fullmatch(f" {form}")
+    assert not org_rules._FORM_RE.match(f" {form}x") and not org_rules._FORM_RE.match(f" {form}-owned")
+    assert not org_rules._FORM_RE.search(f" {form.lower()}zz")
+
+
 def test_the_company_switch_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(org_rules, "COMPANY_NAMES", False)
     orgs = find_entities(COMPANY, "en").entities["organisations"]

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from newsdesk.enrich.entities import extract_entities
+from newsdesk.errors import StoreError
 from newsdesk.link.cluster import StoryEngine, recluster
 from newsdesk.link.items import LinkItem, default_source, plausible_days
 
@@ -114,6 +115,21 @@ def test_state_round_trip(source, tmp_path):
     assert loaded.unplaced == engine.unplaced
     placed = loaded.add(LinkItem("q9", "", QUAKE[1], T0 + timedelta(hours=30), "new.com", "en"))
     assert placed.event_id == loaded.event_of("q0")
+
+
+def test_a_state_does_not_load_over_another_stores_vectors(source):
+    """The saved state (.engine_state) and the vector index must describe the same rows."""
+    engine = StoryEngine(source, now=T0 + timedelta(days=30))
+    for item in _items(QUAKE, "q", T0):
+        engine.add(item)
+    other = StoryEngine(source, now=T0 + timedelta(days=30))
+    for item in _items(QUAKE, "q", T0)[:2]:
+        other.add(item)
+    with pytest.raises(StoreError, match="vector index has 2 rows"):
+        StoryEngine.from_state(engine.to_state(), other.index, source)
+    again = StoryEngine.from_state(engine.to_state(), engine.index, source)
+    assert again.events() == engine.events()
+    assert again.to_state().keys() == engine.to_state().keys()
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not present")
